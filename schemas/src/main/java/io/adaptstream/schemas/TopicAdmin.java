@@ -1,0 +1,75 @@
+package io.adaptstream.schemas;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the catalogue's topics idempotently: missing ones are created, existing ones are checked.
+ *
+ * <p>An existing topic with fewer partitions than the catalogue asks for is an error, not something to fix
+ * silently: adding partitions would move keys and break the per-partition step markers.
+ */
+public final class TopicAdmin {
+
+  private TopicAdmin() {}
+
+  /** Ensures every topic exists; returns the names it created. */
+  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics, short replicationFactor) {
+    try {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      List<String> present = new ArrayList<>();
+      for (Topic<?> t : topics) {
+        if (existing.contains(t.name())) {
+          present.add(t.name());
+        } else {
+          missing.add(t.newTopic(replicationFactor));
+        }
+      }
+      List<String> created = new ArrayList<>();
+      for (NewTopic nt : missing) {
+        try {
+          admin.createTopics(List.of(nt)).all().get(30, TimeUnit.SECONDS);
+          created.add(nt.name());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+          present.add(nt.name()); // created concurrently by another service: fine
+        }
+      }
+      if (!present.isEmpty()) {
+        Map<String, TopicDescription> described =
+            admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+        for (Topic<?> t : topics) {
+          TopicDescription d = described.get(t.name());
+          if (d != null && d.partitions().size() != t.partitions()) {
+            throw new IllegalStateException("topic " + t.name() + " has " + d.partitions().size()
+                + " partitions but the catalogue expects " + t.partitions()
+                + "; use a fresh topic prefix or recreate the topic");
+          }
+        }
+      }
+      return created;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not create topics: " + e.getMessage(), e);
+    }
+  }
+
+  public static List<String> ensure(Admin admin, TopicCatalogue catalogue) {
+    return ensure(admin, catalogue.all(), (short) 1);
+  }
+}

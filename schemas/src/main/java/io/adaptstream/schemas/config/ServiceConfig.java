@@ -1,0 +1,98 @@
+package io.adaptstream.schemas.config;
+
+import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.serde.AvroSerdes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The settings every service shares, on Kafka's own {@link ConfigDef} (key constant, doc, default, validator).
+ *
+ * <p>Each service has one typed subclass that adds its own keys; nothing else reads properties or the
+ * environment. Unknown keys are refused, so a typo in a compose file fails at start instead of being ignored.
+ * Keys starting with {@value #KAFKA_PREFIX} are passed to the service's Kafka clients with the prefix removed
+ * (e.g. {@code kafka.security.protocol}).
+ */
+public abstract class ServiceConfig extends AbstractConfig {
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String TOPIC_PREFIX = "topic.prefix";
+  public static final String RUN_ID = "run.id";
+  public static final String DATA_PARTITIONS = "data.partitions";
+  public static final String REPLICATION_FACTOR = "replication.factor";
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  protected ServiceConfig(ConfigDef definition, Map<?, ?> originals) {
+    super(definition, originals, false);
+    Map<String, Object> unknown = new HashMap<>(originals().entrySet().stream()
+        .filter(e -> !definition.names().contains(e.getKey()) && !e.getKey().startsWith(KAFKA_PREFIX))
+        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    if (!unknown.isEmpty()) {
+      throw new ConfigException("unknown setting(s) " + new TreeSet<>(unknown.keySet()) + " for "
+          + getClass().getSimpleName() + "; known: " + new TreeSet<>(definition.names()));
+    }
+  }
+
+  /** The keys every service has; subclasses add theirs to the returned definition. */
+  public static ConfigDef common() {
+    return new ConfigDef()
+        .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+            Importance.HIGH, "Kafka brokers, host:port[,host:port...].")
+        .define(SCHEMA_REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+            Importance.HIGH, "Confluent-API schema registry, http://host:port.")
+        .define(TOPIC_PREFIX, Type.STRING, TopicCatalogue.DEFAULT_PREFIX, new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM, "Prefix of every topic name; one deployment per prefix.")
+        .define(RUN_ID, Type.STRING, TopicCatalogue.DEFAULT_RUN, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            "The run whose derived topics (scores, selections, models, evals) this service reads and writes.")
+        .define(DATA_PARTITIONS, Type.INT, TopicCatalogue.DEFAULT_DATA_PARTITIONS, Range.between(1, 1024),
+            Importance.LOW, "Partitions of data topics when this service creates them.")
+        .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.LOW,
+            "Replication factor of topics this service creates.");
+  }
+
+  public TopicCatalogue catalogue() {
+    return TopicCatalogue.of(getString(TOPIC_PREFIX), getString(RUN_ID), getInt(DATA_PARTITIONS));
+  }
+
+  public AvroSerdes serdes() {
+    return new AvroSerdes(getString(SCHEMA_REGISTRY_URL));
+  }
+
+  public short replicationFactor() {
+    return getShort(REPLICATION_FACTOR);
+  }
+
+  /** Client settings: bootstrap servers plus every {@code kafka.*} override, prefix removed. */
+  public Map<String, Object> clientProps() {
+    Map<String, Object> props = new HashMap<>(originalsWithPrefix(KAFKA_PREFIX));
+    props.put(BOOTSTRAP_SERVERS, getString(BOOTSTRAP_SERVERS));
+    return props;
+  }
+
+  /** Reads a properties file (UTF-8) into a map for a config constructor. */
+  public static Map<String, String> load(Path file) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file);
+        var reader = new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)) {
+      p.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> m = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
+    return m;
+  }
+}

@@ -1,0 +1,200 @@
+package io.adaptstream.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * A small client for the Confluent Schema Registry REST API (v1), with caches.
+ *
+ * <p>Confluent's own client and serdes are not published to Maven Central, so this part is ours. It speaks
+ * only what the serde and the tools need: register under a subject, get a schema by id, list versions, look
+ * up a schema, check compatibility, read and set the compatibility level. Requests and answers follow
+ * Confluent's documented formats (content type {@code application/vnd.schemaregistry.v1+json}), so it works
+ * against a real Confluent registry as well as against {@link LocalSchemaRegistry}.
+ *
+ * <p>Thread-safe. Registrations and ids are cached: a schema registered once is never sent again by this
+ * client, and an id is fetched once.
+ */
+public final class SchemaRegistryClient {
+
+  public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  static final String ACCEPT =
+      "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ATTEMPTS = 5;
+
+  /** A subject's version as the registry reports it. */
+  public record SchemaVersion(String subject, int version, int id, Schema schema) {}
+
+  private final URI base;
+  private final HttpClient http;
+  private final Map<String, Map<Schema, Integer>> registered = new ConcurrentHashMap<>();
+  private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
+
+  public SchemaRegistryClient(String baseUrl) {
+    if (baseUrl == null || baseUrl.isBlank()) {
+      throw new IllegalArgumentException("schema registry url is empty");
+    }
+    String trimmed = baseUrl.trim().replaceAll("/+$", "");
+    this.base = URI.create(trimmed + "/");
+    if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
+      throw new IllegalArgumentException("schema registry url must be http(s)://host:port, got " + baseUrl);
+    }
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  public URI baseUrl() {
+    return base;
+  }
+
+  /** {@code POST /subjects/{subject}/versions}: the schema's global id (the same schema gets the same id). */
+  public int register(String subject, Schema schema) {
+    Map<Schema, Integer> cache = registered.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Integer cached = cache.get(schema);
+    if (cached != null) {
+      return cached;
+    }
+    ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
+    int id = send("POST", "subjects/" + enc(subject) + "/versions", body).get("id").asInt();
+    cache.put(schema, id);
+    byId.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /** {@code GET /schemas/ids/{id}}. */
+  public Schema getById(int id) {
+    Schema cached = byId.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode answer = send("GET", "schemas/ids/" + id, null);
+    String type = answer.path("schemaType").asText("AVRO");
+    if (!"AVRO".equals(type)) {
+      throw new SchemaRegistryException(200, -1, "schema " + id + " is " + type + ", not AVRO");
+    }
+    Schema schema = new Schema.Parser().parse(answer.get("schema").asText());
+    byId.putIfAbsent(id, schema);
+    return byId.get(id);
+  }
+
+  /** {@code GET /subjects}. */
+  public List<String> subjects() {
+    List<String> out = new ArrayList<>();
+    send("GET", "subjects", null).forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** {@code GET /subjects/{subject}/versions}. */
+  public List<Integer> versions(String subject) {
+    List<Integer> out = new ArrayList<>();
+    send("GET", "subjects/" + enc(subject) + "/versions", null).forEach(n -> out.add(n.asInt()));
+    return out;
+  }
+
+  /** {@code GET /subjects/{subject}/versions/{version}}; version may be "latest". */
+  public SchemaVersion version(String subject, String version) {
+    return toVersion(send("GET", "subjects/" + enc(subject) + "/versions/" + enc(version), null));
+  }
+
+  public SchemaVersion latest(String subject) {
+    return version(subject, "latest");
+  }
+
+  /** {@code POST /subjects/{subject}}: the version holding this schema, if registered under the subject. */
+  public Optional<SchemaVersion> lookup(String subject, Schema schema) {
+    try {
+      ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
+      return Optional.of(toVersion(send("POST", "subjects/" + enc(subject), body)));
+    } catch (SchemaRegistryException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** {@code POST /compatibility/subjects/{subject}/versions/latest}: may this schema be registered next? */
+  public boolean isCompatible(String subject, Schema schema) {
+    ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
+    return send("POST", "compatibility/subjects/" + enc(subject) + "/versions/latest", body)
+        .get("is_compatible").asBoolean();
+  }
+
+  /** {@code GET /config}: the global compatibility level. */
+  public Compatibility globalCompatibility() {
+    return Compatibility.valueOf(send("GET", "config", null).get("compatibilityLevel").asText());
+  }
+
+  /** {@code PUT /config} or {@code PUT /config/{subject}} when subject is not null. */
+  public void setCompatibility(String subject, Compatibility level) {
+    ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
+    send("PUT", subject == null ? "config" : "config/" + enc(subject), body);
+  }
+
+  private static SchemaVersion toVersion(JsonNode n) {
+    return new SchemaVersion(n.get("subject").asText(), n.get("version").asInt(), n.get("id").asInt(),
+        new Schema.Parser().parse(n.get("schema").asText()));
+  }
+
+  private JsonNode send(String method, String path, JsonNode body) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Accept", ACCEPT);
+    if (body != null) {
+      req.header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    } else {
+      req.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    IOException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        JsonNode json = res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
+        if (res.statusCode() / 100 == 2) {
+          return json;
+        }
+        if (res.statusCode() / 100 == 5 && attempt < ATTEMPTS) {
+          backoff(attempt);
+          continue;
+        }
+        throw new SchemaRegistryException(res.statusCode(), json.path("error_code").asInt(res.statusCode()),
+            method + " " + path + ": " + json.path("message").asText(res.body()));
+      } catch (IOException e) {
+        last = e;
+        backoff(attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException("interrupted talking to " + base, e);
+      }
+    }
+    throw new SchemaRegistryException("schema registry at " + base + " is not reachable: " + last, last);
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(100L << Math.min(attempt, 5)); // retry pause, not a test wait
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

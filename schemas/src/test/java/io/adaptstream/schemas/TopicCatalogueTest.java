@@ -1,0 +1,54 @@
+package io.adaptstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.adaptstream.avro.ScoresEvent;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+class TopicCatalogueTest {
+
+  @Test
+  void shouldUseTheBriefsNamesForTheDefaultRun() {
+    TopicCatalogue c = TopicCatalogue.defaults();
+
+    assertThat(c.all()).extracting(Topic::name).containsExactly("adapt.ingest", "adapt.releases", "adapt.dlq",
+        "adapt.score-requests", "adapt.scores", "adapt.selections", "adapt.models", "adapt.evals");
+    assertThat(c.scores.valueType()).isEqualTo(ScoresEvent.class);
+    assertThat(c.ingest.partitions()).isEqualTo(3);
+    assertThat(c.releases.partitions()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldShareIngestButSeparateDerivedTopicsAcrossRuns() {
+    TopicCatalogue live = TopicCatalogue.defaults();
+    TopicCatalogue replay = live.withRun("r2");
+
+    assertThat(replay.ingest.name()).isEqualTo(live.ingest.name());
+    assertThat(replay.dlq.name()).isEqualTo(live.dlq.name());
+    assertThat(replay.scores.name()).isEqualTo("adapt.r2.scores");
+    assertThat(replay.runScopedName("selector")).isEqualTo("adapt.r2.selector");
+    List<String> names = replay.runTopics().stream().map(Topic::name).toList();
+    assertThat(new HashSet<>(names)).doesNotContainAnyElementsOf(live.runTopics().stream().map(Topic::name).toList());
+  }
+
+  @Test
+  void shouldCompactTablesAndKeepTheIngestLogForever() {
+    TopicCatalogue c = TopicCatalogue.defaults();
+    NewTopic releases = c.releases.newTopic((short) 1);
+    NewTopic ingest = c.ingest.newTopic((short) 1);
+
+    assertThat(releases.configs()).containsEntry("cleanup.policy", "compact");
+    assertThat(ingest.configs()).containsEntry("retention.ms", "-1").containsEntry("cleanup.policy", "delete");
+  }
+
+  @Test
+  void shouldRefuseNamesKafkaOrOurNamingCannotHold() {
+    assertThatThrownBy(() -> TopicCatalogue.of("adapt", "my run", 3)).hasMessageContaining("run must be");
+    assertThatThrownBy(() -> TopicCatalogue.of("a.b", "default", 3)).hasMessageContaining("prefix must be");
+    assertThatThrownBy(() -> TopicCatalogue.of("adapt", "default", 0)).hasMessageContaining("partitions");
+  }
+}
