@@ -1,0 +1,69 @@
+package io.adaptstream.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.adaptstream.avro.ReleaseRole;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class IngestConfigTest {
+
+  private static Map<String, Object> minimal() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("bootstrap.servers", "localhost:9092");
+    m.put("schema.registry.url", "http://localhost:8081");
+    m.put("blob.store", "/tmp/blobs");
+    return m;
+  }
+
+  @Test
+  void shouldApplyTheDocumentedDefaults() {
+    IngestConfig config = new IngestConfig(minimal());
+
+    assertThat(config.transactionSamples()).isEqualTo(500);
+    assertThat(config.limits()).isEqualTo(ValidationLimits.defaults());
+    assertThat(config.limits().maxImageBytes()).isEqualTo(20L * 1024 * 1024);
+    assertThat(config.inboxDir()).isEmpty();
+    assertThat(IngestConfig.configDef().names()).contains("blob.store", "ingest.inbox.dir", "ingest.poll.ms",
+        "ingest.max.turns", "ingest.max.images", "ingest.max.text.bytes", "ingest.max.image.side");
+  }
+
+  @Test
+  void shouldRequireABlobStoreAndRefuseUnknownOrInvalidKeys() {
+    Map<String, Object> noBlobs = minimal();
+    noBlobs.remove("blob.store");
+    Map<String, Object> typo = minimal();
+    typo.put("ingest.transaction.sample", "5");
+    Map<String, Object> zeroChunk = minimal();
+    zeroChunk.put("ingest.transaction.samples", "0");
+
+    assertThatThrownBy(() -> new IngestConfig(noBlobs)).isInstanceOf(ConfigException.class).hasMessageContaining("blob.store");
+    assertThatThrownBy(() -> new IngestConfig(typo)).isInstanceOf(ConfigException.class).hasMessageContaining("unknown");
+    assertThatThrownBy(() -> new IngestConfig(zeroChunk)).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void shouldDetectTheFormatAndDefaultTheRequest() {
+    PublishRequest r = PublishRequest.of("r1", Path.of("/data/set/r1.jsonl"));
+
+    assertThat(DatasetFormat.detect(Path.of("a.JSONL"))).isEqualTo(DatasetFormat.JSONL);
+    assertThat(DatasetFormat.detect(Path.of("a.json"))).isEqualTo(DatasetFormat.LLAVA);
+    assertThat(r.format()).isEqualTo(DatasetFormat.JSONL);
+    assertThat(r.imageRoot()).isEqualTo(Path.of("/data/set"));
+    assertThat(r.role()).isEqualTo(ReleaseRole.TASK);
+  }
+
+  @Test
+  void shouldRefuseBadReleaseNames() {
+    assertThat(PublishRequest.isValidName("r1-llava.mix_2")).isTrue();
+    assertThat(PublishRequest.isValidName("x".repeat(128))).isTrue();
+    for (String bad : new String[] {"", "a/b", "a b", "x".repeat(129), "ü", null}) {
+      assertThatThrownBy(() -> PublishRequest.of(bad, Path.of("f.json")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("release name");
+    }
+  }
+}
