@@ -1,0 +1,38 @@
+package io.adaptstream.selector.algo;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one cluster decided at a step.
+ *
+ * @param cluster cluster id
+ * @param selected samples to train on, in id order
+ * @param pruned samples that leave the pool for good, in id order (under the {@code NEW_RELEASE_ONLY} pool rule
+ *     this is every member, selected ones included: nothing stays for later replay)
+ * @param chosenScorer the scorer that ranked the cluster; empty for policies without scores
+ * @param entropies each considered scorer's entropy, in pool order (empty without scores)
+ */
+public record ClusterDecision(int cluster, List<Selected> selected, List<String> pruned,
+    Optional<Scorer> chosenScorer, Map<Scorer, Double> entropies) {
+
+  /** Scorer label used when a policy selects without scores. */
+  public static final String NO_SCORER = "none";
+
+  /**
+   * One selected sample.
+   *
+   * @param scorer the label of the scorer that ranked it, or {@link #NO_SCORER}
+   * @param score its score under that scorer as the selector used it (log for perplexity); 0 without a scorer
+   */
+  public record Selected(String id, String scorer, double score) {}
+
+  public ClusterDecision {
+    selected = List.copyOf(selected);
+    pruned = List.copyOf(pruned);
+    entropies = Collections.unmodifiableMap(new LinkedHashMap<>(entropies));
+  }
+}

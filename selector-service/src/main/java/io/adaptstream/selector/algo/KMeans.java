@@ -1,0 +1,423 @@
+package io.adaptstream.selector.algo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Spherical k-means for pseudo-task clustering of L2-normalised gradient sketches.
+ *
+ * <p>Geometry: points and centroids are unit vectors and a point belongs to the centroid with the highest cosine;
+ * a centroid is the normalised mean of its members. On the unit sphere {@code |x - c|^2 = 2 - 2 cos(x, c)}, so
+ * this is Euclidean k-means with centroids projected back onto the sphere, which keeps the cosine geometry the
+ * gradient features were normalised for. Inertia is reported as {@code sum(1 - cos)} (half the Euclidean
+ * inertia).
+ *
+ * <p>Determinism: points are taken in the order given (callers pass them sorted by sample id), every random choice
+ * comes from the seed, and ties go to the lower cluster id or point index. The same points, seed and previous
+ * centroids give bit-identical results.
+ *
+ * <ul>
+ *   <li><b>Cold start</b>: greedy k-means++ seeding (first centroid uniform, then the best of a few draws
+ *       proportional to squared distance). When
+ *       the points have fewer than k distinct directions, fewer centroids are returned.
+ *   <li><b>Warm start</b>: Lloyd iterations start from the previous step's centroids, so cluster c at step t is
+ *       the same pseudo-skill as cluster c at step t-1 (ids are positions in the centroid array and never
+ *       reorder). If the previous step had fewer than k centroids, k-means++ adds the missing ones after them.
+ *   <li><b>New skill</b>: on a warm start, when at least {@code newClusterMinPoints} points have cosine below
+ *       {@code newClusterMaxCosine} to every centroid, the farthest of them (lowest best cosine, ties by index)
+ *       becomes a new centroid with the next id; this repeats, farthest-first, while enough far points remain and
+ *       fewer than {@code maxK} centroids exist. Defaults: cosine 0.3, 20 points, maxK = 2k. Set maxK = k to
+ *       disable.
+ *   <li><b>Lloyd</b> until the largest centroid move is at most {@code tolerance} (Euclidean, on the sphere) or
+ *       {@code maxIterations} is reached.
+ *   <li><b>Empty cluster</b>: re-seeded with the point farthest from its own centroid (lowest cosine; ties by
+ *       index; only from clusters with more than one member), which moves into the empty cluster.
+ * </ul>
+ *
+ * <p>Cost is O(iterations * n * k * dim); fit it on a {@link Reservoir} sample and {@link #assign} the rest.
+ */
+public final class KMeans {
+
+  public static final int DEFAULT_K = 10;
+  public static final int DEFAULT_MAX_ITERATIONS = 100;
+  public static final double DEFAULT_TOLERANCE = 1e-4;
+  public static final double DEFAULT_NEW_CLUSTER_MAX_COSINE = 0.3;
+  public static final int DEFAULT_NEW_CLUSTER_MIN_POINTS = 20;
+
+  /**
+   * Settings.
+   *
+   * @param k clusters on a cold start (and the minimum on a warm one)
+   * @param maxIterations Lloyd iteration cap
+   * @param tolerance convergence threshold on the largest centroid move
+   * @param maxK upper bound on clusters when new ones are opened; {@code maxK == k} disables opening
+   * @param newClusterMaxCosine a point is "far" when its best cosine to the centroids is below this
+   * @param newClusterMinPoints how many far points justify a new cluster
+   */
+  public record Config(int k, int maxIterations, double tolerance, int maxK, double newClusterMaxCosine,
+      int newClusterMinPoints) {
+    public Config {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be >= 1, got " + k);
+      }
+      if (maxIterations < 1) {
+        throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
+      }
+      if (!(tolerance >= 0)) {
+        throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
+      }
+      if (maxK < k) {
+        throw new IllegalArgumentException("maxK (" + maxK + ") must be >= k (" + k + ")");
+      }
+      if (newClusterMinPoints < 1) {
+        throw new IllegalArgumentException("newClusterMinPoints must be >= 1, got " + newClusterMinPoints);
+      }
+    }
+
+    /** k = 10, 100 iterations, tolerance 1e-4, new clusters up to 20 at cosine < 0.3 for >= 20 points. */
+    public static Config defaults() {
+      return withK(DEFAULT_K);
+    }
+
+    /** The defaults with another k (maxK = 2k). */
+    public static Config withK(int k) {
+      return new Config(k, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, 2 * k, DEFAULT_NEW_CLUSTER_MAX_COSINE,
+          DEFAULT_NEW_CLUSTER_MIN_POINTS);
+    }
+
+    /** This config with new-cluster opening disabled. */
+    public Config withoutNewClusters() {
+      return new Config(k, maxIterations, tolerance, k, newClusterMaxCosine, newClusterMinPoints);
+    }
+  }
+
+  /**
+   * A fitted clustering.
+   *
+   * @param centroids unit centroids; cluster id = index
+   * @param iterations Lloyd iterations run
+   * @param converged whether the tolerance was met before the iteration cap
+   * @param inertia {@code sum(1 - cos(point, its centroid))} over the fitted points
+   * @param sizes fitted points per cluster
+   * @param assignments each fitted point's cluster, in input order
+   * @param warmStarted whether previous centroids were used
+   * @param opened clusters opened by the new-skill rule
+   */
+  public record Result(float[][] centroids, int iterations, boolean converged, double inertia, long[] sizes,
+      int[] assignments, boolean warmStarted, int opened) {
+
+    public int k() {
+      return centroids.length;
+    }
+
+    /** The cluster of any vector (need not be normalised). */
+    public int assign(float[] vector) {
+      return KMeans.assign(centroids, vector);
+    }
+  }
+
+  private final Config config;
+
+  public KMeans(Config config) {
+    this.config = config;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** The centroid with the highest cosine to {@code vector}; ties to the lower id. */
+  public static int assign(float[][] centroids, float[] vector) {
+    if (centroids.length == 0) {
+      throw new IllegalArgumentException("no centroids");
+    }
+    int best = 0;
+    double bestDot = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < centroids.length; c++) {
+      double d = UnitVector.dot(centroids[c], vector);
+      if (d > bestDot) {
+        bestDot = d;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** Cold start. */
+  public Result fit(List<float[]> points, long seed) {
+    return fit(points, null, seed);
+  }
+
+  /**
+   * Fits on {@code points} (in sample-id order), warm-starting from {@code previous} when it is not null or
+   * empty.
+   */
+  public Result fit(List<float[]> points, float[][] previous, long seed) {
+    boolean warm = previous != null && previous.length > 0;
+    if (points.isEmpty()) {
+      if (!warm) {
+        throw new IllegalArgumentException("k-means needs at least one point on a cold start");
+      }
+      float[][] kept = normaliseAll(List.of(previous), "previous centroid");
+      return new Result(kept, 0, true, 0.0, new long[kept.length], new int[0], true, 0);
+    }
+    float[][] x = normaliseAll(points, "point");
+    int dim = x[0].length;
+    SplittableRandom random = new SplittableRandom(seed);
+    List<float[]> centroids = new ArrayList<>();
+    int opened = 0;
+    if (warm) {
+      for (float[] c : normaliseAll(List.of(previous), "previous centroid")) {
+        requireDim(c, dim, "previous centroid");
+        centroids.add(c);
+      }
+    }
+    seedPlusPlus(x, centroids, Math.max(config.k(), centroids.size()), random);
+    if (warm) {
+      opened = openNewClusters(x, centroids);
+    }
+    float[][] c = centroids.toArray(new float[0][]);
+    int[] assignment = new int[x.length];
+    int iterations = 0;
+    boolean converged = false;
+    while (iterations < config.maxIterations()) {
+      iterations++;
+      assignAll(x, c, assignment);
+      repairEmpty(x, c, assignment);
+      float[][] next = means(x, c, assignment);
+      double shift = 0;
+      for (int j = 0; j < c.length; j++) {
+        shift = Math.max(shift, distance(c[j], next[j]));
+      }
+      c = next;
+      if (shift <= config.tolerance()) {
+        converged = true;
+        break;
+      }
+    }
+    double[] best = assignAll(x, c, assignment);
+    long[] sizes = new long[c.length];
+    double inertia = 0;
+    for (int i = 0; i < x.length; i++) {
+      sizes[assignment[i]]++;
+      inertia += 1.0 - best[i];
+    }
+    return new Result(c, iterations, converged, inertia, sizes, assignment, warm, opened);
+  }
+
+  /**
+   * Greedy k-means++ (as scikit-learn): each new centroid is the best of {@code 2 + floor(ln k)} candidates drawn
+   * proportionally to squared distance, "best" meaning the lowest total squared distance afterwards (ties to the
+   * earlier draw). Plain k-means++ sometimes seeds two centroids in one blob and then needs many Lloyd
+   * iterations to separate them. Stops early when every point coincides with a centroid.
+   */
+  private static void seedPlusPlus(float[][] x, List<float[]> centroids, int target, SplittableRandom random) {
+    if (centroids.size() >= target) {
+      return;
+    }
+    if (centroids.isEmpty()) {
+      centroids.add(x[random.nextInt(x.length)].clone());
+    }
+    int trials = 2 + (int) Math.floor(Math.log(target));
+    double[] best = new double[x.length];
+    Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    for (float[] c : centroids) {
+      updateBest(x, c, best);
+    }
+    double[] d2 = new double[x.length];
+    while (centroids.size() < target) {
+      double total = 0;
+      for (int i = 0; i < x.length; i++) {
+        d2[i] = Math.max(0.0, 2.0 - 2.0 * best[i]);
+        total += d2[i];
+      }
+      if (!(total > 1e-12)) {
+        return; // every point coincides with a centroid: no more distinct directions
+      }
+      int chosen = -1;
+      double chosenPotential = Double.POSITIVE_INFINITY;
+      for (int t = 0; t < trials; t++) {
+        int candidate = draw(d2, total, random);
+        double potential = 0;
+        for (int i = 0; i < x.length; i++) {
+          double cos = Math.max(best[i], UnitVector.dot(x[candidate], x[i]));
+          potential += Math.max(0.0, 2.0 - 2.0 * cos);
+        }
+        if (potential < chosenPotential) {
+          chosenPotential = potential;
+          chosen = candidate;
+        }
+      }
+      float[] c = x[chosen].clone();
+      centroids.add(c);
+      updateBest(x, c, best);
+    }
+  }
+
+  /** A point index drawn with probability proportional to {@code weights}; only positive weights are drawn. */
+  private static int draw(double[] weights, double total, SplittableRandom random) {
+    double u = random.nextDouble() * total;
+    double cumulative = 0;
+    int last = -1;
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] > 0) {
+        cumulative += weights[i];
+        last = i;
+        if (cumulative > u) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  /** The new-skill rule; returns how many centroids were added. */
+  private int openNewClusters(float[][] x, List<float[]> centroids) {
+    double[] best = new double[x.length];
+    Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    for (float[] c : centroids) {
+      updateBest(x, c, best);
+    }
+    int opened = 0;
+    while (centroids.size() < config.maxK()) {
+      int far = 0;
+      int farthest = -1;
+      for (int i = 0; i < x.length; i++) {
+        if (best[i] < config.newClusterMaxCosine()) {
+          far++;
+          if (farthest < 0 || best[i] < best[farthest]) {
+            farthest = i;
+          }
+        }
+      }
+      if (far < config.newClusterMinPoints()) {
+        break;
+      }
+      float[] c = x[farthest].clone();
+      centroids.add(c);
+      updateBest(x, c, best);
+      opened++;
+    }
+    return opened;
+  }
+
+  /** Assigns every point; returns each point's cosine to its centroid. */
+  private static double[] assignAll(float[][] x, float[][] c, int[] assignment) {
+    double[] best = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      int arg = 0;
+      double bestDot = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < c.length; j++) {
+        double d = UnitVector.dot(c[j], x[i]);
+        if (d > bestDot) {
+          bestDot = d;
+          arg = j;
+        }
+      }
+      assignment[i] = arg;
+      best[i] = bestDot;
+    }
+    return best;
+  }
+
+  private static void repairEmpty(float[][] x, float[][] c, int[] assignment) {
+    int[] sizes = new int[c.length];
+    for (int a : assignment) {
+      sizes[a]++;
+    }
+    boolean[] moved = new boolean[x.length];
+    for (int j = 0; j < c.length; j++) {
+      if (sizes[j] > 0) {
+        continue;
+      }
+      int farthest = -1;
+      double farthestCos = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < x.length; i++) {
+        if (moved[i] || sizes[assignment[i]] < 2) {
+          continue;
+        }
+        double cos = UnitVector.dot(c[assignment[i]], x[i]);
+        if (cos < farthestCos) {
+          farthestCos = cos;
+          farthest = i;
+        }
+      }
+      if (farthest < 0) {
+        continue; // fewer points than clusters: the centroid keeps its place
+      }
+      sizes[assignment[farthest]]--;
+      assignment[farthest] = j;
+      sizes[j]++;
+      moved[farthest] = true;
+    }
+  }
+
+  /** Normalised member means; a cluster with no members (or members that cancel out) keeps its centroid. */
+  private static float[][] means(float[][] x, float[][] c, int[] assignment) {
+    int dim = x[0].length;
+    double[][] sum = new double[c.length][dim];
+    int[] count = new int[c.length];
+    for (int i = 0; i < x.length; i++) {
+      double[] s = sum[assignment[i]];
+      float[] p = x[i];
+      for (int d = 0; d < dim; d++) {
+        s[d] += p[d];
+      }
+      count[assignment[i]]++;
+    }
+    float[][] next = new float[c.length][];
+    for (int j = 0; j < c.length; j++) {
+      double sq = 0;
+      for (double v : sum[j]) {
+        sq += v * v;
+      }
+      if (count[j] == 0 || !(sq > 0)) {
+        next[j] = c[j];
+        continue;
+      }
+      double inv = 1.0 / Math.sqrt(sq);
+      float[] out = new float[dim];
+      for (int d = 0; d < dim; d++) {
+        out[d] = (float) (sum[j][d] * inv);
+      }
+      next[j] = out;
+    }
+    return next;
+  }
+
+  private static void updateBest(float[][] x, float[] c, double[] best) {
+    for (int i = 0; i < x.length; i++) {
+      best[i] = Math.max(best[i], UnitVector.dot(c, x[i]));
+    }
+  }
+
+  private static double distance(float[] a, float[] b) {
+    double sq = 0;
+    for (int d = 0; d < a.length; d++) {
+      double diff = a[d] - b[d];
+      sq += diff * diff;
+    }
+    return Math.sqrt(sq);
+  }
+
+  private static float[][] normaliseAll(List<float[]> vectors, String what) {
+    float[][] out = new float[vectors.size()][];
+    for (int i = 0; i < out.length; i++) {
+      try {
+        out[i] = UnitVector.of(vectors.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + " " + i + ": " + e.getMessage(), e);
+      }
+      requireDim(out[i], out[0].length, what);
+    }
+    return out;
+  }
+
+  private static void requireDim(float[] v, int dim, String what) {
+    if (v.length != dim) {
+      throw new IllegalArgumentException(what + " has dimension " + v.length + ", expected " + dim);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.adaptstream.selector.algo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class CcsSamplerTest {
+
+  private final CcsSampler ccs = new CcsSampler();
+
+  @Test
+  void shouldTakeAnEqualQuotaFromEveryStratumWhenAllAreFull() {
+    // given scores spread evenly, about 90 per stratum
+    double[] scores = IntStream.range(0, 5000).mapToDouble(i -> i / 5000.0).toArray();
+
+    // when
+    CcsSampler.Sample s = ccs.sample(scores, 500, 1);
+
+    // then
+    assertThat(s.indices()).hasSize(500);
+    assertThat(s.quotas()).containsOnly(10L);
+    assertThat(perStratum(scores, s)).containsOnly(10L);
+    assertThat(s.filled()).isZero();
+  }
+
+  @Test
+  void shouldTakeSparseStrataWholeAndRedistributeTheirShortfall() {
+    // given 900 scores packed in the bottom tenth of the range and 100 spread over the rest
+    SplittableRandom random = new SplittableRandom(3);
+    double[] scores = new double[1000];
+    for (int i = 0; i < 1000; i++) {
+      scores[i] = i < 900 ? 0.1 * random.nextDouble() : 0.1 + 0.9 * random.nextDouble();
+    }
+
+    // when
+    CcsSampler.Sample s = ccs.sample(scores, 300, 2);
+
+    // then the budget is met exactly, sparse strata are taken whole, the rest share the shortfall equally
+    assertThat(s.indices()).hasSize(300);
+    long level = Arrays.stream(s.quotas()).max().orElseThrow();
+    assertThat(level).isGreaterThan(300 / 50);
+    for (int k = 0; k < 50; k++) {
+      if (s.strataSizes()[k] < level) {
+        assertThat(s.quotas()[k]).isEqualTo(s.strataSizes()[k]);
+      } else {
+        assertThat(s.quotas()[k]).isBetween(level - 1, level);
+      }
+    }
+    assertThat(perStratum(scores, s)).containsExactly(s.quotas());
+  }
+
+  @Test
+  void shouldNeverExceedTheBudgetAndNeverPickOutsideThePercentilesWhenEnoughInside() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int trial = 0; trial < 500; trial++) {
+      // given
+      int n = random.nextInt(300);
+      double[] scores = random.doubles(n).map(x -> Math.exp(3 * x)).toArray();
+      int budget = random.nextInt(n + 20);
+
+      // when
+      CcsSampler.Sample s = ccs.sample(scores, budget, trial);
+
+      // then
+      assertThat(s.indices()).hasSize(Math.min(budget, n)).doesNotHaveDuplicates().isSorted();
+      long inside = Arrays.stream(scores).filter(x -> x >= s.low() && x <= s.high()).count();
+      if (budget <= inside) {
+        assertThat(s.filled()).isZero();
+        for (int i : s.indices()) {
+          assertThat(scores[i]).isBetween(s.low(), s.high());
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldFillFromTheLeastExtremeTrimmedScoresWhenTooFewAreInside() {
+    // given 0..99: p5 = 5, p95 = 95, so 91 inside
+    double[] scores = IntStream.range(0, 100).mapToDouble(i -> i).toArray();
+
+    // when
+    CcsSampler.Sample s = ccs.sample(scores, 95, 4);
+
+    // then the 4 extra are 4, 96, 3, 97 (closest to the range first)
+    assertThat(s.filled()).isEqualTo(4);
+    assertThat(IntStream.of(s.indices()).boxed()).doesNotContain(0, 1, 2, 98, 99).hasSize(95);
+  }
+
+  @Test
+  void shouldSkipUnscoredSamplesWhileScoredOnesRemain() {
+    // given
+    double[] scores = IntStream.range(0, 200).mapToDouble(i -> i % 10 == 0 ? Double.NaN : i).toArray();
+
+    // when
+    CcsSampler.Sample s = ccs.sample(scores, 100, 5);
+
+    // then
+    assertThat(s.indices()).hasSize(100);
+    assertThat(IntStream.of(s.indices()).mapToDouble(i -> scores[i]).boxed()).noneMatch(x -> x.isNaN());
+  }
+
+  @Test
+  void shouldBeDeterministicUnderASeedAndVaryAcrossSeeds() {
+    // given
+    double[] scores = Fixtures.gaussians(2000, 1, 8);
+
+    // when
+    int[] a = ccs.sample(scores, 100, 1).indices();
+    int[] b = ccs.sample(scores, 100, 1).indices();
+    int[] c = ccs.sample(scores, 100, 2).indices();
+
+    // then
+    assertThat(b).isEqualTo(a);
+    assertThat(c).isNotEqualTo(a);
+  }
+
+  private static long[] perStratum(double[] scores, CcsSampler.Sample s) {
+    long[] counts = new long[50];
+    double width = (s.high() - s.low()) / 50;
+    for (int i : s.indices()) {
+      counts[(int) Math.min(49, Math.floor((s.high() - scores[i]) / width))]++;
+    }
+    return counts;
+  }
+}
