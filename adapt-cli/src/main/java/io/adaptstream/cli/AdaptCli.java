@@ -1,0 +1,134 @@
+package io.adaptstream.cli;
+
+import io.adaptstream.cli.local.LocalService;
+import io.adaptstream.cli.serve.ServiceLauncher;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code adapt} command. Each subcommand is one class; this one only wires them, holds what they share
+ * (the services they can run) and turns failures into one clear line and an exit code.
+ *
+ * <p>Exit codes: {@value #EXIT_OK} ok, {@value #EXIT_FAILURE} failure, {@value #EXIT_USAGE} usage error,
+ * {@value #EXIT_NOT_RUNNING} "not running" from {@code status} commands.
+ */
+@Command(name = "adapt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    usageHelpAutoWidth = true,
+    description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
+    footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
+    subcommands = {LocalCommand.class, PublishCommand.class, ServeCommand.class, HelpCommand.class})
+public final class AdaptCli {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_NOT_RUNNING = 3;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Print the stack trace of an error, not just its message.")
+  boolean verbose;
+
+  private final ServiceLauncher services;
+  private final List<LocalService> localServices;
+
+  /** The command with the default services and no services inside local mode. */
+  public AdaptCli() {
+    this(ServiceLauncher.defaults(), List.of());
+  }
+
+  /**
+   * @param services what {@code adapt serve} can run
+   * @param localServices what {@code adapt local up} starts inside its own process once the broker is ready
+   */
+  public AdaptCli(ServiceLauncher services, List<LocalService> localServices) {
+    this.services = services;
+    this.localServices = List.copyOf(localServices);
+  }
+
+  public ServiceLauncher services() {
+    return services;
+  }
+
+  public List<LocalService> localServices() {
+    return localServices;
+  }
+
+  /** A configured command line: the exception handlers below, exit codes, no stack traces by default. */
+  public static CommandLine commandLine(AdaptCli app) {
+    CommandLine cmd = new CommandLine(app);
+    cmd.setParameterExceptionHandler(USAGE_ERROR);
+    cmd.setExecutionExceptionHandler(FAILURE);
+    return cmd;
+  }
+
+  /** Runs the command with the given arguments and returns its exit code. */
+  public static int run(String... args) {
+    return commandLine(new AdaptCli()).execute(args);
+  }
+
+  public static void main(String[] args) {
+    // a command line prints its own messages; libraries speak only when something is wrong. Kafka clients log
+    // every failed connection attempt at WARN, and local mode polls a starting broker on purpose.
+    defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    defaultProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    System.exit(run(args));
+  }
+
+  private static void defaultProperty(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  private static final IParameterExceptionHandler USAGE_ERROR = (ex, args) -> {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("adapt: " + ex.getMessage());
+    UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.flush();
+    return EXIT_USAGE;
+  };
+
+  private static final IExecutionExceptionHandler FAILURE = (ex, cmd, parseResult) -> {
+    if (ex instanceof ParameterException pe) {
+      return USAGE_ERROR.handleParseException(pe, parseResult.originalArgs().toArray(String[]::new));
+    }
+    PrintWriter err = cmd.getErr();
+    err.println("adapt: " + describe(ex));
+    if (verbose(parseResult)) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return EXIT_FAILURE;
+  };
+
+  /** The message of an error, with its cause's where that adds something. */
+  static String describe(Throwable e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !msg.contains(cause.getMessage())) {
+      msg += ": " + cause.getMessage();
+    }
+    return msg;
+  }
+
+  private static boolean verbose(ParseResult result) {
+    for (ParseResult r = result; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+package io.adaptstream.cli;
+
+import io.adaptstream.cli.local.LocalLayout;
+import io.adaptstream.cli.local.LocalMode;
+import io.adaptstream.cli.local.LocalMode.AlreadyRunning;
+import io.adaptstream.cli.local.LocalMode.Detached;
+import io.adaptstream.cli.local.LocalMode.Outcome;
+import io.adaptstream.cli.local.LocalMode.Started;
+import io.adaptstream.cli.local.LocalProcesses;
+import io.adaptstream.cli.local.LocalState;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code adapt local up}: starts local mode, or attaches to the one already running in the data directory. */
+@Command(name = "up", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    usageHelpAutoWidth = true,
+    description = {"Start local mode, or attach to the one running in DIR.",
+        "Starts a Kafka broker (KRaft), the schema registry and the blob store on 127.0.0.1, kept in DIR, and "
+            + "creates the topics.",
+        "Runs in the foreground until Ctrl-C or SIGTERM, then stops everything; the data stays in DIR. "
+            + "If local mode already runs in DIR, attaches to it instead and waits until it stops "
+            + "(Ctrl-C then only detaches).", ""})
+final class LocalUpCommand implements Callable<Integer> {
+
+  private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+
+  @ParentCommand
+  LocalCommand parent;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataDirOption dataDir;
+
+  @Option(names = "--detach",
+      description = "Start in the background (output in DIR/local.log), wait until it is ready, print the "
+          + "addresses and exit. Stop it with 'adapt local down'.")
+  boolean detach;
+
+  @Option(names = "--broker-heap", paramLabel = "SIZE", defaultValue = "512m",
+      description = "Maximum heap of the broker JVM (default: ${DEFAULT-VALUE}).")
+  String brokerHeap;
+
+  /** Set on the background process --detach starts: if local mode already runs, exit instead of attaching. */
+  @Option(names = "--detached-child", hidden = true)
+  boolean detachedChild;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!HEAP.matcher(brokerHeap).matches()) {
+      throw new ParameterException(spec.commandLine(), "--broker-heap must look like 512m or 1g, got " + brokerHeap);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    LocalLayout layout = dataDir.layout();
+    LocalMode mode = new LocalMode(layout, parent.root.localServices(), brokerHeap, out);
+    out.println("starting local mode" + (detach ? " in the background" : "") + " in " + layout.dir() + " ...");
+    out.flush();
+    Outcome outcome = detach ? mode.detach() : mode.start();
+    if (outcome instanceof Started s) {
+      LocalReport.addresses(out, s.state());
+      out.println("ready in " + LocalReport.seconds(s.startup()) + (s.firstStart() ? " (first start)" : "")
+          + ". Ctrl-C stops it; the data stays in " + layout.dir());
+      out.flush();
+      return s.instance().awaitStop();
+    }
+    if (outcome instanceof Detached d) {
+      LocalReport.addresses(out, d.state());
+      out.println("ready in " + LocalReport.seconds(d.startup()) + ", running in the background (pid "
+          + d.state().ownerPid() + ", output in " + layout.ownerLog() + ").");
+      out.println("Stop it with: adapt local down --data-dir " + layout.dir());
+      return AdaptCli.EXIT_OK;
+    }
+    LocalState s = ((AlreadyRunning) outcome).state();
+    out.println("already running (pid " + s.ownerPid() + ") at " + s.bootstrapServers());
+    LocalReport.addresses(out, s);
+    if (detach || detachedChild) {
+      return AdaptCli.EXIT_OK;
+    }
+    out.println("attached: waiting until it stops. Ctrl-C detaches (local mode keeps running); "
+        + "'adapt local down' stops it.");
+    out.flush();
+    LocalProcesses.alive(s.ownerPid()).ifPresent(p -> p.onExit().join());
+    out.println("local mode in " + layout.dir() + " stopped");
+    return AdaptCli.EXIT_OK;
+  }
+}

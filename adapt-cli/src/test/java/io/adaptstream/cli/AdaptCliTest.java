@@ -1,0 +1,164 @@
+package io.adaptstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.adaptstream.cli.serve.RunnableService;
+import io.adaptstream.cli.serve.ServiceLauncher;
+import io.adaptstream.cli.serve.ServiceSpec;
+import io.adaptstream.schemas.config.ServiceConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdaptCliTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void shouldListEveryCommandWithOneLineDescriptionInHelp() {
+    CliRun run = CliRun.of("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: adapt")
+        .containsPattern("(?m)^  local\\s+\\S.*$")
+        .containsPattern("(?m)^  publish\\s+\\S.*$")
+        .containsPattern("(?m)^  serve\\s+\\S.*$");
+  }
+
+  @Test
+  void shouldExplainEachCommandsOptionsWithDefaults() {
+    assertThat(CliRun.of("local", "up", "--help").out())
+        .contains("--data-dir=DIR", "default: ./.adapt", "--detach", "--broker-heap=SIZE", "default: 512m")
+        .doesNotContain("--detached-child");
+    assertThat(CliRun.of("local", "status", "--help").out()).contains("--json", "Exit status 0 when it runs");
+    assertThat(CliRun.of("local", "down", "--help").out()).contains("--data-dir=DIR");
+    assertThat(CliRun.of("serve", "--help").out()).contains("--config=FILE", "ingest, scoring, selector, trainer");
+  }
+
+  @Test
+  void shouldExitWithUsageErrorForUnknownCommand() {
+    CliRun run = CliRun.of("lokal");
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("adapt: Unmatched argument", "local", "Run 'adapt --help' for usage.");
+  }
+
+  @Test
+  void shouldExitWithUsageErrorWhenNoCommandIsGiven() {
+    assertThat(CliRun.of().exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(CliRun.of("local").exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+  }
+
+  @Test
+  void shouldRejectMalformedBrokerHeapAsUsageError() {
+    CliRun run = CliRun.of("local", "up", "--data-dir", tmp.toString(), "--broker-heap", "-XX:evil");
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("--broker-heap must look like 512m");
+    assertThat(tmp.resolve("local.properties")).doesNotExist();
+  }
+
+  @Test
+  void shouldReportNotRunningWithExitCode3WhenNothingRunsInDataDir() {
+    CliRun text = CliRun.of("local", "status", "--data-dir", tmp.toString());
+    CliRun json = CliRun.of("local", "status", "--data-dir", tmp.toString(), "--json");
+
+    assertThat(text.exitCode()).isEqualTo(AdaptCli.EXIT_NOT_RUNNING);
+    assertThat(text.out()).contains(tmp + ": not running");
+    assertThat(json.exitCode()).isEqualTo(AdaptCli.EXIT_NOT_RUNNING);
+    assertThat(json.out()).contains("\"running\" : false");
+  }
+
+  @Test
+  void shouldSayNotRunningAndSucceedOnDownWhenNothingRuns() {
+    CliRun run = CliRun.of("local", "down", "--data-dir", tmp.toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("local mode is not running in " + tmp);
+  }
+
+  @Test
+  void shouldRejectUnknownServiceAsUsageErrorListingTheKnownOnes() throws Exception {
+    Path config = Files.writeString(tmp.resolve("x.properties"), "bootstrap.servers=k:9092\n");
+
+    CliRun run = CliRun.of("serve", "indexer", "--config", config.toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("unknown service 'indexer'; known services: ingest, scoring, selector, trainer");
+  }
+
+  @Test
+  void shouldFailWithOneLineAndNoStackTraceForUnknownConfigKey() throws Exception {
+    Path config = Files.writeString(tmp.resolve("ingest.properties"),
+        "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\nblob.store=/tmp/b\nbootstrap.server=typo\n");
+
+    CliRun run = CliRun.of("serve", "ingest", "--config", config.toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_FAILURE);
+    assertThat(run.err().lines()).singleElement().asString()
+        .startsWith("adapt: unknown setting(s) [bootstrap.server] for service 'ingest'; known: [");
+  }
+
+  @Test
+  void shouldPrintStackTraceOfAFailureWithVerbose() throws Exception {
+    Path config = Files.writeString(tmp.resolve("ingest.properties"),
+        "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\nblob.store=/tmp/b\nnonsense=1\n");
+
+    CliRun run = CliRun.of("serve", "ingest", "--config", config.toString(), "--verbose");
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_FAILURE);
+    assertThat(run.err()).contains("adapt: unknown setting(s) [nonsense]", "\tat io.adaptstream.cli.serve.ServiceLauncher.check");
+  }
+
+  @Test
+  void shouldFailClearlyForServiceNotInThisBuild() throws Exception {
+    Path config = Files.writeString(tmp.resolve("trainer.properties"),
+        "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\n");
+
+    CliRun run = CliRun.of("serve", "trainer", "--config", config.toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_FAILURE);
+    assertThat(run.err()).isEqualTo("adapt: service 'trainer' is not part of this build yet\n");
+  }
+
+  @Test
+  void shouldRunTheNamedServiceWithTheSettingsOfItsConfigFile() throws Exception {
+    Path config = Files.writeString(tmp.resolve("echo.properties"),
+        "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\nrun.id=r7\n");
+    AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+    AtomicReference<Boolean> closed = new AtomicReference<>(false);
+    ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("echo", "test service",
+        ServiceConfig.common(), settings -> {
+          seen.set(settings);
+          return new RunnableService() {
+            @Override
+            public void run() {
+              // finishes at once, as a service whose work is done
+            }
+
+            @Override
+            public void close() {
+              closed.set(true);
+            }
+          };
+        }));
+
+    CliRun run = CliRun.with(launcher, "serve", "echo", "--config", config.toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(seen.get()).containsEntry("run.id", "r7").containsEntry("bootstrap.servers", "k:9092");
+    assertThat(closed.get()).isTrue();
+  }
+
+  @Test
+  void shouldNameTheMissingConfigFileAsUsageError() {
+    CliRun run = CliRun.of("serve", "ingest", "--config", tmp.resolve("absent.properties").toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("config file " + tmp.resolve("absent.properties") + " does not exist");
+  }
+}

@@ -1,0 +1,78 @@
+package io.adaptstream.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.adaptstream.cli.serve.RunnableService;
+import io.adaptstream.cli.serve.ServiceLauncher;
+import io.adaptstream.cli.serve.ServiceSpec;
+import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.config.ServiceConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalServiceTest {
+
+  @TempDir
+  Path tmp;
+
+  private LocalContext context() {
+    return new LocalContext(LocalLayout.of(tmp), "127.0.0.1:19092", "http://127.0.0.1:18081", tmp.resolve("blobs"),
+        TopicCatalogue.defaults());
+  }
+
+  @Test
+  void shouldGiveServicesSettingsEveryDefaultServiceAccepts() {
+    Map<String, String> settings = context().serviceSettings();
+
+    assertThat(settings).containsEntry("bootstrap.servers", "127.0.0.1:19092")
+        .containsEntry("schema.registry.url", "http://127.0.0.1:18081")
+        .containsEntry("blob.store", tmp.resolve("blobs").toString())
+        .containsEntry("data.partitions", "3");
+    ServiceLauncher launcher = ServiceLauncher.defaults();
+    launcher.names().forEach(name -> launcher.check(name, settings));
+  }
+
+  @Test
+  void shouldRunALauncherServiceOnItsOwnThreadUntilClosed() throws Exception {
+    // given a service that runs until closed
+    AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch stop = new CountDownLatch(1);
+    ConfigDef keys = ServiceConfig.common().define(ServiceLauncher.BLOB_STORE, ConfigDef.Type.STRING,
+        ConfigDef.Importance.HIGH, "blobs");
+    ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("waiter", "test", keys, s -> {
+      seen.set(s);
+      return new RunnableService() {
+        @Override
+        public void run() throws InterruptedException {
+          running.countDown();
+          stop.await();
+        }
+
+        @Override
+        public void close() {
+          stop.countDown();
+        }
+      };
+    }));
+    LocalService local = LocalService.fromLauncher(launcher, "waiter", LocalContext::serviceSettings);
+
+    // when local mode starts it
+    AutoCloseable handle = local.start(context());
+
+    // then it runs with local mode's settings, and closing it ends its thread
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.getCount() == 0);
+    assertThat(seen.get()).containsEntry("blob.store", tmp.resolve("blobs").toString());
+    assertThat(((LocalService.ThreadedService) handle).isRunning()).isTrue();
+    handle.close();
+    assertThat(((LocalService.ThreadedService) handle).isRunning()).isFalse();
+    assertThat(((LocalService.ThreadedService) handle).failure()).isNull();
+  }
+}
