@@ -1,0 +1,29 @@
+package io.adaptstream.benchmark;
+
+/**
+ * How big a generated benchmark is. {@link #FULL} is the size every comparison is reported on; {@link #QUICK}
+ * keeps the same design (mixes, defect rates, skills) at about a quarter of the samples, for smoke runs and
+ * tests.
+ */
+public enum Size {
+  FULL(4, 40),
+  QUICK(1, 10);
+
+  private final int quarters;
+  private final int testPerSkill;
+
+  Size(int quarters, int testPerSkill) {
+    this.quarters = quarters;
+    this.testPerSkill = testPerSkill;
+  }
+
+  /** Train samples of a release whose FULL size is {@code fullTrain}. */
+  int train(int fullTrain) {
+    return (int) Math.round(fullTrain * quarters / 4.0);
+  }
+
+  /** Held-out test samples per skill (each skill is tested once, in the release that introduces it). */
+  int testPerSkill() {
+    return testPerSkill;
+  }
+}

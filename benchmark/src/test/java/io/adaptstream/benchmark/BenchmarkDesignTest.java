@@ -1,0 +1,61 @@
+package io.adaptstream.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The fixed design itself: sizes and shares the documentation promises. */
+class BenchmarkDesignTest {
+
+  @Test
+  void shouldSizeFullReleasesForMinuteLongRunsAndQuickAtAQuarter() {
+    for (ReleaseSpec release : BenchmarkDesign.RELEASES) {
+      int full = Size.FULL.train(release.fullTrain());
+      if (release.role() == Manifest.Role.PRETRAIN) {
+        assertThat(full).isBetween(1500, 2500);
+      } else {
+        assertThat(full).isBetween(800, 2500);
+      }
+      assertThat(Size.QUICK.train(release.fullTrain())).isEqualTo(Math.round(full / 4.0f));
+    }
+    assertThat(Size.FULL.testPerSkill()).isBetween(30, 50);
+    assertThat(BenchmarkDesign.RELEASES).filteredOn(r -> r.role() == Manifest.Role.TASK).hasSize(5);
+  }
+
+  @Test
+  void shouldIntroduceEverySkillInExactlyOneHomeRelease() {
+    Map<Skill, String> homes = BenchmarkDesign.homes();
+    assertThat(homes).hasSize(Skill.values().length);
+    assertThat(homes.get(Skill.CAPTION_BRIEF)).isEqualTo("pretrain");
+    assertThat(homes.get(Skill.MULTILINGUAL_COLOUR_ZH)).isEqualTo("r2-m3it-many");
+    assertThat(homes.get(Skill.CAPTION_DETAILED)).isEqualTo("r3-minigpt4-detail");
+    assertThat(homes.get(Skill.MULTIIMAGE_DIFF)).isEqualTo("r4-mantis-multi");
+  }
+
+  @Test
+  void shouldMakeRelease3HeavilyDuplicatedAndKeepLabelNoiseWithinTenPercent() {
+    for (ReleaseSpec release : BenchmarkDesign.RELEASES) {
+      assertThat(release.labelNoise()).isBetween(0.0, 0.10);
+      assertThat(release.nearDuplicate()).isLessThanOrEqualTo(
+          release.name().startsWith("r3") ? 0.5 : 0.1);
+    }
+    ReleaseSpec r3 = BenchmarkDesign.RELEASES.get(3);
+    assertThat(r3.nearDuplicate()).isGreaterThanOrEqualTo(0.4);
+  }
+
+  @Test
+  void shouldApportionExactlyTheTotalByLargestRemainder() {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    weights.put("a", 1.5);
+    weights.put("b", 1.0);
+    weights.put("c", 1.0);
+    weights.put("d", 96.5);
+
+    Map<String, Integer> counts = ReleaseBuilder.apportion(125, weights);
+
+    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(125);
+    assertThat(counts).containsEntry("a", 2).containsEntry("b", 1).containsEntry("c", 1).containsEntry("d", 121);
+  }
+}
