@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     usageHelpAutoWidth = true,
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
-    subcommands = {LocalCommand.class, PublishCommand.class, ServeCommand.class, HelpCommand.class})
+    subcommands = {LocalCommand.class, PublishCommand.class, BenchDataCommand.class, ServeCommand.class,
+        HelpCommand.class})
 public final class AdaptCli {
 
   public static final int EXIT_OK = 0;
