@@ -1,0 +1,45 @@
+package io.adaptstream.scoring;
+
+import io.adaptstream.model.Example;
+import io.adaptstream.model.SampleScorer;
+import io.adaptstream.model.SampleSignals;
+import io.adaptstream.model.VisionLanguageModel;
+import java.util.List;
+
+/**
+ * A loaded model version as the batch processor uses it: check an example, score examples.
+ *
+ * <p>An interface rather than {@link VisionLanguageModel} itself so that the processing of requests, markers and
+ * dead letters can be tested without the engine.
+ */
+interface ScoringModel {
+
+  /** Image slots per sample: images beyond are dropped by the model, so they are not fetched. */
+  int maxImages();
+
+  /** Throws {@link io.adaptstream.model.InvalidExampleException} for an example the model cannot use. */
+  void validate(Example example);
+
+  /** Signals for every (validated) example, in order. */
+  List<SampleSignals> score(List<Example> examples);
+
+  /** A {@link VisionLanguageModel} scored with a {@link SampleScorer}. */
+  static ScoringModel of(VisionLanguageModel model, SampleScorer scorer) {
+    return new ScoringModel() {
+      @Override
+      public int maxImages() {
+        return model.config().maxImages();
+      }
+
+      @Override
+      public void validate(Example example) {
+        model.validate(example);
+      }
+
+      @Override
+      public List<SampleSignals> score(List<Example> examples) {
+        return scorer.score(model, examples);
+      }
+    };
+  }
+}
