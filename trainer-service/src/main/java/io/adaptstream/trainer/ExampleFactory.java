@@ -1,0 +1,82 @@
+package io.adaptstream.trainer;
+
+import io.adaptstream.avro.ImageRef;
+import io.adaptstream.avro.Sample;
+import io.adaptstream.avro.Speaker;
+import io.adaptstream.blob.BlobIntegrityException;
+import io.adaptstream.blob.BlobStore;
+import io.adaptstream.model.Example;
+import io.adaptstream.model.InvalidExampleException;
+import io.adaptstream.model.Turn;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns pipeline {@link Sample}s into the model's {@link Example}s: conversation turns as they are, images read
+ * from the blob store (every read verifies the sha256 the sample carries), and the evaluation group.
+ *
+ * <p>A sample whose image is gone or corrupt is not an error of the trainer: the conversion says why, and the
+ * caller dead-letters the sample and goes on without it.
+ */
+final class ExampleFactory {
+
+  /** The result of one conversion: an example, or the reason there is none. */
+  record Conversion(Example example, String reason, String detail) {
+
+    boolean ok() {
+      return example != null;
+    }
+
+    static Conversion of(Example example) {
+      return new Conversion(Objects.requireNonNull(example), null, null);
+    }
+
+    static Conversion failed(String reason, String detail) {
+      return new Conversion(null, reason, detail);
+    }
+  }
+
+  private final BlobStore blobs;
+
+  ExampleFactory(BlobStore blobs) {
+    this.blobs = Objects.requireNonNull(blobs, "blobs");
+  }
+
+  Conversion convert(Sample sample) {
+    List<Turn> turns = new ArrayList<>(sample.getConversations().size());
+    for (io.adaptstream.avro.Turn t : sample.getConversations()) {
+      turns.add(new Turn(t.getFrom() == Speaker.HUMAN, t.getValue()));
+    }
+    List<byte[]> images = new ArrayList<>(sample.getImages().size());
+    for (ImageRef ref : sample.getImages()) {
+      try {
+        images.add(blobs.get(ref.getSha256()));
+      } catch (NoSuchFileException e) {
+        return Conversion.failed("missing_image", "image " + ref.getSha256() + " of sample " + sample.getId()
+            + " is not in the blob store (" + ref.getUri() + ")");
+      } catch (BlobIntegrityException e) {
+        return Conversion.failed("corrupt_image", "image of sample " + sample.getId() + ": " + e.getMessage());
+      } catch (IOException | IllegalArgumentException e) {
+        return Conversion.failed("unreadable_image", "image " + ref.getSha256() + " of sample " + sample.getId()
+            + ": " + e);
+      }
+    }
+    try {
+      return Conversion.of(new Example(sample.getId(), turns, images, group(sample)));
+    } catch (InvalidExampleException e) {
+      return Conversion.failed("invalid_example", e.getMessage());
+    }
+  }
+
+  /**
+   * What evaluation groups a sample's accuracy under: its skill label when it has one, else its release, so a
+   * dataset without labels is still reported per release.
+   */
+  static String group(Sample sample) {
+    String skill = sample.getSkill();
+    return skill != null && !skill.isBlank() ? skill : sample.getRelease();
+  }
+}
