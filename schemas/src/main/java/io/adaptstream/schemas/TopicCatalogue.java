@@ -1,10 +1,15 @@
 package io.adaptstream.schemas;
 
+import io.adaptstream.avro.Centroids;
+import io.adaptstream.avro.ClusterEvent;
+import io.adaptstream.avro.Coordination;
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.IngestEvent;
 import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.Release;
+import io.adaptstream.avro.ReservoirEvent;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.ScoresEvent;
 import io.adaptstream.avro.SelectionEvent;
@@ -27,6 +32,11 @@ import org.apache.avro.specific.SpecificRecord;
  *       default run uses the brief's plain names ({@code adapt.scores}); run {@code r2} uses
  *       {@code adapt.r2.scores}.</li>
  * </ul>
+ *
+ * <p>The selector's own topics (its steps' internal hops: pool control, coordination, reservoir slices, centroids,
+ * cluster-keyed members) are run-scoped too and named {@code <prefix>[.<run>].selector.<logical>}. They are
+ * ordinary topics rather than Kafka Streams repartition topics because several tasks write each of them with
+ * explicit, multicast partitioning of step markers.
  */
 public final class TopicCatalogue {
 
@@ -51,6 +61,16 @@ public final class TopicCatalogue {
   public final Topic<SelectionEvent> selections;
   public final Topic<ModelVersion> models;
   public final Topic<EvalResult> evals;
+  /** Selector: step starts (multicast) and permanent deletions (by sample id) for the pool tasks. */
+  public final Topic<PoolControl> poolControl;
+  /** Selector: seal and phase reports for the step coordinator (one partition). */
+  public final Topic<Coordination> coordination;
+  /** Selector: score collectors' reservoir slices for the cluster fitter (one partition). */
+  public final Topic<ReservoirEvent> reservoir;
+  /** Selector: each step's centroids, multicast to every score collector. */
+  public final Topic<Centroids> centroids;
+  /** Selector: step members keyed by cluster id, for the cluster selectors. */
+  public final Topic<ClusterEvent> byCluster;
 
   private TopicCatalogue(String prefix, String run, int dataPartitions) {
     this.prefix = checkName("prefix", prefix);
@@ -69,6 +89,12 @@ public final class TopicCatalogue {
         DERIVED_RETENTION_MS);
     models = derived("models", ModelVersion.class, 1, Topic.Cleanup.COMPACT, FOREVER);
     evals = derived("evals", EvalResult.class, 1, Topic.Cleanup.COMPACT, FOREVER);
+    poolControl = derived("selector.pool-control", PoolControl.class, dataPartitions, Topic.Cleanup.DELETE, FOREVER);
+    coordination = derived("selector.coordination", Coordination.class, 1, Topic.Cleanup.DELETE, FOREVER);
+    reservoir = derived("selector.reservoir", ReservoirEvent.class, 1, Topic.Cleanup.DELETE, DERIVED_RETENTION_MS);
+    centroids = derived("selector.centroids", Centroids.class, dataPartitions, Topic.Cleanup.DELETE, FOREVER);
+    byCluster = derived("selector.by-cluster", ClusterEvent.class, dataPartitions, Topic.Cleanup.DELETE,
+        DERIVED_RETENTION_MS);
   }
 
   /** The catalogue of the default deployment: prefix {@code adapt}, run {@code default}, 3 data partitions. */
@@ -97,14 +123,21 @@ public final class TopicCatalogue {
     return dataPartitions;
   }
 
-  /** Every topic, shared ones first. */
+  /** Every topic, shared ones first, the selector's internal ones last. */
   public List<Topic<?>> all() {
-    return List.of(ingest, releases, dlq, scoreRequests, scores, selections, models, evals);
+    return List.of(ingest, releases, dlq, scoreRequests, scores, selections, models, evals, poolControl,
+        coordination, reservoir, centroids, byCluster);
   }
 
   /** The topics only this run writes. */
   public List<Topic<?>> runTopics() {
-    return List.of(scoreRequests, scores, selections, models, evals);
+    return List.of(scoreRequests, scores, selections, models, evals, poolControl, coordination, reservoir, centroids,
+        byCluster);
+  }
+
+  /** The selector's internal topics: only the selector reads and writes them. */
+  public List<Topic<?>> selectorTopics() {
+    return List.of(poolControl, coordination, reservoir, centroids, byCluster);
   }
 
   /**

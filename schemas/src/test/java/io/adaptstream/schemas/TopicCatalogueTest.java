@@ -16,7 +16,9 @@ class TopicCatalogueTest {
     TopicCatalogue c = TopicCatalogue.defaults();
 
     assertThat(c.all()).extracting(Topic::name).containsExactly("adapt.ingest", "adapt.releases", "adapt.dlq",
-        "adapt.score-requests", "adapt.scores", "adapt.selections", "adapt.models", "adapt.evals");
+        "adapt.score-requests", "adapt.scores", "adapt.selections", "adapt.models", "adapt.evals",
+        "adapt.selector.pool-control", "adapt.selector.coordination", "adapt.selector.reservoir",
+        "adapt.selector.centroids", "adapt.selector.by-cluster");
     assertThat(c.scores.valueType()).isEqualTo(ScoresEvent.class);
     assertThat(c.ingest.partitions()).isEqualTo(3);
     assertThat(c.releases.partitions()).isEqualTo(1);
@@ -33,6 +35,18 @@ class TopicCatalogueTest {
     assertThat(replay.runScopedName("selector")).isEqualTo("adapt.r2.selector");
     List<String> names = replay.runTopics().stream().map(Topic::name).toList();
     assertThat(new HashSet<>(names)).doesNotContainAnyElementsOf(live.runTopics().stream().map(Topic::name).toList());
+  }
+
+  @Test
+  void shouldGiveTheSelectorsInternalTopicsRunScopedNamesAndTheirPartitionCounts() {
+    TopicCatalogue c = TopicCatalogue.of("adapt", "r2", 4);
+
+    assertThat(c.selectorTopics()).extracting(Topic::name).containsExactly("adapt.r2.selector.pool-control",
+        "adapt.r2.selector.coordination", "adapt.r2.selector.reservoir", "adapt.r2.selector.centroids",
+        "adapt.r2.selector.by-cluster");
+    assertThat(c.selectorTopics()).extracting(Topic::partitions).containsExactly(4, 1, 1, 4, 4);
+    assertThat(c.runTopics()).containsAll(c.selectorTopics());
+    assertThat(c.all()).containsAll(c.runTopics());
   }
 
   @Test

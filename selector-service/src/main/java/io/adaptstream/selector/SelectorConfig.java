@@ -1,0 +1,199 @@
+package io.adaptstream.selector;
+
+import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.selector.algo.KMeans;
+import io.adaptstream.selector.algo.Reservoir;
+import io.adaptstream.selector.algo.ScorerChoice;
+import io.adaptstream.selector.algo.SelectionPolicy;
+import io.adaptstream.selector.algo.SemDeDup;
+import io.adaptstream.selector.algo.StepPlanner;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Settings of the selector: the method (policy, budgets, clustering), the model whose versions gate the steps,
+ * and how the Kafka Streams application and its query server run.
+ *
+ * <p>Every algorithm setting is part of the result: two selectors of the same run must be configured alike, and
+ * a replay with other settings belongs under another {@code run.id}.
+ */
+public final class SelectorConfig extends ServiceConfig {
+
+  public static final String POLICY = "selector.policy";
+  public static final String BUDGET = "selector.budget";
+  public static final String POOL_CAP = "selector.pool.cap";
+  public static final String K = "selector.k";
+  public static final String SEED = "selector.seed";
+  public static final String RESERVOIR = "selector.reservoir";
+  public static final String ENTROPY_MODE = "selector.entropy.mode";
+  public static final String NEW_CLUSTERS = "selector.new.clusters";
+  public static final String PRUNE_MAX_PAIRWISE = "selector.prune.max.pairwise";
+  public static final String MODEL_NAME = "selector.model.name";
+  public static final String STATE_DIR = "selector.state.dir";
+  public static final String THREADS = "selector.threads";
+  public static final String HTTP_HOST = "selector.http.host";
+  public static final String HTTP_PORT = "selector.http.port";
+  public static final String COMMIT_INTERVAL_MS = "selector.commit.interval.ms";
+  public static final String TRANSACTION_TIMEOUT_MS = "selector.transaction.timeout.ms";
+
+  /** {@value}: the query server is off. */
+  public static final int HTTP_OFF = -1;
+
+  private static final ConfigDef DEFINITION = ServiceConfig.common()
+      .define(POLICY, Type.STRING, "adapt", SelectorConfig::validatePolicy, Importance.HIGH,
+          "Selection method: " + String.join(", ", SelectionPolicy.all().keySet()) + ".")
+      .define(BUDGET, Type.LONG, 400L, Range.atLeast(0), Importance.HIGH,
+          "Training samples selected per step (before the policy's factor; ignored by policies that train on all).")
+      .define(POOL_CAP, Type.LONG, 1500L, Range.atLeast(0), Importance.HIGH,
+          "Pool members kept after permanent pruning (before the policy's factor; only pruning policies use it).")
+      .define(K, Type.INT, KMeans.DEFAULT_K, Range.between(1, 1000), Importance.MEDIUM,
+          "Pseudo-task clusters on a cold start (more may open when a new skill appears).")
+      .define(SEED, Type.LONG, 0L, Importance.MEDIUM,
+          "Experiment seed: with the step and cluster id it seeds every random choice.")
+      .define(RESERVOIR, Type.INT, Reservoir.DEFAULT_CAPACITY, Range.between(1, 10_000_000), Importance.LOW,
+          "Gradient sketches k-means is fitted on per step (a bottom-k sample by seeded id hash).")
+      .define(ENTROPY_MODE, Type.STRING, ScorerChoice.Mode.STANDARDISED.name(), SelectorConfig::validateEntropyMode,
+          Importance.LOW, "How the multi-way scorer choice bins scores: STANDARDISED (scale-free) or REFERENCE "
+              + "(the reference code's raw-std bin edges).")
+      .define(NEW_CLUSTERS, Type.BOOLEAN, true, Importance.LOW,
+          "Whether a warm-started fit may open clusters for far-away points (up to 2k).")
+      .define(PRUNE_MAX_PAIRWISE, Type.INT, SemDeDup.DEFAULT_MAX_PAIRWISE, Range.atLeast(2), Importance.LOW,
+          "Largest cluster SemDeDup compares all pairs of; larger clusters compare neighbours only.")
+      .define(MODEL_NAME, Type.STRING, "adapt-vlm", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "The model whose versions gate steps: step t starts once version t-1 of it is on the models topic.")
+      .define(STATE_DIR, Type.STRING, defaultStateDir(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Kafka Streams state directory (RocksDB stores); one per instance on a host.")
+      .define(THREADS, Type.INT, 1, Range.between(1, 64), Importance.LOW, "Kafka Streams stream threads.")
+      .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Address the interactive-query server binds to and advertises to the other instances.")
+      .define(HTTP_PORT, Type.INT, 0, Range.between(HTTP_OFF, 65_535), Importance.MEDIUM,
+          "Port of the interactive-query server: 0 picks a free one, -1 turns it off.")
+      .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+          "How often Kafka Streams commits its transactions (exactly_once_v2), in milliseconds.")
+      .define(TRANSACTION_TIMEOUT_MS, Type.INT, 120_000, Range.between(1000, 900_000), Importance.LOW,
+          "Producer transaction timeout. A cluster task decides its clusters (pruning, selection) inside one "
+              + "record's processing, which can outlast Kafka Streams' 10 s default on large pools; an instance "
+              + "that dies without restarting can hold read_committed readers back this long.");
+
+  public SelectorConfig(Map<?, ?> originals) {
+    super(DEFINITION, originals);
+  }
+
+  /** The definition (for documentation and for checking config files without building a config). */
+  public static ConfigDef configDef() {
+    return new ConfigDef(DEFINITION);
+  }
+
+  public SelectionPolicy policy() {
+    return SelectionPolicy.byName(getString(POLICY));
+  }
+
+  public long budget() {
+    return getLong(BUDGET);
+  }
+
+  public long poolCap() {
+    return getLong(POOL_CAP);
+  }
+
+  public long seed() {
+    return getLong(SEED);
+  }
+
+  public int reservoirCapacity() {
+    return getInt(RESERVOIR);
+  }
+
+  public String modelName() {
+    return getString(MODEL_NAME);
+  }
+
+  public Path stateDir() {
+    return Path.of(getString(STATE_DIR));
+  }
+
+  public String httpHost() {
+    return getString(HTTP_HOST);
+  }
+
+  public int httpPort() {
+    return getInt(HTTP_PORT);
+  }
+
+  public boolean httpEnabled() {
+    return httpPort() != HTTP_OFF;
+  }
+
+  public KMeans.Config kmeans() {
+    KMeans.Config c = KMeans.Config.withK(getInt(K));
+    return getBoolean(NEW_CLUSTERS) ? c : c.withoutNewClusters();
+  }
+
+  public ScorerChoice.Mode entropyMode() {
+    return ScorerChoice.Mode.byName(getString(ENTROPY_MODE));
+  }
+
+  public int pruneMaxPairwise() {
+    return getInt(PRUNE_MAX_PAIRWISE);
+  }
+
+  /** The algorithm settings of a step, exactly as the single-JVM {@link StepPlanner} would use them. */
+  public StepPlanner.Settings stepSettings(int step) {
+    return new StepPlanner.Settings(seed(), step, budget(), poolCap(), kmeans(), reservoirCapacity(),
+        entropyMode(), pruneMaxPairwise());
+  }
+
+  /**
+   * The Kafka Streams settings: run-scoped application id, exactly_once_v2, the state directory, and
+   * {@code application.server} when the query server runs (so instances can find each other's stores).
+   *
+   * @param applicationServer {@code host:port} of this instance's query server, or null
+   */
+  public Properties streamsProperties(String applicationServer) {
+    Map<String, Object> p = new HashMap<>(clientProps());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, catalogue().runScopedName("selector"));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(THREADS));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
+    p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        getInt(TRANSACTION_TIMEOUT_MS));
+    if (applicationServer != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    Properties props = new Properties();
+    props.putAll(p);
+    return props;
+  }
+
+  private static String defaultStateDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "adapt-selector").toString();
+  }
+
+  private static void validatePolicy(String name, Object value) {
+    try {
+      SelectionPolicy.byName((String) value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(name, value, e.getMessage());
+    }
+  }
+
+  private static void validateEntropyMode(String name, Object value) {
+    try {
+      ScorerChoice.Mode.byName(((String) value).toUpperCase(Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw new ConfigException(name, value, "must be STANDARDISED or REFERENCE");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.adaptstream.selector;
+
+import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.schemas.serde.AvroSerdes;
+import io.adaptstream.selector.query.QueryServer;
+import io.adaptstream.selector.topology.SelectorTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the selector: creates the catalogue's topics if they are missing, starts the interactive-query server and
+ * the Kafka Streams application, and stops both on {@link #close()}.
+ *
+ * <p>Several instances with the same config (and their own {@code selector.state.dir}) share the work: Kafka
+ * Streams spreads the tasks, each instance advertises its query server in {@code application.server}, and any
+ * instance's server answers for all. A stream thread that fails shuts this instance down (state
+ * {@code ERROR}): under exactly_once_v2 its open transactions are aborted and a restarted instance resumes from
+ * the last commit, which is safer than carrying on in-process.
+ */
+public final class SelectorService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SelectorService.class);
+
+  private final SelectorConfig config;
+  private final AvroSerdes serdes;
+  private QueryServer queryServer;
+  private KafkaStreams streams;
+
+  public SelectorService(SelectorConfig config) {
+    this.config = config;
+    this.serdes = config.serdes();
+  }
+
+  /** Creates missing topics, then starts the query server (when enabled) and the stream threads; once. */
+  public synchronized void start() {
+    if (streams != null) {
+      throw new IllegalStateException("already started");
+    }
+    try (Admin admin = Admin.create(config.clientProps())) {
+      List<String> created = TopicAdmin.ensure(admin, config.catalogue().all(), config.replicationFactor());
+      if (!created.isEmpty()) {
+        LOG.info("created topics {}", created);
+      }
+    }
+    String applicationServer = null;
+    if (config.httpEnabled()) {
+      try {
+        queryServer = QueryServer.start(config.httpHost(), config.httpPort());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the query server on " + config.httpHost() + ":"
+            + config.httpPort(), e);
+      }
+      applicationServer = queryServer.hostPort();
+    }
+    Properties props = config.streamsProperties(applicationServer);
+    Topology topology = SelectorTopology.build(config, serdes, props);
+    LOG.debug("selector topology:\n{}", topology.describe());
+    streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("selector stream thread failed; shutting this instance down", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    if (queryServer != null) {
+      queryServer.attach(streams);
+    }
+    streams.start();
+    LOG.info("selector {} started (policy {}, run {}, query server {})", props.get("application.id"),
+        config.policy().name(), config.catalogue().run(), httpAddress().map(URI::toString).orElse("off"));
+  }
+
+  /** The application's state, or {@code CREATED} before {@link #start()}. */
+  public synchronized KafkaStreams.State state() {
+    return streams == null ? KafkaStreams.State.CREATED : streams.state();
+  }
+
+  /** Where the query server answers, when it runs. */
+  public synchronized Optional<URI> httpAddress() {
+    return Optional.ofNullable(queryServer).map(QueryServer::uri);
+  }
+
+  /** The running application (for interactive queries in-process). */
+  public synchronized KafkaStreams streams() {
+    if (streams == null) {
+      throw new IllegalStateException("not started");
+    }
+    return streams;
+  }
+
+  /** Stops cleanly (commits, leaves the group), waiting up to 30 s. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  public synchronized void close(Duration timeout) {
+    if (queryServer != null) {
+      queryServer.close();
+      queryServer = null;
+    }
+    if (streams != null && !streams.close(timeout)) {
+      LOG.warn("selector did not stop within {}", timeout);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.adaptstream.selector.topology;
+
+import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.serde.AvroSerdes;
+import io.adaptstream.selector.SelectorConfig;
+import io.adaptstream.selector.algo.CcsSampler;
+import io.adaptstream.selector.algo.ClusterSelector;
+import io.adaptstream.selector.algo.KMeans;
+import io.adaptstream.selector.algo.ScorerChoice;
+import io.adaptstream.selector.algo.SelectionPolicy;
+import io.adaptstream.selector.algo.SemDeDup;
+
+/**
+ * What every processor of one topology shares, read once from the {@link SelectorConfig}: the topics, the
+ * serdes (one registry client and cache), the policy and the algorithm settings.
+ */
+final class SelectorContext {
+
+  /** The {@code service} field of the selector's dead letters. */
+  static final String SERVICE = "selector";
+
+  final TopicCatalogue catalogue;
+  final AvroSerdes serdes;
+  final SelectionPolicy policy;
+  final int partitions;
+  final long seed;
+  final long budget;
+  final long poolCap;
+  final String modelName;
+  final int reservoirCapacity;
+  final KMeans.Config kmeans;
+  final ScorerChoice.Mode entropyMode;
+  final int maxPairwise;
+
+  SelectorContext(SelectorConfig config, AvroSerdes serdes) {
+    this.catalogue = config.catalogue();
+    this.serdes = serdes;
+    this.policy = config.policy();
+    this.partitions = catalogue.dataPartitions();
+    this.seed = config.seed();
+    this.budget = config.budget();
+    this.poolCap = config.poolCap();
+    this.modelName = config.modelName();
+    this.reservoirCapacity = config.reservoirCapacity();
+    this.kmeans = config.kmeans();
+    this.entropyMode = config.entropyMode();
+    this.maxPairwise = config.pruneMaxPairwise();
+  }
+
+  boolean clusters() {
+    return policy.clustering() == SelectionPolicy.Clustering.GRADIENT_KMEANS;
+  }
+
+  /** A fresh per-cluster selector (each task has its own; they hold no state but are cheap). */
+  ClusterSelector clusterSelector() {
+    return new ClusterSelector(policy, new ScorerChoice(entropyMode), new CcsSampler(), new SemDeDup(maxPairwise));
+  }
+}

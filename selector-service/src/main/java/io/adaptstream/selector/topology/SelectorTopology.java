@@ -1,0 +1,249 @@
+package io.adaptstream.selector.topology;
+
+import io.adaptstream.avro.Centroids;
+import io.adaptstream.avro.ClusterEvent;
+import io.adaptstream.avro.ClusterMember;
+import io.adaptstream.avro.ClusterSummary;
+import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.avro.PoolControl;
+import io.adaptstream.avro.PoolEntry;
+import io.adaptstream.avro.ReleaseProgress;
+import io.adaptstream.avro.ReservoirEntry;
+import io.adaptstream.avro.ReservoirEvent;
+import io.adaptstream.avro.SampleScores;
+import io.adaptstream.avro.ScoreRequestEvent;
+import io.adaptstream.avro.SealProgress;
+import io.adaptstream.avro.SelectedSample;
+import io.adaptstream.avro.SelectionEvent;
+import io.adaptstream.avro.StepBarrier;
+import io.adaptstream.avro.StepMarker;
+import io.adaptstream.avro.StepStart;
+import io.adaptstream.avro.StepStatus;
+import io.adaptstream.schemas.Topic;
+import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.serde.AvroSerdes;
+import io.adaptstream.selector.SelectorConfig;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The selector as one Kafka Streams application (see docs/architecture.md, "The selector topology").
+ *
+ * <p>Four sub-topologies, each a set of tasks:
+ * <ol>
+ *   <li><b>pool</b>, one task per data partition p, sources {@code ingest}, {@code pool-control}, {@code scores}
+ *       and {@code centroids} (all co-partitioned): {@link PoolProcessor} and {@link ScoreCollector}, sharing the
+ *       pool store, so a task holds everything about the samples whose key hashes to p;</li>
+ *   <li><b>coordinator</b>, one task, sources {@code coordination} and {@code models}: {@link StepCoordinator};</li>
+ *   <li><b>fitter</b>, one task, source {@code reservoir}: {@link ClusterFitter};</li>
+ *   <li><b>selector</b>, one task per by-cluster partition: {@link ClusterSelectorProcessor}.</li>
+ * </ol>
+ * Every source reads raw bytes (processors decode, so bad bytes become dead letters); every state is a
+ * changelogged RocksDB store; sinks that carry step markers use a partitioner that sends data by key (or cluster)
+ * and each marker to the partition it is addressed to, or to all.
+ */
+public final class SelectorTopology {
+
+  // stores; the ones interactive queries read are public
+  public static final String POOL_STORE = "pool";
+  public static final String POOL_RELEASES_STORE = "pool-releases";
+  static final String POOL_STEP_STORE = "pool-step";
+  static final String STEP_SCORES_STORE = "step-scores";
+  static final String COLLECTOR_BARRIERS_STORE = "collector-barriers";
+  static final String COORDINATOR_SEALS_STORE = "coordinator-seals";
+  static final String COORDINATOR_MODELS_STORE = "coordinator-models";
+  public static final String STEPS_STORE = "steps";
+  static final String FITTER_SLICES_STORE = "fitter-slices";
+  static final String FITTER_BARRIERS_STORE = "fitter-barriers";
+  public static final String CENTROIDS_STORE = "centroids";
+  static final String SELECTOR_MEMBERS_STORE = "selector-members";
+  static final String SELECTOR_BARRIERS_STORE = "selector-barriers";
+  public static final String CLUSTERS_STORE = "clusters";
+  public static final String SELECTIONS_STORE = "selections";
+
+  // sources
+  static final String INGEST_SOURCE = "ingest-source";
+  static final String POOL_CONTROL_SOURCE = "pool-control-source";
+  static final String SCORES_SOURCE = "scores-source";
+  static final String CENTROIDS_SOURCE = "centroids-source";
+  static final String COORDINATION_SOURCE = "coordination-source";
+  static final String MODELS_SOURCE = "models-source";
+  static final String RESERVOIR_SOURCE = "reservoir-source";
+  static final String BY_CLUSTER_SOURCE = "by-cluster-source";
+
+  // processors
+  static final String POOL_PROCESSOR = "pool-processor";
+  static final String SCORE_COLLECTOR = "score-collector";
+  static final String STEP_COORDINATOR = "step-coordinator";
+  static final String CLUSTER_FITTER = "cluster-fitter";
+  static final String CLUSTER_SELECTOR = "cluster-selector";
+
+  // sinks: one per sub-topology and topic, since a shared sink would merge sub-topologies
+  static final String POOL_REQUESTS_SINK = "pool.score-requests-sink";
+  static final String POOL_COORDINATION_SINK = "pool.coordination-sink";
+  static final String POOL_RESERVOIR_SINK = "pool.reservoir-sink";
+  static final String POOL_BY_CLUSTER_SINK = "pool.by-cluster-sink";
+  static final String POOL_DLQ_SINK = "pool.dlq-sink";
+  static final String COORDINATOR_POOL_CONTROL_SINK = "coordinator.pool-control-sink";
+  static final String COORDINATOR_DLQ_SINK = "coordinator.dlq-sink";
+  static final String FITTER_CENTROIDS_SINK = "fitter.centroids-sink";
+  static final String FITTER_COORDINATION_SINK = "fitter.coordination-sink";
+  static final String FITTER_DLQ_SINK = "fitter.dlq-sink";
+  static final String SELECTOR_SELECTIONS_SINK = "selector.selections-sink";
+  static final String SELECTOR_POOL_CONTROL_SINK = "selector.pool-control-sink";
+  static final String SELECTOR_COORDINATION_SINK = "selector.coordination-sink";
+  static final String SELECTOR_DLQ_SINK = "selector.dlq-sink";
+
+  private SelectorTopology() {}
+
+  /** The topology for a config, with its own registry client. */
+  public static Topology build(SelectorConfig config) {
+    return build(config, config.serdes(), config.streamsProperties(null));
+  }
+
+  /**
+   * The topology with given serdes (so a service and its tests share one registry client) and the Streams
+   * properties the application runs with (topology-level settings such as a processor wrapper come from them).
+   */
+  public static Topology build(SelectorConfig config, AvroSerdes serdes, Properties streamsProperties) {
+    SelectorContext sc = new SelectorContext(config, serdes);
+    TopicCatalogue cat = sc.catalogue;
+    Topology t = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
+    StringDeserializer keys = new StringDeserializer();
+    ByteArrayDeserializer bytes = new ByteArrayDeserializer();
+    StringSerializer keyOut = new StringSerializer();
+
+    // 1. pool + score collector, per data partition
+    t.addSource(INGEST_SOURCE, keys, bytes, cat.ingest.name());
+    t.addSource(POOL_CONTROL_SOURCE, keys, bytes, cat.poolControl.name());
+    t.addSource(SCORES_SOURCE, keys, bytes, cat.scores.name());
+    t.addSource(CENTROIDS_SOURCE, keys, bytes, cat.centroids.name());
+    t.addProcessor(POOL_PROCESSOR, () -> new PoolProcessor(sc), INGEST_SOURCE, POOL_CONTROL_SOURCE);
+    t.addProcessor(SCORE_COLLECTOR, () -> new ScoreCollector(sc), SCORES_SOURCE, CENTROIDS_SOURCE);
+    t.addStateStore(store(POOL_STORE, PoolEntry.class), POOL_PROCESSOR, SCORE_COLLECTOR);
+    t.addStateStore(store(POOL_RELEASES_STORE, ReleaseProgress.class), POOL_PROCESSOR);
+    t.addStateStore(cachedStore(POOL_STEP_STORE, StepStart.class), POOL_PROCESSOR, SCORE_COLLECTOR);
+    t.addStateStore(store(STEP_SCORES_STORE, SampleScores.class), SCORE_COLLECTOR);
+    t.addStateStore(cachedStore(COLLECTOR_BARRIERS_STORE, StepBarrier.class), SCORE_COLLECTOR);
+    t.addSink(POOL_REQUESTS_SINK, cat.scoreRequests.name(), keyOut, serializer(cat.scoreRequests, serdes),
+        markersOrByKey((ScoreRequestEvent v) -> v.getPayload()), POOL_PROCESSOR);
+    t.addSink(POOL_COORDINATION_SINK, cat.coordination.name(), keyOut, serializer(cat.coordination, serdes),
+        POOL_PROCESSOR, SCORE_COLLECTOR);
+    t.addSink(POOL_RESERVOIR_SINK, cat.reservoir.name(), keyOut, serializer(cat.reservoir, serdes),
+        markersOrByKey((ReservoirEvent v) -> v.getPayload()), SCORE_COLLECTOR);
+    t.addSink(POOL_BY_CLUSTER_SINK, cat.byCluster.name(), keyOut, serializer(cat.byCluster, serdes),
+        SelectorTopology::byCluster, SCORE_COLLECTOR);
+    t.addSink(POOL_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), POOL_PROCESSOR, SCORE_COLLECTOR);
+
+    // 2. step coordinator, one task
+    t.addSource(COORDINATION_SOURCE, keys, bytes, cat.coordination.name());
+    t.addSource(MODELS_SOURCE, keys, bytes, cat.models.name());
+    t.addProcessor(STEP_COORDINATOR, () -> new StepCoordinator(sc), COORDINATION_SOURCE, MODELS_SOURCE);
+    t.addStateStore(store(COORDINATOR_SEALS_STORE, SealProgress.class), STEP_COORDINATOR);
+    t.addStateStore(store(COORDINATOR_MODELS_STORE, ModelVersion.class), STEP_COORDINATOR);
+    t.addStateStore(store(STEPS_STORE, StepStatus.class), STEP_COORDINATOR);
+    t.addSink(COORDINATOR_POOL_CONTROL_SINK, cat.poolControl.name(), keyOut, serializer(cat.poolControl, serdes),
+        SelectorTopology::poolControl, STEP_COORDINATOR);
+    t.addSink(COORDINATOR_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), STEP_COORDINATOR);
+
+    // 3. cluster fitter, one task
+    t.addSource(RESERVOIR_SOURCE, keys, bytes, cat.reservoir.name());
+    t.addProcessor(CLUSTER_FITTER, () -> new ClusterFitter(sc), RESERVOIR_SOURCE);
+    t.addStateStore(store(FITTER_SLICES_STORE, ReservoirEntry.class), CLUSTER_FITTER);
+    t.addStateStore(cachedStore(FITTER_BARRIERS_STORE, StepBarrier.class), CLUSTER_FITTER);
+    t.addStateStore(store(CENTROIDS_STORE, Centroids.class), CLUSTER_FITTER);
+    t.addSink(FITTER_CENTROIDS_SINK, cat.centroids.name(), keyOut, serializer(cat.centroids, serdes),
+        (topic, key, value, n) -> all(n), CLUSTER_FITTER);
+    t.addSink(FITTER_COORDINATION_SINK, cat.coordination.name(), keyOut, serializer(cat.coordination, serdes),
+        CLUSTER_FITTER);
+    t.addSink(FITTER_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_FITTER);
+
+    // 4. cluster selectors, per by-cluster partition
+    t.addSource(BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name());
+    t.addProcessor(CLUSTER_SELECTOR, () -> new ClusterSelectorProcessor(sc), BY_CLUSTER_SOURCE);
+    t.addStateStore(store(SELECTOR_MEMBERS_STORE, ClusterMember.class), CLUSTER_SELECTOR);
+    t.addStateStore(cachedStore(SELECTOR_BARRIERS_STORE, StepBarrier.class), CLUSTER_SELECTOR);
+    t.addStateStore(store(CLUSTERS_STORE, ClusterSummary.class), CLUSTER_SELECTOR);
+    t.addStateStore(store(SELECTIONS_STORE, SelectedSample.class), CLUSTER_SELECTOR);
+    t.addSink(SELECTOR_SELECTIONS_SINK, cat.selections.name(), keyOut, serializer(cat.selections, serdes),
+        markersOrByKey((SelectionEvent v) -> v.getPayload()), CLUSTER_SELECTOR);
+    t.addSink(SELECTOR_POOL_CONTROL_SINK, cat.poolControl.name(), keyOut, serializer(cat.poolControl, serdes),
+        SelectorTopology::poolControl, CLUSTER_SELECTOR);
+    t.addSink(SELECTOR_COORDINATION_SINK, cat.coordination.name(), keyOut, serializer(cat.coordination, serdes),
+        CLUSTER_SELECTOR);
+    t.addSink(SELECTOR_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_SELECTOR);
+    return t;
+  }
+
+  private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), AvroBinarySerde.of(type));
+  }
+
+  /**
+   * A store whose few keys are rewritten for every record (barriers, the step in progress): with the record
+   * cache, repeated writes of a key reach RocksDB and the changelog once per commit instead of once per record.
+   */
+  private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> cachedStore(String name,
+      Class<V> type) {
+    return store(name, type).withCachingEnabled();
+  }
+
+  private static <V extends SpecificRecord> Serializer<V> serializer(Topic<V> topic, AvroSerdes serdes) {
+    return topic.valueSerde(serdes).serializer();
+  }
+
+  /** A union value's payload. */
+  private interface Payload<V> {
+    Object of(V value);
+  }
+
+  /** Markers to the partition they name (or all); data by the key's hash, as Kafka's default partitioner. */
+  private static <V> StreamPartitioner<String, V> markersOrByKey(Payload<V> payload) {
+    return (topic, key, value, n) -> payload.of(value) instanceof StepMarker m ? marker(m, n)
+        : Optional.of(Set.of(StepKeys.partitionForKey(key, n)));
+  }
+
+  /** Markers as addressed; members to their cluster's partition. */
+  private static Optional<Set<Integer>> byCluster(String topic, String key, ClusterEvent value, int n) {
+    if (value.getPayload() instanceof StepMarker m) {
+      return marker(m, n);
+    }
+    return Optional.of(Set.of(StepKeys.partitionForCluster(((ClusterMember) value.getPayload()).getCluster(), n)));
+  }
+
+  /** Step starts to every pool partition; deletions to the partition holding the sample. */
+  private static Optional<Set<Integer>> poolControl(String topic, String key, PoolControl value, int n) {
+    return value.getPayload() instanceof StepStart ? all(n) : Optional.of(Set.of(StepKeys.partitionForKey(key, n)));
+  }
+
+  private static Optional<Set<Integer>> marker(StepMarker m, int n) {
+    if (m.getTargetPartition() < 0) {
+      return all(n);
+    }
+    if (m.getTargetPartition() >= n) {
+      throw new IllegalStateException("marker addressed to partition " + m.getTargetPartition() + " of a topic with "
+          + n + " partitions");
+    }
+    return Optional.of(Set.of(m.getTargetPartition()));
+  }
+
+  private static Optional<Set<Integer>> all(int n) {
+    return Optional.of(IntStream.range(0, n).boxed().collect(Collectors.toSet()));
+  }
+}

@@ -1,0 +1,136 @@
+package io.adaptstream.selector.topology;
+
+import io.adaptstream.avro.StepBarrier;
+import io.adaptstream.avro.StepMarker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The step protocol's barrier on one partition, kept in a store so it survives restarts and rebalances.
+ *
+ * <p>A step is complete on a partition when markers from every source have arrived (the number of sources comes
+ * from the markers themselves) and the data records received for the step, dead letters included, add up to the
+ * markers' counts. Each source's data precedes its marker in the partition, so once every marker is in nothing
+ * can still be missing; the count check catches a broken writer. A source's second marker for a step is ignored,
+ * so a replayed marker cannot complete a step twice.
+ */
+final class StepBarriers {
+
+  /** What became of a marker. */
+  enum MarkerOutcome { ACCEPTED, DUPLICATE, LATE }
+
+  private final KeyValueStore<String, StepBarrier> store;
+  /** The barrier last read or written while processing the current record (saves decoding it again). */
+  private StepBarrier memo;
+
+  StepBarriers(KeyValueStore<String, StepBarrier> store) {
+    this.store = store;
+  }
+
+  /**
+   * Forgets what was read for the previous record; called first for every record, so nothing read before a
+   * failed (aborted and restored) transaction survives into the next one.
+   */
+  void forget() {
+    memo = null;
+  }
+
+  /** The step's barrier, or an empty one. */
+  StepBarrier get(int step) {
+    if (memo != null && memo.getStep() == step) {
+      return memo;
+    }
+    StepBarrier b = store.get(StepKeys.step(step));
+    memo = b != null ? b : StepBarrier.newBuilder().setStep(step).setReceived(0).setDeadLetters(0).setSources(0)
+        .setMarkers(new HashMap<>()).setComplete(false).build();
+    return memo;
+  }
+
+  void put(StepBarrier barrier) {
+    store.put(StepKeys.step(barrier.getStep()), barrier);
+    memo = barrier;
+  }
+
+  /** Counts one data record of the step (a dead letter too: it still counts toward the markers). */
+  StepBarrier countData(int step, boolean deadLetter, long atMs) {
+    StepBarrier b = get(step);
+    if (b.getReceived() == 0) {
+      b.setFirstDataAtMs(atMs);
+    }
+    b.setReceived(b.getReceived() + 1);
+    if (deadLetter) {
+      b.setDeadLetters(b.getDeadLetters() + 1);
+    }
+    put(b);
+    return b;
+  }
+
+  /** Adds a marker; per-cluster counts are summed over sources. */
+  MarkerOutcome addMarker(StepMarker m) {
+    StepBarrier b = get(m.getStep());
+    if (b.getForwarded()) {
+      return MarkerOutcome.LATE;
+    }
+    String source = Integer.toString(m.getSourcePartition());
+    if (b.getMarkers().containsKey(source)) {
+      return MarkerOutcome.DUPLICATE;
+    }
+    b.getMarkers().put(source, m.getCount());
+    b.setSources(Math.max(b.getSources(), m.getSourcePartitions()));
+    b.setClusterCounts(sum(b.getClusterCounts(), m.getClusterCounts()));
+    b.setFreshClusterCounts(sum(b.getFreshClusterCounts(), m.getFreshClusterCounts()));
+    put(b);
+    return MarkerOutcome.ACCEPTED;
+  }
+
+  /** Data records the markers announce for this partition. */
+  static long expected(StepBarrier b) {
+    return b.getMarkers().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Every source's marker is in and the data adds up; not yet marked complete. */
+  static boolean ready(StepBarrier b) {
+    return !b.getComplete() && b.getSources() > 0 && b.getMarkers().size() >= b.getSources()
+        && b.getReceived() >= expected(b);
+  }
+
+  /** Marks the step complete and its result sent downstream. */
+  void finish(StepBarrier b, long atMs) {
+    b.setComplete(true);
+    b.setForwarded(true);
+    b.setCompletedAtMs(atMs);
+    put(b);
+  }
+
+  /**
+   * The step records without a readable step belong to: the lowest step not yet finished here, else the one
+   * after the last finished (steps run one at a time, so that is the step in progress).
+   */
+  int openStep() {
+    memo = null;
+    int lowestOpen = Integer.MAX_VALUE;
+    int lastFinished = 0;
+    try (KeyValueIterator<String, StepBarrier> it = store.all()) {
+      while (it.hasNext()) {
+        StepBarrier b = it.next().value;
+        if (b.getForwarded()) {
+          lastFinished = Math.max(lastFinished, b.getStep());
+        } else {
+          lowestOpen = Math.min(lowestOpen, b.getStep());
+        }
+      }
+    }
+    return lowestOpen != Integer.MAX_VALUE ? lowestOpen : lastFinished + 1;
+  }
+
+  private static List<Long> sum(List<Long> a, List<Long> b) {
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+      out.add((i < a.size() ? a.get(i) : 0L) + (i < b.size() ? b.get(i) : 0L));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,75 @@
+package io.adaptstream.selector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.adaptstream.selector.algo.ScorerChoice;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class SelectorConfigTest {
+
+  private static Map<String, String> base() {
+    Map<String, String> m = new HashMap<>();
+    m.put("bootstrap.servers", "localhost:9092");
+    m.put("schema.registry.url", "http://localhost:8081");
+    return m;
+  }
+
+  @Test
+  void shouldRunExactlyOnceUnderARunScopedApplicationId() {
+    // given
+    Map<String, String> m = base();
+    m.put("run.id", "r2");
+
+    // when
+    Properties p = new SelectorConfig(m).streamsProperties("127.0.0.1:8085");
+
+    // then
+    assertThat(p).containsEntry("application.id", "adapt.r2.selector")
+        .containsEntry("processing.guarantee", "exactly_once_v2")
+        .containsEntry("application.server", "127.0.0.1:8085")
+        .containsEntry("producer.transaction.timeout.ms", 120_000);
+  }
+
+  @Test
+  void shouldGiveThePlannerTheSameSettingsTheTopologyUses() {
+    // given
+    Map<String, String> m = base();
+    m.putAll(Map.of("selector.budget", "50", "selector.pool.cap", "200", "selector.k", "4", "selector.seed", "3",
+        "selector.entropy.mode", "reference", "selector.new.clusters", "false"));
+
+    // when
+    var settings = new SelectorConfig(m).stepSettings(2);
+
+    // then
+    assertThat(settings.trainingBudget()).isEqualTo(50);
+    assertThat(settings.poolCap()).isEqualTo(200);
+    assertThat(settings.kmeans().k()).isEqualTo(4);
+    assertThat(settings.kmeans().maxK()).as("no new clusters").isEqualTo(4);
+    assertThat(settings.entropyMode()).isEqualTo(ScorerChoice.Mode.REFERENCE);
+    assertThat(settings.experimentSeed()).isEqualTo(3);
+    assertThat(settings.step()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownPolicyNamingTheValidOnes() {
+    Map<String, String> m = base();
+    m.put("selector.policy", "greedy");
+    assertThatThrownBy(() -> new SelectorConfig(m)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("adapt").hasMessageContaining("sequential");
+  }
+
+  @Test
+  void shouldRefuseUnknownKeysAndBadEntropyModes() {
+    Map<String, String> typo = base();
+    typo.put("selector.budgt", "5");
+    Map<String, String> mode = base();
+    mode.put("selector.entropy.mode", "shannon");
+    assertThatThrownBy(() -> new SelectorConfig(typo)).hasMessageContaining("selector.budgt");
+    assertThatThrownBy(() -> new SelectorConfig(mode)).hasMessageContaining("STANDARDISED or REFERENCE");
+  }
+}

@@ -1,0 +1,69 @@
+package io.adaptstream.selector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.adaptstream.testing.KafkaBrokerExtension;
+import io.adaptstream.testing.KafkaTestEnv;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An instance that dies in the middle of a step, and its restart, select exactly what an uninterrupted run does. */
+@ExtendWith(KafkaBrokerExtension.class)
+class SelectorCrashIT {
+
+  private static final Duration RUN = Duration.ofSeconds(120);
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void disarm() {
+    CrashingProcessorWrapper.disarm();
+  }
+
+  @Test
+  void shouldSelectAsAnUninterruptedRunAfterAnInstanceDiesMidStepAndRestarts(KafkaTestEnv env) throws Exception {
+    // given
+    Scenario scenario = new Scenario(env);
+    Map<String, String> settings = scenario.config(dir.resolve("state"));
+    settings.put("kafka.processor.wrapper.class", CrashingProcessorWrapper.class.getName());
+    // a crashed member never leaves the group: let the broker drop it after 6 s rather than the default 45 s
+    settings.put("kafka.session.timeout.ms", "6000");
+    settings.put("kafka.heartbeat.interval.ms", "1000");
+    SelectorConfig config = new SelectorConfig(settings);
+    Scenario.Expected expected = scenario.expected(config);
+
+    try (Pipeline pipeline = new Pipeline(env, scenario.catalogue)) {
+      // the score collector dies on its 40th record of step 2, with that step's work uncommitted
+      pipeline.beforePublish = t -> {
+        if (t == 1) {
+          CrashingProcessorWrapper.crashAfter("score-collector", 40);
+        }
+      };
+      SelectorService doomed = new SelectorService(config);
+      doomed.start();
+      pipeline.start();
+      scenario.publishAll(pipeline);
+
+      // when
+      await().atMost(RUN).until(() -> doomed.state() == KafkaStreams.State.ERROR);
+      doomed.close();
+      assertThat(pipeline.lastModel()).as("step 2 did not complete before the crash").isEqualTo(1);
+      try (SelectorService restarted = new SelectorService(config)) {
+        restarted.start();
+        await().atMost(RUN).until(() -> pipeline.lastModel() == Scenario.STEPS);
+
+        // then
+        scenario.assertMatchesReference(pipeline, expected);
+        assertThat(restarted.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      }
+    }
+  }
+}
