@@ -4,6 +4,7 @@ import io.adaptstream.cli.local.LocalService;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -26,8 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     usageHelpAutoWidth = true,
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
-    subcommands = {LocalCommand.class, PublishCommand.class, BenchDataCommand.class, ServeCommand.class,
-        HelpCommand.class})
+    subcommands = {DemoCommand.class, LocalCommand.class, PublishCommand.class, StatusCommand.class,
+        ReplayCommand.class, BenchDataCommand.class, ServeCommand.class, HelpCommand.class})
 public final class AdaptCli {
 
   public static final int EXIT_OK = 0;
@@ -42,14 +43,16 @@ public final class AdaptCli {
   private final ServiceLauncher services;
   private final List<LocalService> localServices;
 
-  /** The command with the default services and no services inside local mode. */
+  /** The command with the default services; {@code local up} runs the pipeline its options describe. */
   public AdaptCli() {
-    this(ServiceLauncher.defaults(), List.of());
+    this.services = ServiceLauncher.defaults();
+    this.localServices = null;
   }
 
   /**
-   * @param services what {@code adapt serve} can run
-   * @param localServices what {@code adapt local up} starts inside its own process once the broker is ready
+   * @param services what {@code adapt serve}, the demo and local mode run
+   * @param localServices exactly what {@code adapt local up} starts inside its own process once the broker is
+   *     ready, whatever its options say (for tests and embedding)
    */
   public AdaptCli(ServiceLauncher services, List<LocalService> localServices) {
     this.services = services;
@@ -60,8 +63,9 @@ public final class AdaptCli {
     return services;
   }
 
-  public List<LocalService> localServices() {
-    return localServices;
+  /** The services {@code local up} must start, when fixed by the constructor; empty: what its options say. */
+  public Optional<List<LocalService>> localServices() {
+    return Optional.ofNullable(localServices);
   }
 
   /** A configured command line: the exception handlers below, exit codes, no stack traces by default. */
@@ -82,6 +86,8 @@ public final class AdaptCli {
     // every failed connection attempt at WARN, and local mode polls a starting broker on purpose.
     defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     defaultProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    // DJL probes for a GPU on every engine start and warns on CPU-only machines
+    defaultProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
     System.exit(run(args));
   }
 

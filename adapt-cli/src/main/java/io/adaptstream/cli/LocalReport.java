@@ -14,6 +14,7 @@ final class LocalReport {
     row(out, "schema registry", s.schemaRegistryUrl());
     row(out, "blob store", s.blobStore());
     row(out, "data", s.dataDir());
+    s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries; adapt status)"));
   }
 
   static void row(PrintWriter out, String name, Object value) {

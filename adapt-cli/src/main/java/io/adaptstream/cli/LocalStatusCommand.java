@@ -59,6 +59,7 @@ final class LocalStatusCommand implements Callable<Integer> {
       n.put("schemaRegistryUrl", s.schemaRegistryUrl());
       n.put("blobStore", s.blobStore());
       n.put("topics", st.topics());
+      s.selectorUrl().ifPresent(u -> n.put("selectorUrl", u));
     });
     st.leftoverBrokerPids().forEach(n.putArray("leftoverBrokerPids")::add);
     return n;

@@ -8,9 +8,18 @@ import io.adaptstream.cli.local.LocalMode.Outcome;
 import io.adaptstream.cli.local.LocalMode.Started;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;
+import io.adaptstream.cli.local.LocalService;
+import io.adaptstream.cli.pipeline.LocalPipeline;
+import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.schemas.TopicCatalogue;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +34,9 @@ import picocli.CommandLine.Spec;
     description = {"Start local mode, or attach to the one running in DIR.",
         "Starts a Kafka broker (KRaft), the schema registry and the blob store on 127.0.0.1, kept in DIR, and "
             + "creates the topics.",
+        "Then starts the four pipeline services of run 'default' (selector, scoring, trainer, and the ingest "
+            + "drop folder DIR/inbox): each release published from now on runs the next step on its own; "
+            + "'adapt status' shows it.",
         "Runs in the foreground until Ctrl-C or SIGTERM, then stops everything; the data stays in DIR. "
             + "If local mode already runs in DIR, attaches to it instead and waits until it stops "
             + "(Ctrl-C then only detaches).", ""})
@@ -54,6 +66,28 @@ final class LocalUpCommand implements Callable<Integer> {
   @Option(names = "--detached-child", hidden = true)
   boolean detachedChild;
 
+  @Option(names = "--no-services",
+      description = "Run only the broker, the schema registry and the blob store, not the pipeline services.")
+  boolean noServices;
+
+  @Option(names = "--method", paramLabel = "POLICY", defaultValue = "adapt",
+      description = "Selection method of the local run (default: ${DEFAULT-VALUE}): adapt, lite, sequential, random, "
+          + "el2n, entropy, perplexity, grounding, semdedup, multitask.")
+  String method;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+      description = "Experiment seed of the local run (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--fast",
+      description = "Two PyTorch threads instead of one: faster, but results are no longer bit-identical run to run.")
+  boolean fast;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "A service setting of the local run, e.g. --set selector.budget=200 --set trainer.epochs=2 "
+          + "(keys of scoring.*, selector.*, trainer.*, ingest.*; repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     if (!HEAP.matcher(brokerHeap).matches()) {
@@ -61,7 +95,7 @@ final class LocalUpCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     LocalLayout layout = dataDir.layout();
-    LocalMode mode = new LocalMode(layout, parent.root.localServices(), brokerHeap, out);
+    LocalMode mode = new LocalMode(layout, services(), brokerHeap, out, childOptions());
     out.println("starting local mode" + (detach ? " in the background" : "") + " in " + layout.dir() + " ...");
     out.flush();
     Outcome outcome = detach ? mode.detach() : mode.start();
@@ -91,5 +125,34 @@ final class LocalUpCommand implements Callable<Integer> {
     LocalProcesses.alive(s.ownerPid()).ifPresent(p -> p.onExit().join());
     out.println("local mode in " + layout.dir() + " stopped");
     return AdaptCli.EXIT_OK;
+  }
+
+  /** What runs inside local mode: what the command was built with, else the pipeline of run 'default'. */
+  private List<LocalService> services() {
+    PipelineSettings settings = settings(); // refuses bad options before anything starts
+    return parent.root.localServices().orElseGet(() -> noServices ? List.of()
+        : List.of(new LocalPipeline(parent.root.services(), settings)));
+  }
+
+  private PipelineSettings settings() {
+    try {
+      return new PipelineSettings(TopicCatalogue.DEFAULT_RUN, method, seed, !fast, overrides);
+    } catch (IllegalArgumentException | ConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The same service options for the background process of --detach. */
+  private List<String> childOptions() {
+    List<String> o = new ArrayList<>();
+    if (noServices) {
+      o.add("--no-services");
+    }
+    o.addAll(List.of("--method", method, "--seed", Long.toString(seed)));
+    if (fast) {
+      o.add("--fast");
+    }
+    overrides.forEach((k, v) -> o.addAll(List.of("--set", k + "=" + v)));
+    return o;
   }
 }

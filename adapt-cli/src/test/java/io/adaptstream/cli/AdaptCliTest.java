@@ -26,7 +26,55 @@ class AdaptCliTest {
     assertThat(run.out()).contains("Usage: adapt")
         .containsPattern("(?m)^  local\\s+\\S.*$")
         .containsPattern("(?m)^  publish\\s+\\S.*$")
-        .containsPattern("(?m)^  serve\\s+\\S.*$");
+        .containsPattern("(?m)^  serve\\s+\\S.*$")
+        .containsPattern("(?m)^  demo\\s+\\S.*$")
+        .containsPattern("(?m)^  status\\s+\\S.*$")
+        .containsPattern("(?m)^  replay\\s+\\S.*$");
+  }
+
+  @Test
+  void shouldDocumentTheDemoReplayAndStatusOptions() {
+    assertThat(CliRun.of("demo", "--help").out()).contains("--method=POLICY", "default: adapt", "--quick",
+        "--seed=N", "--out=DIR", "--fast", "--set=KEY=VALUE").doesNotContain("--max-samples");
+    assertThat(CliRun.of("replay", "--help").out()).contains("--run=RUN_ID", "--method=POLICY", "--out=DIR",
+        "--runs-dir=RUNS", "default: runs");
+    assertThat(CliRun.of("status", "--help").out()).contains("--json", "--data-dir=DIR", "--bootstrap-servers",
+        "--schema-registry-url", "--selector-url=URL", "--run-id=RUN");
+    assertThat(CliRun.of("local", "up", "--help").out()).contains("--no-services", "--method=POLICY", "--fast",
+        "--set=KEY=VALUE");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownMethodOrSettingBeforeStartingAnything() {
+    CliRun method = CliRun.of("demo", "--method", "best", "--out", tmp.resolve("run").toString());
+    CliRun setting = CliRun.of("demo", "--set", "budget=10", "--out", tmp.resolve("run").toString());
+    CliRun local = CliRun.of("local", "up", "--data-dir", tmp.toString(), "--set", "selector.budget=many");
+
+    assertThat(method.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(method.err()).contains("unknown method 'best'; valid: adapt, ");
+    assertThat(setting.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(setting.err()).contains("budget", "not a pipeline service key");
+    assertThat(local.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(local.err()).contains("selector.budget");
+    assertThat(tmp.resolve("run")).doesNotExist();
+    assertThat(tmp.resolve("local.properties")).doesNotExist();
+  }
+
+  @Test
+  void shouldSayWhichRunIsMissingForAReplay() {
+    CliRun run = CliRun.of("replay", "--run", "adapt-20260101-000000", "--runs-dir", tmp.toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("no recorded run adapt-20260101-000000",
+        tmp.resolve("adapt-20260101-000000").resolve("run.json").toString());
+  }
+
+  @Test
+  void shouldSayWhereToFindTheSystemWhenStatusFindsNothing() {
+    CliRun run = CliRun.of("status", "--data-dir", tmp.toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_FAILURE);
+    assertThat(run.err()).contains("local mode is not running in " + tmp);
   }
 
   @Test
@@ -115,14 +163,14 @@ class AdaptCliTest {
   }
 
   @Test
-  void shouldFailClearlyForServiceNotInThisBuild() throws Exception {
+  void shouldNameTheMissingRequiredKeyOfARealService() throws Exception {
     Path config = Files.writeString(tmp.resolve("trainer.properties"),
         "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\n");
 
     CliRun run = CliRun.of("serve", "trainer", "--config", config.toString());
 
     assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_FAILURE);
-    assertThat(run.err()).isEqualTo("adapt: service 'trainer' is not part of this build yet\n");
+    assertThat(run.err()).startsWith("adapt: Missing required configuration \"blob.store\"");
   }
 
   @Test

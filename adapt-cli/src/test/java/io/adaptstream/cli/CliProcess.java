@@ -25,9 +25,13 @@ final class CliProcess {
   }
 
   static CliProcess start(Path output, String... args) throws IOException {
+    return startWithHeap(output, "256m", args);
+  }
+
+  static CliProcess startWithHeap(Path output, String heap, String... args) throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", cp, AdaptCli.class.getName()));
+        "-Xmx" + heap, "-cp", cp, AdaptCli.class.getName()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(output.toFile())
@@ -38,8 +42,13 @@ final class CliProcess {
 
   /** Runs a command to its end; fails the test if it takes longer than {@code timeout}. */
   static Result run(Path workDir, Duration timeout, String... args) throws Exception {
+    return runWithHeap(workDir, timeout, "256m", args);
+  }
+
+  /** As {@link #run(Path, Duration, String...)}, with a larger heap for commands that run the services. */
+  static Result runWithHeap(Path workDir, Duration timeout, String heap, String... args) throws Exception {
     Path out = Files.createTempFile(workDir, "adapt-", ".out");
-    CliProcess p = start(out, args);
+    CliProcess p = startWithHeap(out, heap, args);
     if (!p.process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       p.process.destroyForcibly();
       throw new AssertionError("adapt " + String.join(" ", args) + " did not finish within " + timeout

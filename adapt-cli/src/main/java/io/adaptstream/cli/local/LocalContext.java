@@ -1,10 +1,9 @@
 package io.adaptstream.cli.local;
 
-import io.adaptstream.cli.serve.ServiceLauncher;
+import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.config.ServiceConfig;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,19 +13,17 @@ import java.util.Map;
 public record LocalContext(LocalLayout layout, String bootstrapServers, String schemaRegistryUrl, Path blobStore,
     TopicCatalogue catalogue) {
 
+  /** This local mode as a {@link Cluster}: one node, its topic prefix and partitioning, its blob store. */
+  public Cluster cluster() {
+    return new Cluster(bootstrapServers, schemaRegistryUrl, catalogue.prefix(), catalogue.dataPartitions(),
+        (short) 1, blobStore);
+  }
+
   /**
-   * The settings every service shares, pointing at this local mode (keys of {@link ServiceConfig} plus
-   * {@code blob.store}); a service adds its own keys to this map.
+   * The settings every service shares, pointing at this local mode (the keys of {@link ServiceConfig#common()});
+   * a service adds its own keys (the blob store among them, where it has one) to this map.
    */
   public Map<String, String> serviceSettings() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put(ServiceConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-    m.put(ServiceConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-    m.put(ServiceConfig.TOPIC_PREFIX, catalogue.prefix());
-    m.put(ServiceConfig.RUN_ID, catalogue.run());
-    m.put(ServiceConfig.DATA_PARTITIONS, Integer.toString(catalogue.dataPartitions()));
-    m.put(ServiceConfig.REPLICATION_FACTOR, "1");
-    m.put(ServiceLauncher.BLOB_STORE, blobStore.toString());
-    return m;
+    return cluster().commonSettings(catalogue.run());
   }
 }

@@ -58,6 +58,24 @@ public final class LocalInstance {
     services.push(new Named(name, handle));
   }
 
+  /**
+   * Adds something that must stop before the broker (a job's services started after local mode): stopping the
+   * instance, by {@code down}, Ctrl-C or the broker dying, closes it first.
+   */
+  public void attach(String name, AutoCloseable handle) {
+    synchronized (this) {
+      if (!stopping) {
+        service(name, handle);
+        return;
+      }
+    }
+    try {
+      handle.close();
+    } catch (Exception e) {
+      LOG.warn("{} did not stop cleanly", name, e);
+    }
+  }
+
   /** From now on, stopping prints what it does (not while a failed start is being rolled back). */
   void announceStop() {
     announced = true;
@@ -79,8 +97,14 @@ public final class LocalInstance {
       if (announced) {
         out.println("stopping local mode in " + layout.dir() + " ...");
       }
-      while (!services.isEmpty()) {
-        Named s = services.pop();
+      while (true) {
+        Named s;
+        synchronized (this) {
+          if (services.isEmpty()) {
+            break;
+          }
+          s = services.pop();
+        }
         try {
           s.handle().close();
         } catch (Exception e) {

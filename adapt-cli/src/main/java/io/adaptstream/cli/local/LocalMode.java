@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -43,12 +45,23 @@ public final class LocalMode {
   private final List<LocalService> services;
   private final String brokerHeap;
   private final PrintWriter out;
+  private final List<String> childOptions;
 
   public LocalMode(LocalLayout layout, List<LocalService> services, String brokerHeap, PrintWriter out) {
+    this(layout, services, brokerHeap, out, List.of());
+  }
+
+  /**
+   * @param childOptions more {@code local up} options for the background process {@link #detach()} starts (what
+   *     its services should be)
+   */
+  public LocalMode(LocalLayout layout, List<LocalService> services, String brokerHeap, PrintWriter out,
+      List<String> childOptions) {
     this.layout = layout;
     this.services = List.copyOf(services);
     this.brokerHeap = brokerHeap;
     this.out = out;
+    this.childOptions = List.copyOf(childOptions);
   }
 
   public static String defaultBrokerHeap() {
@@ -119,11 +132,16 @@ public final class LocalMode {
       }
       LocalContext context = new LocalContext(layout, settings.bootstrapServers(), settings.registryUrl(),
           layout.blobs(), catalogue);
+      Map<String, String> urls = new LinkedHashMap<>();
       for (LocalService s : services) {
-        instance.service(s.name(), s.start(context));
+        AutoCloseable handle = s.start(context);
+        instance.service(s.name(), handle);
+        if (handle instanceof LocalService.Advertised a) {
+          urls.putAll(a.urls());
+        }
       }
       LocalState state = new LocalState(ProcessHandle.current().pid(), broker.pid(), settings.bootstrapServers(),
-          settings.registryUrl(), layout.blobs().toString(), layout.dir().toString(), Instant.now().toString());
+          settings.registryUrl(), layout.blobs().toString(), layout.dir().toString(), Instant.now().toString(), urls);
       state.write(layout);
       instance.announceStop();
       return new Started(instance, state, Duration.ofNanos(System.nanoTime() - t0), first);
@@ -151,6 +169,7 @@ public final class LocalMode {
     cmd.addAll(JavaCommand.jvmOptions());
     cmd.addAll(List.of("-cp", JavaCommand.classPath(), LocalProcesses.OWNER_MAIN,
         "local", "up", "--data-dir", layout.dir().toString(), "--broker-heap", brokerHeap, "--detached-child"));
+    cmd.addAll(childOptions);
     Process child;
     try {
       child = new ProcessBuilder(cmd)

@@ -21,8 +21,17 @@ public interface LocalService {
   /** For messages. */
   String name();
 
-  /** Starts the service and returns what stops it; must return once the service runs (not block for its life). */
+  /**
+   * Starts the service and returns what stops it; must return once the service runs (not block for its life). A
+   * handle that is also {@link Advertised} has its addresses written to {@code local.json}.
+   */
   AutoCloseable start(LocalContext context) throws Exception;
+
+  /** A started service that others reach at an address (e.g. the selector's interactive queries). */
+  interface Advertised {
+    /** Addresses by name, as {@code local.json} keeps them in {@code serviceUrls}. */
+    Map<String, String> urls();
+  }
 
   /**
    * A service of the {@link ServiceLauncher} as a local service: built from {@code settings(context)} and run on
@@ -56,7 +65,8 @@ public interface LocalService {
       this.service = service;
     }
 
-    static ThreadedService start(String name, RunnableService service) {
+    /** Runs {@code service} on a new thread named after it. */
+    public static ThreadedService start(String name, RunnableService service) {
       ThreadedService s = new ThreadedService(service);
       Thread t = new Thread(() -> {
         try {

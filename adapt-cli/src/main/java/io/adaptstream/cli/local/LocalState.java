@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,12 +21,32 @@ import java.util.Optional;
  * @param ownerPid the {@code adapt local up} process that owns the broker and runs the registry
  * @param brokerPid the broker's child JVM
  * @param startedAt ISO-8601 instant the instance became ready
+ * @param serviceUrls addresses the services inside local mode answer at, by service (e.g. the selector's
+ *     interactive queries); empty when none runs there
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LocalState(long ownerPid, long brokerPid, String bootstrapServers, String schemaRegistryUrl,
-    String blobStore, String dataDir, String startedAt) {
+    String blobStore, String dataDir, String startedAt, Map<String, String> serviceUrls) {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public LocalState {
+    serviceUrls = serviceUrls == null ? Map.of() : Map.copyOf(serviceUrls);
+  }
+
+  /** A state without services. */
+  public LocalState(long ownerPid, long brokerPid, String bootstrapServers, String schemaRegistryUrl,
+      String blobStore, String dataDir, String startedAt) {
+    this(ownerPid, brokerPid, bootstrapServers, schemaRegistryUrl, blobStore, dataDir, startedAt, Map.of());
+  }
+
+  /** Where the selector inside local mode answers interactive queries, if it runs there. */
+  public Optional<String> selectorUrl() {
+    return Optional.ofNullable(serviceUrls.get(SELECTOR));
+  }
+
+  /** The key of the selector's query server in {@link #serviceUrls()}. */
+  public static final String SELECTOR = "selector";
 
   public Instant started() {
     return Instant.parse(startedAt);

@@ -2,30 +2,37 @@ package io.adaptstream.cli.serve;
 
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.ingest.IngestService;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.scoring.ScoringConfig;
+import io.adaptstream.scoring.ScoringService;
+import io.adaptstream.selector.SelectorConfig;
+import io.adaptstream.selector.SelectorService;
+import io.adaptstream.trainer.TrainerConfig;
+import io.adaptstream.trainer.TrainerListener;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The services {@code adapt serve} can run, by name: {@code ingest}, {@code scoring}, {@code selector},
  * {@code trainer}.
  *
- * <p>A registry rather than a switch so that the command, local mode and the compose-file check all see the
- * same list and the same key definitions. The four pipeline services live in modules the command line does
- * not depend on yet; until they are wired in, each entry carries its keys (the common ones plus its own) and a
- * factory that says so, and {@link #with(ServiceSpec)} replaces an entry.
+ * <p>A registry rather than a switch so that the command, local mode, the demo and the compose-file check all
+ * see the same list and the same key definitions: each entry's definition is its service's own config class,
+ * so a config file is checked exactly as the service itself would check it. {@link #with(ServiceSpec)} replaces
+ * an entry (tests, embedding).
  */
 public final class ServiceLauncher {
 
   /** Where the content-addressed blob store lives (a directory); read by every service that touches images or checkpoints. */
   public static final String BLOB_STORE = "blob.store";
+
+  public static final String INGEST = "ingest";
+  public static final String SCORING = "scoring";
+  public static final String SELECTOR = "selector";
+  public static final String TRAINER = "trainer";
 
   private final Map<String, ServiceSpec> specs;
 
@@ -36,14 +43,14 @@ public final class ServiceLauncher {
   /** The four pipeline services. */
   public static ServiceLauncher defaults() {
     Map<String, ServiceSpec> m = new LinkedHashMap<>();
-    put(m, new ServiceSpec("ingest", "Validates dataset releases, stores their images and writes samples and seals.",
+    put(m, new ServiceSpec(INGEST, "Publishes the datasets dropped into an inbox folder as releases.",
         IngestConfig.configDef(), settings -> new IngestRunner(new IngestService(new IngestConfig(settings)))));
-    put(m, pending("scoring", "Scores every sample of a step with the previous model version.",
-        withBlobStore(ServiceConfig.common())));
-    put(m, pending("selector", "Keeps the pool, clusters it and selects and prunes samples (Kafka Streams).",
-        withBlobStore(ServiceConfig.common())));
-    put(m, pending("trainer", "Fine-tunes on each step's selection, evaluates and publishes model versions.",
-        withBlobStore(ServiceConfig.common())));
+    put(m, new ServiceSpec(SCORING, "Scores every sample of a step with the previous model version.",
+        ScoringConfig.configDef(), settings -> new ScoringRunner(new ScoringService(new ScoringConfig(settings)))));
+    put(m, new ServiceSpec(SELECTOR, "Keeps the pool, clusters it and selects and prunes samples (Kafka Streams).",
+        SelectorConfig.configDef(), settings -> new SelectorRunner(new SelectorService(new SelectorConfig(settings)))));
+    put(m, new ServiceSpec(TRAINER, "Fine-tunes on each step's selection, evaluates and publishes model versions.",
+        TrainerConfig.configDef(), settings -> TrainerRunner.of(settings, TrainerListener.NONE)));
     return new ServiceLauncher(m);
   }
 
@@ -97,11 +104,6 @@ public final class ServiceLauncher {
     m.put(spec.name(), spec);
   }
 
-  private static ConfigDef withBlobStore(ConfigDef def) {
-    return def.define(BLOB_STORE, Type.STRING, null, Importance.HIGH,
-        "Directory of the content-addressed blob store shared by the services.");
-  }
-
   /** The drop-folder ingest service as a runnable service. */
   private record IngestRunner(IngestService service) implements RunnableService {
     @Override
@@ -113,11 +115,5 @@ public final class ServiceLauncher {
     public void close() {
       service.close();
     }
-  }
-
-  private static ServiceSpec pending(String name, String description, ConfigDef definition) {
-    return new ServiceSpec(name, description, definition, settings -> {
-      throw new IllegalStateException("service '" + name + "' is not part of this build yet");
-    });
   }
 }

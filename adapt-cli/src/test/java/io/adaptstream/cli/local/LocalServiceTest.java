@@ -10,6 +10,7 @@ import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.config.ServiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,15 +29,19 @@ class LocalServiceTest {
   }
 
   @Test
-  void shouldGiveServicesSettingsEveryDefaultServiceAccepts() {
+  void shouldGiveServicesTheCommonSettingsEveryDefaultServiceAccepts() {
     Map<String, String> settings = context().serviceSettings();
 
     assertThat(settings).containsEntry("bootstrap.servers", "127.0.0.1:19092")
         .containsEntry("schema.registry.url", "http://127.0.0.1:18081")
-        .containsEntry("blob.store", tmp.resolve("blobs").toString())
-        .containsEntry("data.partitions", "3");
+        .containsEntry("data.partitions", "3")
+        .doesNotContainKey("blob.store");
     ServiceLauncher launcher = ServiceLauncher.defaults();
-    launcher.names().forEach(name -> launcher.check(name, settings));
+    Map<String, String> withBlobs = new java.util.HashMap<>(settings);
+    withBlobs.put(ServiceLauncher.BLOB_STORE, context().blobStore().toString());
+    launcher.check("selector", settings);
+    List.of("ingest", "scoring", "trainer").forEach(name -> launcher.check(name, withBlobs));
+    assertThat(context().cluster().blobStore()).isEqualTo(tmp.resolve("blobs"));
   }
 
   @Test
@@ -62,7 +67,11 @@ class LocalServiceTest {
         }
       };
     }));
-    LocalService local = LocalService.fromLauncher(launcher, "waiter", LocalContext::serviceSettings);
+    LocalService local = LocalService.fromLauncher(launcher, "waiter", ctx -> {
+      Map<String, String> m = new java.util.HashMap<>(ctx.serviceSettings());
+      m.put(ServiceLauncher.BLOB_STORE, ctx.blobStore().toString());
+      return m;
+    });
 
     // when local mode starts it
     AutoCloseable handle = local.start(context());

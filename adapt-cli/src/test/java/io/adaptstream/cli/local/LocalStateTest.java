@@ -30,6 +30,19 @@ class LocalStateTest {
   }
 
   @Test
+  void shouldKeepTheSelectorAddressOfServicesRunningInLocalMode() throws Exception {
+    LocalLayout layout = LocalLayout.of(tmp);
+    LocalState state = new LocalState(11, 12, "127.0.0.1:19092", "http://127.0.0.1:18081", "b", "d",
+        "2026-01-02T03:04:05Z", java.util.Map.of(LocalState.SELECTOR, "http://127.0.0.1:8085"));
+
+    state.write(layout);
+
+    assertThat(Files.readString(layout.state())).contains("\"serviceUrls\"", "\"selector\" : \"http://127.0.0.1:8085\"");
+    assertThat(LocalState.read(layout).orElseThrow().selectorUrl()).contains("http://127.0.0.1:8085");
+    assertThat(new LocalState(1, 2, "", "", "", "", "").selectorUrl()).isEmpty();
+  }
+
+  @Test
   void shouldReadNothingWhenNoInstanceRuns() {
     assertThat(LocalState.read(LocalLayout.of(tmp))).isEmpty();
   }

@@ -32,6 +32,7 @@ class ServiceLauncherTest {
   void shouldRefuseKeysOfAnotherServiceAndMissingRequiredKeys() {
     ServiceLauncher launcher = ServiceLauncher.defaults();
     Map<String, String> scoring = new java.util.HashMap<>(REQUIRED);
+    scoring.put("blob.store", "/b");
     scoring.put("ingest.inbox.dir", "/in");
 
     assertThatThrownBy(() -> launcher.check("scoring", scoring))
@@ -56,8 +57,24 @@ class ServiceLauncherTest {
 
     assertThat(launcher.create("trainer", REQUIRED)).isSameAs(wired);
     assertThat(launcher.names()).containsExactly("ingest", "scoring", "selector", "trainer");
-    assertThatThrownBy(() -> ServiceLauncher.defaults().create("trainer", REQUIRED))
-        .hasMessage("service 'trainer' is not part of this build yet");
+  }
+
+  @Test
+  void shouldCheckEachServiceAgainstItsOwnConfigClass() {
+    ServiceLauncher launcher = ServiceLauncher.defaults();
+
+    assertThat(launcher.find("ingest").orElseThrow().definition().names()).contains("ingest.inbox.dir", "blob.store");
+    assertThat(launcher.find("scoring").orElseThrow().definition().names())
+        .contains("scoring.micro.batch", "scoring.deterministic", "blob.store");
+    assertThat(launcher.find("selector").orElseThrow().definition().names())
+        .contains("selector.policy", "selector.budget", "selector.http.port").doesNotContain("blob.store");
+    assertThat(launcher.find("trainer").orElseThrow().definition().names())
+        .contains("trainer.base", "trainer.epochs", "blob.store");
+    assertThatThrownBy(() -> launcher.check("selector", Map.of("bootstrap.servers", "k", "schema.registry.url", "u",
+        "selector.policy", "best")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("selector.policy");
+    assertThatThrownBy(() -> launcher.create("trainer", REQUIRED))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("blob.store");
   }
 
   @Test

@@ -1,0 +1,152 @@
+package io.adaptstream.cli;
+
+import io.adaptstream.benchmark.Size;
+import io.adaptstream.cli.demo.DemoData;
+import io.adaptstream.cli.demo.DemoJob;
+import io.adaptstream.cli.demo.DemoProfile;
+import io.adaptstream.cli.demo.DemoProgress;
+import io.adaptstream.cli.demo.DemoReport;
+import io.adaptstream.cli.demo.DemoResult;
+import io.adaptstream.cli.demo.RunRecord;
+import io.adaptstream.cli.pipeline.Cluster;
+import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.selector.algo.SelectionPolicy;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code adapt demo}: the whole lifelong-learning run on the embedded system, with results, charts and a report. */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    usageHelpAutoWidth = true,
+    description = {"Run Adapt-inf end to end on this machine and report it.",
+        "Starts local mode in DIR/local (a real Kafka broker, the schema registry, the blob store), generates the "
+            + "skill-world benchmark into DIR/data, publishes the pretraining release and the 5 task releases, and "
+            + "runs every step through the four services (ingest, scoring, selector, trainer), each with its own "
+            + "Kafka clients. Then writes DIR/results.json, DIR/run.json (for 'adapt replay'), DIR/report.md and "
+            + "charts, and stops everything; the data stays in DIR/local.", ""},
+    footer = {"", "Deterministic by default (one PyTorch thread): 'adapt replay --run RUN_ID' reproduces the "
+        + "selections and accuracies exactly."})
+final class DemoCommand implements Callable<Integer> {
+
+  @ParentCommand
+  AdaptCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--method", paramLabel = "POLICY", defaultValue = "adapt",
+      description = "Selection method (default: ${DEFAULT-VALUE}): adapt, lite, sequential, random, el2n, entropy, "
+          + "perplexity, grounding, semdedup, multitask.")
+  String method;
+
+  @Option(names = "--quick", description = "The QUICK benchmark (about a quarter of FULL) with lighter settings.")
+  boolean quick;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+      description = "Seed of the benchmark and of every random choice of the run (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output directory, new or empty (default: RUNS/<run id>, the run id being <method>-<time>).")
+  Path out;
+
+  @Option(names = "--runs-dir", paramLabel = "RUNS", defaultValue = "runs",
+      description = "Where runs go when --out is not given (default: ${DEFAULT-VALUE}).")
+  Path runsDir;
+
+  @Option(names = "--fast",
+      description = "Two PyTorch threads instead of one: faster, but results are no longer bit-identical.")
+  boolean fast;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a service setting, e.g. --set selector.budget=200 (repeatable; replayed with the run).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--tasks", paramLabel = "N",
+      description = "Only the first N task releases (default: all 5).")
+  Integer tasks;
+
+  /** Smoke runs and tests: at most TRAIN train and TEST test samples per release. */
+  @Option(names = "--max-samples", paramLabel = "TRAIN:TEST", hidden = true)
+  String maxSamples;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter pw = spec.commandLine().getOut();
+    if (!SelectionPolicy.all().containsKey(method)) {
+      throw new ParameterException(spec.commandLine(), "unknown method '" + method + "'; valid: "
+          + String.join(", ", SelectionPolicy.all().keySet()));
+    }
+    if (tasks != null && (tasks < 1 || tasks > 5)) {
+      throw new ParameterException(spec.commandLine(), "--tasks must be 1 to 5");
+    }
+    String runId = RunIds.next(method, null);
+    Size size = quick ? Size.QUICK : Size.FULL;
+    PipelineSettings settings;
+    try {
+      settings = new PipelineSettings(runId, method, seed, !fast, DemoProfile.overrides(size))
+          .withOverrides(overrides);
+    } catch (IllegalArgumentException | ConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Path dir = (out != null ? out : runsDir.resolve(runId)).toAbsolutePath().normalize();
+    requireEmpty(dir);
+    pw.println("adapt demo: run " + runId + " (" + method + ", seed " + seed + ", " + size + " benchmark, "
+        + (fast ? "fast" : "deterministic") + " mode) in " + dir);
+    Path dataDir = dir.resolve("data");
+    DemoData data = DemoData.generate(dataDir, seed, size);
+    pw.println("benchmark generated in " + dataDir);
+    if (tasks != null) {
+      data = data.firstTasks(tasks);
+    }
+    if (maxSamples != null) {
+      String[] parts = maxSamples.split(":");
+      data = data.slice(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), dataDir.resolve("slice"));
+    }
+    try (LocalSession local = LocalSession.open(dir.resolve("local"), pw)) {
+      Cluster cluster = local.cluster();
+      DemoResult result = new DemoJob(root.services(), cluster, settings, data, dir, DemoProgress.timed(pw))
+          .onServicesStarted(local::attach).run();
+      RunRecord record = new RunRecord(runId, method, seed, maxSamples == null ? size.name() : "custom", !fast,
+          dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
+          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, cluster, dir));
+      finish(pw, result, record, dir);
+    }
+    return AdaptCli.EXIT_OK;
+  }
+
+  private void requireEmpty(Path dir) throws Exception {
+    if (Files.exists(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          throw new ParameterException(spec.commandLine(), "output directory " + dir + " is not empty");
+        }
+      }
+    }
+  }
+
+  /** Writes the run's files and prints the table and where everything is. */
+  static void finish(PrintWriter pw, DemoResult result, RunRecord record, Path dir) throws Exception {
+    List<Path> files = DemoReport.write(result, record, dir);
+    pw.println();
+    pw.print(DemoReport.table(result));
+    pw.println();
+    pw.println("written to " + dir + ": " + files.stream().map(f -> f.getFileName().toString()).toList());
+    boolean named = dir.getFileName() != null && dir.getFileName().toString().equals(result.runId());
+    pw.println("replay it with: adapt replay --run " + (named ? result.runId() : dir.toString()));
+    pw.flush();
+  }
+}

@@ -1,0 +1,161 @@
+package io.adaptstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adaptstream.avro.EvalResult;
+import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.cli.local.LocalState;
+import io.adaptstream.cli.pipeline.Cluster;
+import io.adaptstream.cli.pipeline.RunStatus;
+import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.selector.query.ClusterView;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code adapt status}: where a run stands: step, phase, pool, clusters, latest model and evaluation. */
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    usageHelpAutoWidth = true,
+    description = {"Show where a run stands: the current step and phase, the pool, the clusters with their "
+        + "scorers, the latest model version and its evaluation (average and per skill).",
+        "Finds the system in local mode (DIR/local.json, which also names the selector's query server) unless "
+            + "--bootstrap-servers and --schema-registry-url are given; the selector part needs --selector-url then.",
+        "Exit status 0 when something could be read, 1 when nothing could.", ""})
+final class StatusCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  EndpointOptions endpoints;
+
+  @Option(names = "--selector-url", paramLabel = "URL",
+      description = "The selector's query server, e.g. http://127.0.0.1:8085 (default: the one in local.json).")
+  URI selectorUrl;
+
+  @Option(names = "--run-id", paramLabel = "RUN", defaultValue = TopicCatalogue.DEFAULT_RUN,
+      description = "The run (default: ${DEFAULT-VALUE}).")
+  String runId;
+
+  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicCatalogue.DEFAULT_PREFIX,
+      description = "Topic prefix of the deployment (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(names = "--model", paramLabel = "NAME", defaultValue = "adapt-vlm",
+      description = "The model's name (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--json", description = "Print the status as one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Endpoints ep = endpoints.resolve();
+    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(() -> LocalState.read(endpoints.dataDir.layout())
+        .filter(LocalState::ownerAlive).flatMap(LocalState::selectorUrl).map(URI::create));
+    Cluster cluster = new Cluster(ep.bootstrapServers(), ep.schemaRegistryUrl(), topicPrefix,
+        TopicCatalogue.DEFAULT_DATA_PARTITIONS, (short) 1, ep.blobStore().orElse(Path.of(".")));
+    RunStatus st = RunStatus.read(cluster, runId, model, selector);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(JSON.writeValueAsString(toJson(st)));
+    } else {
+      print(out, st);
+    }
+    out.flush();
+    boolean nothing = st.step().isEmpty() && st.model().isEmpty() && st.selectorProblem() != null
+        && st.topicsProblem() != null;
+    return nothing ? AdaptCli.EXIT_FAILURE : AdaptCli.EXIT_OK;
+  }
+
+  private static void print(PrintWriter out, RunStatus st) {
+    out.println("run " + st.runId() + st.selectorUrl().map(u -> " (selector " + u + ")").orElse(""));
+    if (st.selectorProblem() != null) {
+      out.println("  selector         " + st.selectorProblem());
+    }
+    st.step().ifPresentOrElse(v -> out.printf(Locale.ROOT, "  step             %d (%s): %s, pool %d (%d fresh), "
+        + "%d scored, %d selected, %d pruned%n", v.step(), v.release(), v.phase(), v.poolSize(), v.fresh(),
+        v.scores(), v.selected(), v.pruned()), () -> {
+          if (st.selectorProblem() == null) {
+            out.println("  step             none yet (waiting for a sealed task release and model version 0)");
+          }
+        });
+    st.pool().ifPresent(p -> out.printf(Locale.ROOT, "  pool             %d samples of sealed task releases "
+        + "(%d of releases still being published, %d removed for good)%n", p.size(), p.pending(), p.deleted()));
+    if (!st.clusters().isEmpty()) {
+      out.println("  clusters         of step " + st.clustersStep() + ": " + st.clusters().stream()
+          .map(c -> c.cluster() + ": " + Objects.toString(c.size(), "?") + " " + Objects.toString(c.scorer(), "?"))
+          .collect(Collectors.joining(", ")));
+    }
+    if (st.topicsProblem() != null) {
+      out.println("  model            " + st.topicsProblem());
+    }
+    st.model().ifPresent(m -> out.printf(Locale.ROOT, "  model            %s v%d (%s, %d samples trained, sha256 "
+        + "%.12s)%n", m.getModel(), m.getVersion(), Objects.toString(m.getRelease(), "-"), m.getTrainedSamples(),
+        m.getSha256()));
+    st.evaluation().ifPresent(e -> {
+      out.printf(Locale.ROOT, "  evaluation       v%d: average %.3f over %d skills (%d test samples)%n",
+          e.getVersion(), e.getAvgAccuracy(), e.getAccuracy().size(), e.getTestSamples());
+      accuracy(e).forEach((k, v) -> out.printf(Locale.ROOT, "    %-26s %.3f%n", k, v));
+    });
+    if (st.model().isEmpty() && st.topicsProblem() == null) {
+      out.println("  model            none yet");
+    }
+  }
+
+  private static Map<String, Double> accuracy(EvalResult e) {
+    Map<String, Double> m = new TreeMap<>();
+    e.getAccuracy().forEach((k, v) -> m.put(k.toString(), v));
+    return m;
+  }
+
+  private static ObjectNode toJson(RunStatus st) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("runId", st.runId());
+    st.selectorUrl().ifPresent(u -> n.put("selectorUrl", u.toString()));
+    n.put("selectorProblem", st.selectorProblem());
+    st.step().ifPresent(v -> n.set("step", JSON.valueToTree(v)));
+    st.pool().ifPresent(p -> n.set("pool", JSON.valueToTree(p)));
+    n.put("clustersStep", st.clustersStep());
+    var clusters = n.putArray("clusters");
+    for (ClusterView c : st.clusters()) {
+      clusters.addObject().put("cluster", c.cluster()).put("size", c.size()).put("scorer", c.scorer())
+          .put("selected", c.selected()).put("pruned", c.pruned());
+    }
+    n.put("modelProblem", st.topicsProblem());
+    st.model().ifPresent(m -> n.set("model", model(m)));
+    st.evaluation().ifPresent(e -> {
+      ObjectNode ev = n.putObject("evaluation");
+      ev.put("version", e.getVersion());
+      ev.put("avgAccuracy", e.getAvgAccuracy());
+      ev.put("testSamples", e.getTestSamples());
+      ev.set("accuracy", JSON.valueToTree(accuracy(e)));
+    });
+    return n;
+  }
+
+  private static ObjectNode model(ModelVersion m) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("model", m.getModel());
+    n.put("version", m.getVersion());
+    n.put("release", m.getRelease() == null ? null : m.getRelease().toString());
+    n.put("trainedSamples", m.getTrainedSamples());
+    n.put("sha256", m.getSha256());
+    return n;
+  }
+}

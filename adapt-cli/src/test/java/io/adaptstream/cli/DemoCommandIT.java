@@ -1,0 +1,72 @@
+package io.adaptstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adaptstream.cli.local.LocalLayout;
+import io.adaptstream.cli.local.LocalProcesses;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code adapt demo} and {@code adapt replay} as a user runs them (child JVMs, local mode with its own broker): the
+ * demo writes its results, report and charts and leaves nothing running; the replay of it reproduces it.
+ */
+class DemoCommandIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofMinutes(6);
+
+  @Test
+  void shouldRunTheDemoEndToEndAndReproduceItByReplay(@TempDir Path tmp) throws Exception {
+    // given a small demo (2 task releases cut to 40 samples, a tiny model)
+    Path run = tmp.resolve("run");
+    List<String> args = new ArrayList<>(List.of("demo", "--out", run.toString(), "--tasks", "2", "--max-samples",
+        "40:6", "--seed", "3", "--method", "adapt"));
+    args.addAll(List.of(TinyRun.setOptions()));
+
+    // when it runs
+    CliProcess.Result demo = CliProcess.runWithHeap(tmp, TIMEOUT, "768m", args.toArray(String[]::new));
+
+    // then it printed progress and the table, wrote every file, and stopped its services and broker
+    assertThat(demo.exitCode()).as(demo.output()).isZero();
+    assertThat(demo.output()).contains("published pretrain (sequence 0)", "step 1: scoring the pool of",
+        "step 2: selected", "model v2", "final average accuracy", "stopped (data kept in " + run.resolve("local"));
+    assertThat(run.resolve("report.md")).content().contains("![accuracy per skill](accuracy.png)");
+    for (String file : List.of("accuracy.png", "pool.png", "clusters.png", "selections.json", "run.json")) {
+      assertThat(run.resolve(file)).isNotEmptyFile();
+    }
+    JsonNode results = JSON.readTree(run.resolve("results.json").toFile());
+    assertThat(results.get("steps")).hasSize(3);
+    assertThat(results.get("method").asText()).isEqualTo("adapt");
+    results.get("steps").forEach(s -> s.get("accuracy").forEach(a -> assertThat(a.asDouble()).isBetween(0.0, 1.0)));
+    assertThat(results.get("steps").get(2).get("clusters").get(0).get("scorer").asText()).isNotBlank();
+    LocalLayout local = LocalLayout.of(run.resolve("local"));
+    assertThat(LocalProcesses.brokersOf(local)).isEmpty();
+    assertThat(local.state()).doesNotExist();
+
+    // when it is replayed
+    Path replay = tmp.resolve("replay");
+    CliProcess.Result again = CliProcess.runWithHeap(tmp, TIMEOUT, "768m", "replay", "--run", run.toString(), "--out",
+        replay.toString());
+
+    // then it re-ran from the log under a new run id and made the same selections with the same accuracies
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output()).contains("the ingest log holds all 3 releases");
+    JsonNode replayed = JSON.readTree(replay.resolve("results.json").toFile());
+    assertThat(replayed.get("runId").asText()).isNotEqualTo(results.get("runId").asText());
+    assertThat(JSON.readTree(replay.resolve("selections.json").toFile()))
+        .isEqualTo(JSON.readTree(run.resolve("selections.json").toFile()));
+    for (int t = 0; t < 3; t++) {
+      assertThat(replayed.get("steps").get(t).get("accuracy")).isEqualTo(results.get("steps").get(t).get("accuracy"));
+    }
+    assertThat(JSON.readTree(replay.resolve("run.json").toFile()).get("replayOf").asText())
+        .isEqualTo(results.get("runId").asText());
+    assertThat(LocalProcesses.brokersOf(local)).isEmpty();
+  }
+}

@@ -1,0 +1,76 @@
+package io.adaptstream.cli;
+
+import io.adaptstream.benchmark.Manifest;
+import io.adaptstream.benchmark.Size;
+import io.adaptstream.cli.demo.DemoData;
+import io.adaptstream.model.ModelConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A whole run made small enough for integration tests: a slice of the skill-world benchmark (tens of samples per
+ * release), a model of a few thousand parameters and short training. Everything else (services, topics, steps,
+ * selection) is as in a real run.
+ */
+final class TinyRun {
+
+  /** 32 px images as the benchmark draws them, full-length text, one small layer. */
+  static final ModelConfig MODEL = new ModelConfig(32, 8, 8, 3, 32, 1, 2, 64, 128, 0, 16, 7L);
+
+  private static Path benchmark;
+
+  private TinyRun() {}
+
+  /** Service overrides of a tiny run. */
+  static Map<String, String> overrides() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("trainer.model.config", MODEL.toJson());
+    m.put("trainer.epochs", "1");
+    m.put("trainer.pretrain.epochs", "2");
+    m.put("trainer.batch.size", "8");
+    m.put("selector.budget", "16");
+    m.put("selector.pool.cap", "40");
+    m.put("selector.k", "4");
+    return m;
+  }
+
+  /** The same as {@code --set} options of the command line. */
+  static String[] setOptions() {
+    return overrides().entrySet().stream().flatMap(e -> java.util.stream.Stream.of("--set", e.getKey() + "="
+        + e.getValue())).toArray(String[]::new);
+  }
+
+  /**
+   * The pretraining release and the first {@code tasks} task releases, each cut to {@code train} train and
+   * {@code test} test samples, written to {@code dir}. The QUICK benchmark they come from is generated once per JVM.
+   */
+  static DemoData data(Path dir, int tasks, int train, int test) {
+    try {
+      return DemoData.of(Manifest.read(benchmark()), benchmark())
+          .firstTasks(tasks).slice(train, test, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The QUICK benchmark (seed 0) in {@code target/it-benchmark}: generated once and reused, since the same seed
+   * always gives the same files.
+   */
+  static synchronized Path benchmark() throws IOException {
+    if (benchmark == null) {
+      Path dir = Path.of("target", "it-benchmark").toAbsolutePath();
+      Path manifest = dir.resolve(Manifest.FILE_NAME);
+      if (!Files.exists(manifest) || Manifest.read(manifest).size() != Size.QUICK
+          || Manifest.read(manifest).seed() != 0) {
+        DemoData.generate(dir, 0, Size.QUICK);
+      }
+      benchmark = dir;
+    }
+    return benchmark;
+  }
+}
