@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the catalogue's topics idempotently: missing ones are created, existing ones are checked.
@@ -49,8 +50,7 @@ public final class TopicAdmin {
         }
       }
       if (!present.isEmpty()) {
-        Map<String, TopicDescription> described =
-            admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = describe(admin, present);
         for (Topic<?> t : topics) {
           TopicDescription d = described.get(t.name());
           if (d != null && d.partitions().size() != t.partitions()) {
@@ -66,6 +66,25 @@ public final class TopicAdmin {
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not create topics: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Describes topics, retrying while a just-created topic's metadata has not reached the broker answering
+   * (it is listed before it can be described).
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100); // metadata propagation, not a test wait
+      }
     }
   }
 
