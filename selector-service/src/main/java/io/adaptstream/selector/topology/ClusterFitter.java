@@ -130,6 +130,7 @@ final class ClusterFitter extends StepProcessor {
         .build();
     send(SelectorTopology.FITTER_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
+    commitSoon();
     LOG.info("step {}: fitted {} clusters on {} sketches ({} iterations, warm start {})", step,
         centroids.getCentroids().size(), merged.size(), centroids.getIterations(), centroids.getWarmStarted());
   }

@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * transaction: the {@link Selection}s, the pool deletions (to the pool-control partition holding each sample), a
  * marker to every selections partition with its count and the global cluster counts, and a progress report.
  * Summaries and selections stay in stores for interactive queries.
+ *
+ * <p>Members are not written to Kafka a second time: the {@code selector-members} store holds the by-cluster topic
+ * as it is (key {@code <step>/<cluster>/<sample id>} to the record's bytes, every record, restored from the topic
+ * itself up to the committed offset), and a decision reads its clusters' key ranges. The only member this store
+ * can lose is one a later record with the same key replaces (a duplicate); it is copied to the changelogged
+ * {@code selector-members-kept} store first, and that copy is the one decided on.
  */
 final class ClusterSelectorProcessor extends StepProcessor {
 
@@ -57,7 +63,8 @@ final class ClusterSelectorProcessor extends StepProcessor {
 
   private final Deserializer<ClusterEvent> events;
   private final ClusterSelector selector;
-  private KeyValueStore<String, ClusterMember> members;
+  private KeyValueStore<String, byte[]> members;
+  private KeyValueStore<String, byte[]> kept;
   private KeyValueStore<String, ClusterSummary> summaries;
   private KeyValueStore<String, SelectedSample> selections;
   private StepBarriers barriers;
@@ -72,6 +79,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     members = context.getStateStore(SelectorTopology.SELECTOR_MEMBERS_STORE);
+    kept = context.getStateStore(SelectorTopology.SELECTOR_MEMBERS_KEPT_STORE);
     summaries = context.getStateStore(SelectorTopology.CLUSTERS_STORE);
     selections = context.getStateStore(SelectorTopology.SELECTIONS_STORE);
     barriers = new StepBarriers(context.getStateStore(SelectorTopology.SELECTOR_BARRIERS_STORE));
@@ -80,6 +88,19 @@ final class ClusterSelectorProcessor extends StepProcessor {
   @Override
   public void process(Record<String, byte[]> record) {
     barriers.forget();
+    // the member this record's key already holds, if one was accepted (a later record cannot replace it)
+    ClusterMember earlier = null;
+    if (record.key() != null) { // restoring skips null keys too
+      byte[] previous = members.get(record.key());
+      if (previous != null) {
+        byte[] keptBytes = kept.get(record.key());
+        earlier = keptBytes != null ? member(record.key(), keptBytes) : member(record.key(), previous);
+        if (keptBytes == null && earlier != null && !barriers.get(earlier.getStep()).getForwarded()) {
+          kept.put(record.key(), previous);
+        }
+      }
+      members.put(record.key(), record.value());
+    }
     int step;
     try {
       Object payload = decode(events, record).getPayload();
@@ -97,7 +118,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
       } else {
         ClusterMember m = (ClusterMember) payload;
         step = m.getStep();
-        onMember(record, m);
+        onMember(record, m, earlier != null);
       }
     } catch (Rejected r) {
       step = barriers.openStep();
@@ -112,7 +133,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
     }
   }
 
-  private void onMember(Record<String, byte[]> record, ClusterMember m) {
+  private void onMember(Record<String, byte[]> record, ClusterMember m, boolean keyTaken) {
     String reason = null;
     String detail = null;
     String key = StepKeys.clusterMember(m.getStep(), m.getCluster(), m.getSampleId());
@@ -123,17 +144,33 @@ final class ClusterSelectorProcessor extends StepProcessor {
     if (m.getCluster() < 0 || StepKeys.partitionForCluster(m.getCluster(), sc.partitions) != partition()) {
       reason = MISROUTED;
       detail = "cluster " + m.getCluster() + " does not belong on partition " + partition();
-    } else if (members.get(key) != null) {
+    } else if (keyTaken) {
       reason = DUPLICATE;
       detail = "sample " + m.getSampleId() + " twice in cluster " + m.getCluster() + " at step " + m.getStep();
+    } else if (!key.equals(record.key())) {
+      reason = MISROUTED;
+      detail = "member keyed '" + record.key() + "', not " + key;
     }
     if (reason != null) {
       barriers.countData(m.getStep(), true, now());
       deadLetter(record, reason, detail);
       return;
     }
-    members.put(key, m);
     barriers.countData(m.getStep(), false, now());
+  }
+
+  /** The member stored bytes hold, if they are one this partition accepts under that key; otherwise null. */
+  private ClusterMember member(String key, byte[] bytes) {
+    try {
+      if (events.deserialize(sc.catalogue.byCluster.name(), bytes).getPayload() instanceof ClusterMember m
+          && m.getCluster() >= 0 && StepKeys.partitionForCluster(m.getCluster(), sc.partitions) == partition()
+          && key.equals(StepKeys.clusterMember(m.getStep(), m.getCluster(), m.getSampleId()))) {
+        return m;
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("stored by-cluster record {} is not a member: {}", key, e.getMessage());
+    }
+    return null;
   }
 
   private void decide(Record<String, byte[]> record, StepBarrier b) {
@@ -151,12 +188,13 @@ final class ClusterSelectorProcessor extends StepProcessor {
     long selected = 0;
     long pruned = 0;
     String retireReason = sc.policy.pool() == SelectionPolicy.Pool.NEW_RELEASE_ONLY ? "retired" : "pruned";
+    Map<String, byte[]> keptOfStep = keptOf(step);
     for (int c = 0; c < sizes.length; c++) {
       if (StepKeys.partitionForCluster(c, sc.partitions) != partition()) {
         continue;
       }
       own++;
-      List<ClusterMember> cluster = clusterMembers(step, c);
+      List<ClusterMember> cluster = clusterMembers(step, c, keptOfStep);
       if (cluster.size() != sizes[c]) {
         LOG.warn("step {} cluster {}: {} members arrived, the markers count {}", step, c, cluster.size(), sizes[c]);
       }
@@ -206,37 +244,42 @@ final class ClusterSelectorProcessor extends StepProcessor {
       send(SelectorTopology.SELECTOR_SELECTIONS_SINK, StepKeys.marker(step, partition()), new SelectionEvent(marker),
           record.timestamp());
     }
-    deleteStep(step);
+    keptOfStep.keySet().forEach(kept::delete); // the members store keeps the topic as it is: its entries stay
     barriers.finish(b, now());
     StepProgress progress = StepProgress.newBuilder().setStep(step).setPhase(StepPhase.SELECTION_DONE)
         .setSource(partition()).setSources(sc.partitions).setAtMs(now()).setRecords(decided).setSelected(selected)
         .setPruned(pruned).setClusters(sizes.length).setDeadLetters(b.getDeadLetters()).build();
     send(SelectorTopology.SELECTOR_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
+    commitSoon();
     LOG.info("step {} partition {}: decided {} members of {} of the {} clusters, selected {}, pruned {}", step,
         partition(), decided, own, sizes.length, selected, pruned);
   }
 
-  private List<ClusterMember> clusterMembers(int step, int cluster) {
+  private List<ClusterMember> clusterMembers(int step, int cluster, Map<String, byte[]> keptOfStep) {
     List<ClusterMember> out = new ArrayList<>();
-    try (KeyValueIterator<String, ClusterMember> it = members.prefixScan(StepKeys.clusterPrefix(step, cluster),
+    try (KeyValueIterator<String, byte[]> it = members.prefixScan(StepKeys.clusterPrefix(step, cluster),
         Serdes.String().serializer())) {
-      it.forEachRemaining(kv -> out.add(kv.value));
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        ClusterMember m = member(kv.key, keptOfStep.getOrDefault(kv.key, kv.value));
+        if (m != null) { // anything else under the key range was dead-lettered when it arrived
+          out.add(m);
+        }
+      }
     }
     out.sort(Comparator.comparing(ClusterMember::getSampleId)); // the algorithms' order, whatever the byte order
     return out;
   }
 
-  private void deleteStep(int step) {
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, ClusterMember> it = members.prefixScan(StepKeys.stepPrefix(step),
+  /** The step's kept copies of members a later record replaced in the members store. */
+  private Map<String, byte[]> keptOf(int step) {
+    Map<String, byte[]> out = new HashMap<>();
+    try (KeyValueIterator<String, byte[]> it = kept.prefixScan(StepKeys.stepPrefix(step),
         Serdes.String().serializer())) {
-      while (it.hasNext()) {
-        KeyValue<String, ClusterMember> kv = it.next();
-        keys.add(kv.key);
-      }
+      it.forEachRemaining(kv -> out.put(kv.key, kv.value));
     }
-    keys.forEach(members::delete);
+    return out;
   }
 
   private static String skillOf(ClusterMember m) {

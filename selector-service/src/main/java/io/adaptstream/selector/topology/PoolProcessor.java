@@ -152,6 +152,7 @@ final class PoolProcessor extends StepProcessor {
         .setPartition(partition()).setPartitions(m.getPartitions()).setExpected(m.getCount())
         .setHeld(progress.getHeld()).setTrain(progress.getTrain()).setAtMs(now()).build();
     send(SelectorTopology.POOL_COORDINATION_SINK, m.getRelease(), new Coordination(sealed), record.timestamp());
+    commitSoon();
   }
 
   private void removeRelease(String release) {
@@ -212,6 +213,7 @@ final class PoolProcessor extends StepProcessor {
         .setSource(partition()).setSources(sc.partitions).setAtMs(now()).setRecords(requests).setFresh(fresh)
         .build();
     send(SelectorTopology.POOL_COORDINATION_SINK, StepKeys.step(t), new Coordination(progress), record.timestamp());
+    commitSoon();
     LOG.info("step {} partition {}: {} score requests ({} fresh)", t, partition(), requests, fresh);
   }
 

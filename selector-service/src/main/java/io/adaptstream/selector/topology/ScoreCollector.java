@@ -1,8 +1,5 @@
 package io.adaptstream.selector.topology;
 
-import io.adaptstream.avro.Centroids;
-import io.adaptstream.avro.ClusterEvent;
-import io.adaptstream.avro.ClusterMember;
 import io.adaptstream.avro.Coordination;
 import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReservoirEntry;
@@ -14,39 +11,31 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.avro.StepStart;
-import io.adaptstream.selector.algo.KMeans;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.selector.algo.Seeds;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects a step's scores on data partition p and, once the centroids arrive, assigns them to clusters.
- * Inputs: {@code scores} p and the selector's {@code centroids} p. It shares the pool store with the
- * {@link PoolProcessor} of the same task, which is how it knows each sample and the step in progress.
+ * Collects a step's scores on data partition p (input: {@code scores} p). It shares the pool store with the
+ * {@link PoolProcessor} of the same task, which is how it knows each sample and the step in progress, and its
+ * step's scores with the {@link ScoreAssigner}.
  *
  * <ul>
- *   <li>Scores are stored per step. Records that cannot be read, belong to another step, name a sample the pool
- *       does not hold, repeat a sample or lack the vectors the policy needs are dead-lettered and still counted,
- *       so the step completes.</li>
+ *   <li>Every record goes to the {@code scores} store as it is (that store is the topic, restored from it; see
+ *       {@link StepScores}); an accepted score is named in the step's index. Records that cannot be read, belong
+ *       to another step, name a sample the pool does not hold, repeat a sample, are not keyed by their sample id
+ *       or lack the vectors the policy needs are dead-lettered and still counted, so the step completes.</li>
  *   <li>When every scoring source's marker is in and the counts add up, the partition's bottom-k reservoir of
  *       sketches (seeded hash of the id, the same set whatever the arrival order) goes to the cluster fitter,
  *       then a marker with its size.</li>
- *   <li>On the step's {@link Centroids}: every stored score, in id order, goes to its nearest centroid on the
- *       by-cluster topic with its sample, then a marker to every by-cluster partition carrying this partition's
- *       per-cluster (and fresh) counts for the whole step, from which the cluster selectors sum global sizes.</li>
  * </ul>
  */
 final class ScoreCollector extends StepProcessor {
@@ -54,16 +43,16 @@ final class ScoreCollector extends StepProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreCollector.class);
 
   private final Deserializer<ScoresEvent> scoresEvents;
-  private final Deserializer<Centroids> centroidsRecords;
+  private final ScoresPeek peek;
   private KeyValueStore<String, PoolEntry> pool;
   private KeyValueStore<String, StepStart> steps;
-  private KeyValueStore<String, SampleScores> scores;
+  private StepScores scores;
   private StepBarriers barriers;
 
   ScoreCollector(SelectorContext sc) {
     super(sc, SelectorTopology.POOL_DLQ_SINK);
     this.scoresEvents = sc.serdes.deserializer(ScoresEvent.class);
-    this.centroidsRecords = sc.serdes.deserializer(Centroids.class);
+    this.peek = new ScoresPeek(sc.serdes.registry());
   }
 
   @Override
@@ -71,34 +60,38 @@ final class ScoreCollector extends StepProcessor {
     super.init(context);
     pool = context.getStateStore(SelectorTopology.POOL_STORE);
     steps = context.getStateStore(SelectorTopology.POOL_STEP_STORE);
-    scores = context.getStateStore(SelectorTopology.STEP_SCORES_STORE);
+    scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
+        context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name());
     barriers = new StepBarriers(context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
+    scores.reset(); // whatever was in memory may be older or newer than the restored stores
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
     barriers.forget();
-    if (inputTopic().equals(sc.catalogue.centroids.name())) {
-      try {
-        assign(record, decode(centroidsRecords, record));
-      } catch (Rejected r) {
-        if (r.reason.equals(UNDESERIALISABLE)) {
-          LOG.error("step stalls on partition {}: its centroids cannot be read", partition());
-        }
-        deadLetter(record, r);
-      }
-      return;
-    }
     int current = currentStep();
+    boolean open = !barriers.get(current).getForwarded();
+    scores.begin(current);
+    if (record.key() != null) { // restoring skips null keys too
+      scores.mirror(record.key(), record.value(), open);
+    }
+    ScoresPeek.Header header = null;
     try {
-      Object payload = decode(scoresEvents, record).getPayload();
-      if (payload instanceof StepMarker m) {
-        onMarker(record, m);
-        complete(record, m.getStep());
-      } else if (payload instanceof SampleScores s) {
-        onScores(s, current);
+      header = peek.peek(record.value()); // the vectors stay in the scores store until needed
+      if (header != null) {
+        onScores(record, header, current);
+      } else {
+        Object payload = decode(scoresEvents, record).getPayload();
+        if (payload instanceof StepMarker m) {
+          onMarker(record, m); // a marker can only complete the step in progress: see complete below
+        } else if (payload instanceof SampleScores s) {
+          header = new ScoresPeek.Header(s.getSampleId(), s.getStep(), s.getSketch().size(),
+              s.getEmbedding().size());
+          onScores(record, header, current);
+        }
       }
     } catch (Rejected r) {
+      scores.reject(record.key(), header, open);
       if (!r.reason.equals(LATE)) {
         barriers.countData(current, true, now());
       }
@@ -125,61 +118,73 @@ final class ScoreCollector extends StepProcessor {
     }
   }
 
-  private void onScores(SampleScores s, int current) throws Rejected {
-    if (s.getStep() != current) {
-      throw new Rejected(WRONG_STEP, "scores of sample " + s.getSampleId() + " for step " + s.getStep()
+  private void onScores(Record<String, byte[]> record, ScoresPeek.Header s, int current) throws Rejected {
+    if (s.step() != current) {
+      throw new Rejected(WRONG_STEP, "scores of sample " + s.sampleId() + " for step " + s.step()
           + " while step " + current + " is in progress");
     }
     StepBarrier b = barriers.get(current);
     if (b.getComplete()) {
-      throw new Rejected(LATE, "scores of sample " + s.getSampleId() + " after step " + current + " completed");
+      throw new Rejected(LATE, "scores of sample " + s.sampleId() + " after step " + current + " completed");
     }
-    PoolEntry entry = pool.get(s.getSampleId());
+    PoolEntry entry = pool.get(s.sampleId());
     if (entry == null || entry.getSample() == null) {
-      throw new Rejected(UNKNOWN_SAMPLE, "sample " + s.getSampleId() + " is not in the pool of partition "
+      throw new Rejected(UNKNOWN_SAMPLE, "sample " + s.sampleId() + " is not in the pool of partition "
           + partition());
     }
-    String key = StepKeys.member(current, s.getSampleId());
-    if (scores.get(key) != null) {
-      throw new Rejected(DUPLICATE, "second scores of sample " + s.getSampleId() + " at step " + current);
+    if (scores.isAccepted(s.sampleId())) {
+      throw new Rejected(DUPLICATE, "second scores of sample " + s.sampleId() + " at step " + current);
     }
-    if (sc.clusters() && s.getSketch().isEmpty()) {
-      throw new Rejected(BAD_SCORES, "sample " + s.getSampleId() + " has no gradient sketch");
+    if (!s.sampleId().equals(record.key())) {
+      throw new Rejected(MISROUTED, "scores of sample " + s.sampleId() + " keyed '" + record.key() + "'");
     }
-    if (sc.policy.pool() == SelectionPolicy.Pool.PRUNE_TO_CAP && s.getEmbedding().isEmpty()) {
-      throw new Rejected(BAD_SCORES, "sample " + s.getSampleId() + " has no embedding");
+    if (sc.clusters() && s.sketchLength() == 0) {
+      throw new Rejected(BAD_SCORES, "sample " + s.sampleId() + " has no gradient sketch");
     }
-    scores.put(key, s);
-    barriers.countData(current, false, now());
+    if (sc.policy.pool() == SelectionPolicy.Pool.PRUNE_TO_CAP && s.embeddingLength() == 0) {
+      throw new Rejected(BAD_SCORES, "sample " + s.sampleId() + " has no embedding");
+    }
+    scores.accept(s.sampleId());
+    if (b.getFirstDataAtMs() < 0) {
+      b.setFirstDataAtMs(now());
+      barriers.put(b);
+    }
   }
 
-  /** When the step's barrier is ready: the reservoir slice and its marker to the fitter, a report to the coordinator. */
+  /**
+   * When the step's barrier is ready: the reservoir slice and its marker to the fitter, a report to the
+   * coordinator. Only the step in progress can be ready: the last scoring marker of a step answers requests this
+   * task's pool processor sent after it started the step.
+   */
   private void complete(Record<String, byte[]> record, int step) {
     StepBarrier b = barriers.get(step);
-    if (!StepBarriers.ready(b)) {
+    long stored = scores.size();
+    if (!StepBarriers.ready(b, stored)) {
       return;
     }
-    long stored = 0;
-    Reservoir<float[]> reservoir = new Reservoir<>(sc.reservoirCapacity, Seeds.forReservoir(sc.seed));
-    try (KeyValueIterator<String, SampleScores> it = scores.prefixScan(StepKeys.stepPrefix(step),
-        Serdes.String().serializer())) {
-      while (it.hasNext()) {
-        SampleScores s = it.next().value;
-        stored++;
-        if (sc.clusters()) {
-          reservoir.offer(s.getSampleId(), Vectors.toArray(s.getSketch()));
-        }
-      }
+    // ids first (the bottom-k needs only their hashes), then the kept ones' sketches
+    Reservoir<String> reservoir = new Reservoir<>(sc.reservoirCapacity, Seeds.forReservoir(sc.seed));
+    if (sc.clusters()) {
+      scores.acceptedIds().forEach(id -> reservoir.offer(id, id));
     }
-    for (Map.Entry<String, float[]> e : reservoir.byId().entrySet()) {
-      ReservoirEntry entry = ReservoirEntry.newBuilder().setStep(step).setSampleId(e.getKey())
-          .setSketch(Vectors.toList(e.getValue())).build();
-      send(SelectorTopology.POOL_RESERVOIR_SINK, e.getKey(), new ReservoirEvent(entry), record.timestamp());
+    long sent = 0;
+    for (String id : reservoir.byId().keySet()) {
+      SampleScores s = scores.read(id);
+      if (s == null) {
+        LOG.error("step {} partition {}: the scores of sample {} cannot be read back from the scores store", step,
+            partition(), id);
+        continue;
+      }
+      ReservoirEntry entry = ReservoirEntry.newBuilder().setStep(step).setSampleId(id).setSketch(s.getSketch())
+          .build();
+      send(SelectorTopology.POOL_RESERVOIR_SINK, id, new ReservoirEvent(entry), record.timestamp());
+      sent++;
     }
     StepMarker marker = StepMarker.newBuilder().setStep(step).setSourcePartition(partition())
-        .setCount(reservoir.size()).setSourcePartitions(sc.partitions).setTargetPartition(0).build();
+        .setCount(sent).setSourcePartitions(sc.partitions).setTargetPartition(0).build();
     send(SelectorTopology.POOL_RESERVOIR_SINK, StepKeys.marker(step, partition()), new ReservoirEvent(marker),
         record.timestamp());
+    b.setReceived(b.getReceived() + stored);
     b.setComplete(true);
     b.setCompletedAtMs(now());
     barriers.put(b);
@@ -188,67 +193,8 @@ final class ScoreCollector extends StepProcessor {
         .setDeadLetters(b.getDeadLetters()).setFirstAtMs(b.getFirstDataAtMs()).build();
     send(SelectorTopology.POOL_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
+    commitSoon();
     LOG.info("step {} partition {}: scores complete ({} stored, {} dead letters, reservoir slice {})", step,
-        partition(), stored, b.getDeadLetters(), reservoir.size());
-  }
-
-  private void assign(Record<String, byte[]> record, Centroids c) throws Rejected {
-    int step = c.getStep();
-    StepBarrier b = barriers.get(step);
-    if (b.getForwarded()) {
-      LOG.info("centroids of step {} again on partition {}: ignored", step, partition());
-      return;
-    }
-    if (!b.getComplete()) {
-      throw new Rejected(UNEXPECTED, "centroids of step " + step + " before its scores completed on partition "
-          + partition());
-    }
-    float[][] centroids = c.getCentroids().stream().map(Vectors::toArray).toArray(float[][]::new);
-    int k = c.getClustered() ? centroids.length : 1;
-    long[] counts = new long[k];
-    long[] fresh = new long[k];
-    List<String> done = new ArrayList<>();
-    try (KeyValueIterator<String, SampleScores> it = scores.prefixScan(StepKeys.stepPrefix(step),
-        Serdes.String().serializer())) {
-      while (it.hasNext()) {
-        KeyValue<String, SampleScores> kv = it.next();
-        done.add(kv.key);
-        SampleScores s = kv.value;
-        PoolEntry entry = pool.get(s.getSampleId());
-        if (k == 0 || entry == null || entry.getSample() == null) {
-          LOG.error("step {} partition {}: sample {} cannot be assigned (k={}, in pool: {})", step, partition(),
-              s.getSampleId(), k, entry != null && entry.getSample() != null);
-          continue;
-        }
-        int cluster = c.getClustered() ? KMeans.assign(centroids, Vectors.toArray(s.getSketch())) : 0;
-        ClusterMember member = ClusterMember.newBuilder().setStep(step).setCluster(cluster)
-            .setSampleId(s.getSampleId()).setFresh(s.getFresh()).setEmbedding(s.getEmbedding())
-            .setPerplexity(s.getPerplexity()).setEl2n(s.getEl2n()).setEntropy(s.getEntropy())
-            .setGrounding(s.getGrounding()).setGrand(s.getGrand()).setSample(entry.getSample()).build();
-        send(SelectorTopology.POOL_BY_CLUSTER_SINK, Integer.toString(cluster), new ClusterEvent(member),
-            record.timestamp());
-        counts[cluster]++;
-        if (s.getFresh()) {
-          fresh[cluster]++;
-        }
-      }
-    }
-    int targets = sc.catalogue.byCluster.partitions();
-    for (int q = 0; q < targets; q++) {
-      long count = 0;
-      for (int cluster = 0; cluster < k; cluster++) {
-        if (StepKeys.partitionForCluster(cluster, targets) == q) {
-          count += counts[cluster];
-        }
-      }
-      StepMarker marker = StepMarker.newBuilder().setStep(step).setSourcePartition(partition()).setCount(count)
-          .setSourcePartitions(sc.partitions).setTargetPartition(q).setClusterCounts(Vectors.toList(counts))
-          .setFreshClusterCounts(Vectors.toList(fresh)).build();
-      send(SelectorTopology.POOL_BY_CLUSTER_SINK, StepKeys.marker(step, partition()), new ClusterEvent(marker),
-          record.timestamp());
-    }
-    done.forEach(scores::delete);
-    b.setForwarded(true);
-    barriers.put(b);
+        partition(), stored, b.getDeadLetters(), sent);
   }
 }

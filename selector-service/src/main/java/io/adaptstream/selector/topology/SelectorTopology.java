@@ -10,7 +10,6 @@ import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
 import io.adaptstream.avro.ReservoirEntry;
 import io.adaptstream.avro.ReservoirEvent;
-import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.SealProgress;
 import io.adaptstream.avro.SelectedSample;
@@ -38,6 +37,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.ProcessorWrapper;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -64,6 +65,9 @@ public final class SelectorTopology {
   public static final String POOL_STORE = "pool";
   public static final String POOL_RELEASES_STORE = "pool-releases";
   static final String POOL_STEP_STORE = "pool-step";
+  /** The scores topic as a store (sample id -> the record's bytes), restored from that topic itself. */
+  static final String SCORES_STORE = "scores";
+  /** The scores accepted per step ({@code <step>/<sample id>}), with a copy of any the scores store lost since. */
   static final String STEP_SCORES_STORE = "step-scores";
   static final String COLLECTOR_BARRIERS_STORE = "collector-barriers";
   static final String COORDINATOR_SEALS_STORE = "coordinator-seals";
@@ -72,7 +76,10 @@ public final class SelectorTopology {
   static final String FITTER_SLICES_STORE = "fitter-slices";
   static final String FITTER_BARRIERS_STORE = "fitter-barriers";
   public static final String CENTROIDS_STORE = "centroids";
+  /** The by-cluster topic as a store ({@code <step>/<cluster>/<sample id>} -> the record's bytes), restored from it. */
   static final String SELECTOR_MEMBERS_STORE = "selector-members";
+  /** Members the selector-members store lost to a later record under the same key (rare: duplicates). */
+  static final String SELECTOR_MEMBERS_KEPT_STORE = "selector-members-kept";
   static final String SELECTOR_BARRIERS_STORE = "selector-barriers";
   public static final String CLUSTERS_STORE = "clusters";
   public static final String SELECTIONS_STORE = "selections";
@@ -90,6 +97,7 @@ public final class SelectorTopology {
   // processors
   static final String POOL_PROCESSOR = "pool-processor";
   static final String SCORE_COLLECTOR = "score-collector";
+  static final String SCORE_ASSIGNER = "score-assigner";
   static final String STEP_COORDINATOR = "step-coordinator";
   static final String CLUSTER_FITTER = "cluster-fitter";
   static final String CLUSTER_SELECTOR = "cluster-selector";
@@ -124,23 +132,30 @@ public final class SelectorTopology {
   public static Topology build(SelectorConfig config, AvroSerdes serdes, Properties streamsProperties) {
     SelectorContext sc = new SelectorContext(config, serdes);
     TopicCatalogue cat = sc.catalogue;
-    Topology t = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
+    TopologyConfig topologyConfig = new TopologyConfig(new StreamsConfig(streamsProperties));
+    Topology t = new Topology(topologyConfig);
+    // Topology#addReadOnlyStateStore leaves its processor unwrapped: wrap it here, as addProcessor would
+    ProcessorWrapper wrapper = topologyConfig.getConfiguredInstance(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG,
+        ProcessorWrapper.class, topologyConfig.originals());
     StringDeserializer keys = new StringDeserializer();
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
     StringSerializer keyOut = new StringSerializer();
 
-    // 1. pool + score collector, per data partition
+    // 1. pool, score collector and assigner, per data partition
     t.addSource(INGEST_SOURCE, keys, bytes, cat.ingest.name());
     t.addSource(POOL_CONTROL_SOURCE, keys, bytes, cat.poolControl.name());
-    t.addSource(SCORES_SOURCE, keys, bytes, cat.scores.name());
     t.addSource(CENTROIDS_SOURCE, keys, bytes, cat.centroids.name());
     t.addProcessor(POOL_PROCESSOR, () -> new PoolProcessor(sc), INGEST_SOURCE, POOL_CONTROL_SOURCE);
-    t.addProcessor(SCORE_COLLECTOR, () -> new ScoreCollector(sc), SCORES_SOURCE, CENTROIDS_SOURCE);
-    t.addStateStore(store(POOL_STORE, PoolEntry.class), POOL_PROCESSOR, SCORE_COLLECTOR);
+    t.addReadOnlyStateStore(mirror(SCORES_STORE), SCORES_SOURCE, keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
+        updating(wrapper.wrapProcessorSupplier(SCORE_COLLECTOR, () -> new ScoreCollector(sc))));
+    t.addProcessor(SCORE_ASSIGNER, () -> new ScoreAssigner(sc), CENTROIDS_SOURCE);
+    t.connectProcessorAndStateStores(SCORE_ASSIGNER, SCORES_STORE);
+    t.addStateStore(store(POOL_STORE, PoolEntry.class), POOL_PROCESSOR, SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addStateStore(store(POOL_RELEASES_STORE, ReleaseProgress.class), POOL_PROCESSOR);
     t.addStateStore(cachedStore(POOL_STEP_STORE, StepStart.class), POOL_PROCESSOR, SCORE_COLLECTOR);
-    t.addStateStore(store(STEP_SCORES_STORE, SampleScores.class), SCORE_COLLECTOR);
-    t.addStateStore(cachedStore(COLLECTOR_BARRIERS_STORE, StepBarrier.class), SCORE_COLLECTOR);
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STEP_SCORES_STORE), Serdes.String(),
+        Serdes.ByteArray()), SCORE_COLLECTOR, SCORE_ASSIGNER);
+    t.addStateStore(cachedStore(COLLECTOR_BARRIERS_STORE, StepBarrier.class), SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addSink(POOL_REQUESTS_SINK, cat.scoreRequests.name(), keyOut, serializer(cat.scoreRequests, serdes),
         markersOrByKey((ScoreRequestEvent v) -> v.getPayload()), POOL_PROCESSOR);
     t.addSink(POOL_COORDINATION_SINK, cat.coordination.name(), keyOut, serializer(cat.coordination, serdes),
@@ -148,8 +163,9 @@ public final class SelectorTopology {
     t.addSink(POOL_RESERVOIR_SINK, cat.reservoir.name(), keyOut, serializer(cat.reservoir, serdes),
         markersOrByKey((ReservoirEvent v) -> v.getPayload()), SCORE_COLLECTOR);
     t.addSink(POOL_BY_CLUSTER_SINK, cat.byCluster.name(), keyOut, serializer(cat.byCluster, serdes),
-        SelectorTopology::byCluster, SCORE_COLLECTOR);
-    t.addSink(POOL_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), POOL_PROCESSOR, SCORE_COLLECTOR);
+        SelectorTopology::byCluster, SCORE_ASSIGNER);
+    t.addSink(POOL_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), POOL_PROCESSOR, SCORE_COLLECTOR,
+        SCORE_ASSIGNER);
 
     // 2. step coordinator, one task
     t.addSource(COORDINATION_SOURCE, keys, bytes, cat.coordination.name());
@@ -175,9 +191,11 @@ public final class SelectorTopology {
     t.addSink(FITTER_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_FITTER);
 
     // 4. cluster selectors, per by-cluster partition
-    t.addSource(BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name());
-    t.addProcessor(CLUSTER_SELECTOR, () -> new ClusterSelectorProcessor(sc), BY_CLUSTER_SOURCE);
-    t.addStateStore(store(SELECTOR_MEMBERS_STORE, ClusterMember.class), CLUSTER_SELECTOR);
+    t.addReadOnlyStateStore(mirror(SELECTOR_MEMBERS_STORE), BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name(),
+        CLUSTER_SELECTOR, updating(wrapper.wrapProcessorSupplier(CLUSTER_SELECTOR,
+            () -> new ClusterSelectorProcessor(sc))));
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SELECTOR_MEMBERS_KEPT_STORE),
+        Serdes.String(), Serdes.ByteArray()), CLUSTER_SELECTOR);
     t.addStateStore(cachedStore(SELECTOR_BARRIERS_STORE, StepBarrier.class), CLUSTER_SELECTOR);
     t.addStateStore(store(CLUSTERS_STORE, ClusterSummary.class), CLUSTER_SELECTOR);
     t.addStateStore(store(SELECTIONS_STORE, SelectedSample.class), CLUSTER_SELECTOR);
@@ -189,6 +207,25 @@ public final class SelectorTopology {
         CLUSTER_SELECTOR);
     t.addSink(SELECTOR_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_SELECTOR);
     return t;
+  }
+
+  /**
+   * A store that holds an input topic as it is (key -> the record's bytes, null deleting), kept by the processor
+   * reading that topic and restored from the topic itself up to the committed offset (KIP-813's read-only store):
+   * no changelog, so a record is written to Kafka once, by its producer.
+   */
+  private static StoreBuilder<KeyValueStore<String, byte[]>> mirror(String name) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  }
+
+  /**
+   * KIP-813 types the processor that keeps a read-only store as forwarding nothing; ours also sends its results to
+   * its sinks, which the runtime allows (forwarding is untyped there), so its supplier is re-typed here.
+   */
+  @SuppressWarnings("unchecked")
+  private static ProcessorSupplier<String, byte[], Void, Void> updating(
+      ProcessorSupplier<String, byte[], String, SpecificRecord> supplier) {
+    return (ProcessorSupplier<String, byte[], Void, Void>) (ProcessorSupplier<?, ?, ?, ?>) supplier;
   }
 
   private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {

@@ -57,7 +57,7 @@ final class StepBarriers {
   /** Counts one data record of the step (a dead letter too: it still counts toward the markers). */
   StepBarrier countData(int step, boolean deadLetter, long atMs) {
     StepBarrier b = get(step);
-    if (b.getReceived() == 0) {
+    if (b.getFirstDataAtMs() < 0) {
       b.setFirstDataAtMs(atMs);
     }
     b.setReceived(b.getReceived() + 1);
@@ -93,8 +93,13 @@ final class StepBarriers {
 
   /** Every source's marker is in and the data adds up; not yet marked complete. */
   static boolean ready(StepBarrier b) {
+    return ready(b, 0);
+  }
+
+  /** The same, for a reader that counts {@code uncounted} more records elsewhere than in the barrier. */
+  static boolean ready(StepBarrier b, long uncounted) {
     return !b.getComplete() && b.getSources() > 0 && b.getMarkers().size() >= b.getSources()
-        && b.getReceived() >= expected(b);
+        && b.getReceived() + uncounted >= expected(b);
   }
 
   /** Marks the step complete and its result sent downstream. */

@@ -166,6 +166,7 @@ final class StepCoordinator extends StepProcessor {
         .setSelected(new HashMap<>()).setPruned(new HashMap<>()).setDeadLetters(new HashMap<>())
         .setSealWarnings(warnings).build());
     send(SelectorTopology.COORDINATOR_POOL_CONTROL_SINK, StepKeys.step(next), new PoolControl(start), timestamp);
+    commitSoon();
     LOG.info("step {} started: release {}, model {} version {}", next, sp.getRelease(), sc.modelName, next - 1);
   }
 

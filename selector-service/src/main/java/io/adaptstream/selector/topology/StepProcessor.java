@@ -101,6 +101,15 @@ abstract class StepProcessor implements Processor<String, byte[], String, Specif
     context.forward(new Record<>(DeadLetters.key(dl), dl, record.timestamp()), dlqChild);
   }
 
+  /**
+   * Asks Kafka Streams to commit once this record is processed: what was just sent closes a phase of a step, and
+   * under exactly_once_v2 the next hop sees it only after a commit. So a step's hops do not wait for the commit
+   * interval, which can then be sized for the bulk of the records (scores, samples, members).
+   */
+  protected void commitSoon() {
+    context.commit();
+  }
+
   /** Forwards a keyed record to a child. */
   protected void send(String child, String key, SpecificRecord value, long timestamp) {
     context.forward(new Record<>(key, value, timestamp), child);

@@ -62,8 +62,7 @@ class ClusterSelectorProcessorTest {
     // when
     List<SelectionEvent> early = new ArrayList<>();
     for (int source = 0; source < 3; source++) {
-      bySource.get(source).forEach(m -> h.pipe(h.catalogue.byCluster, Integer.toString(m.getCluster()),
-          new ClusterEvent(m)));
+      bySource.get(source).forEach(m -> h.pipe(h.catalogue.byCluster, key(m), new ClusterEvent(m)));
       long[] counts = {0, 0};
       long[] fresh = {0, 0};
       bySource.get(source).forEach(m -> {
@@ -122,20 +121,27 @@ class ClusterSelectorProcessorTest {
     h = new TopologyHarness(stateDir, SETTINGS);
     List<Sample> samples = TestData.release("r1", 4, 0, 4);
     for (Sample s : samples.subList(0, 3)) {
-      h.pipe(h.catalogue.byCluster, "0", new ClusterEvent(member(s, 0, true)));
+      ClusterMember m = member(s, 0, true);
+      h.pipe(h.catalogue.byCluster, key(m), new ClusterEvent(m));
     }
     h.pipe(h.catalogue.byCluster, StepKeys.marker(1, 0), new ClusterEvent(StepMarker.newBuilder().setStep(1)
         .setSourcePartition(0).setCount(3).setSourcePartitions(1).setTargetPartition(0)
         .setClusterCounts(List.of(3L)).setFreshClusterCounts(List.of(3L)).build()));
 
     // when
-    h.pipe(h.catalogue.byCluster, "0", new ClusterEvent(member(samples.get(3), 0, true)));
+    ClusterMember late = member(samples.get(3), 0, true);
+    h.pipe(h.catalogue.byCluster, key(late), new ClusterEvent(late));
 
     // then
     h.drainOutputs();
     assertThat(h.selections(1)).hasSize(3);
     assertThat(h.deadLetters).filteredOn(dl -> dl.getSourceTopic().equals(h.catalogue.byCluster.name()))
         .extracting(DeadLetter::getReason).containsExactly("late");
+  }
+
+  /** How the assigners key a member on the by-cluster topic. */
+  private static String key(ClusterMember m) {
+    return StepKeys.clusterMember(m.getStep(), m.getCluster(), m.getSampleId());
   }
 
   private static ClusterMember member(Sample s, int cluster, boolean fresh) {

@@ -1,0 +1,77 @@
+package io.adaptstream.selector.topology;
+
+import io.adaptstream.avro.SampleScores;
+import io.adaptstream.avro.ScoresEvent;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
+import io.adaptstream.schemas.serde.ConfluentWireFormat;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Reads what the score collector checks in a scores record (sample id, step, vector lengths) without decoding
+ * its vectors, which are most of its bytes.
+ *
+ * <p>Why not Avro's reader with a projected schema: the checks need the vectors' lengths, which a projection
+ * cannot keep without reading the vectors, and decoding them into {@code List<Float>} (one boxed float per
+ * element) is what makes a full decode cost several times a copy of the record. This reader walks the binary
+ * encoding with Avro's own {@link BinaryDecoder}, and only for records written with exactly the schema this
+ * build knows (checked once per schema id against the registry); anything else (markers, another schema version,
+ * bytes that are not a record) gets {@code null}, and the caller decodes it in full as before.
+ */
+final class ScoresPeek {
+
+  /** The fields of a {@link SampleScores} the collector checks. */
+  record Header(String sampleId, int step, int sketchLength, int embeddingLength) {}
+
+  private static final Schema LAYOUT = ScoresEvent.getClassSchema();
+  /** Number of {@code double} fields after the vectors (perplexity, el2n, entropy, grounding, grand). */
+  private static final int TRAILING_DOUBLES = 5;
+
+  private final SchemaRegistryClient registry;
+  private final Map<Integer, Boolean> sameLayout = new ConcurrentHashMap<>();
+  private BinaryDecoder decoder;
+
+  ScoresPeek(SchemaRegistryClient registry) {
+    this.registry = registry;
+  }
+
+  /** The header of a framed {@code ScoresEvent} holding scores, or null when it must be decoded in full. */
+  Header peek(byte[] framed) {
+    try {
+      int id = ConfluentWireFormat.schemaId(framed);
+      if (!sameLayout.computeIfAbsent(id, i -> LAYOUT.equals(registry.getById(i)))) {
+        return null;
+      }
+      decoder = DecoderFactory.get().binaryDecoder(framed, ConfluentWireFormat.HEADER_BYTES,
+          framed.length - ConfluentWireFormat.HEADER_BYTES, decoder);
+      if (decoder.readIndex() != 0) { // the union's first branch is SampleScores
+        return null;
+      }
+      String sampleId = decoder.readString();
+      int step = decoder.readInt();
+      decoder.skipString(); // model
+      decoder.readInt(); // modelVersion
+      decoder.readBoolean(); // fresh
+      int sketch = skipFloats(decoder);
+      int embedding = skipFloats(decoder);
+      decoder.skipFixed(TRAILING_DOUBLES * Double.BYTES);
+      return decoder.isEnd() ? new Header(sampleId, step, sketch, embedding) : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the full decode says what is wrong
+    }
+  }
+
+  /** Skips an array of floats, block by block; returns its length. */
+  private static int skipFloats(BinaryDecoder d) throws IOException {
+    long length = 0;
+    for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+      d.skipFixed(Math.toIntExact(block * Float.BYTES));
+      length += block;
+    }
+    return Math.toIntExact(length);
+  }
+}
