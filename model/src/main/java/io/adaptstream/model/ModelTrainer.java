@@ -63,9 +63,12 @@ public final class ModelTrainer {
     int stepsPerEpoch = (samples.size() + options.batchSize() - 1) / options.batchSize();
     List<Float> epochLosses = new ArrayList<>();
     List<Parameter> params = new ArrayList<>();
+    boolean[] decay = new boolean[model.block().getParameters().size()];
     for (Pair<String, Parameter> p : model.block().getParameters()) {
+      decay[params.size()] = model.block().isDecayed(p.getValue());
       params.add(p.getValue());
     }
+    int totalSteps = stepsPerEpoch * options.epochs();
     try (NDManager state = model.manager().newSubManager()) {
       List<NDArray> means = new ArrayList<>();
       List<NDArray> variances = new ArrayList<>();
@@ -85,8 +88,9 @@ public final class ModelTrainer {
             batchSamples.add(samples.get(ids.get(i)));
             show[i] = !(options.imageDropout() > 0f && random.nextFloat() < options.imageDropout());
           }
+          float lr = options.learningRateAt(t, totalSteps);
           t++;
-          float[] perSample = step(model, params, means, variances, batchSamples, show, options.learningRate(), t);
+          float[] perSample = step(model, params, decay, means, variances, batchSamples, show, lr, options, t);
           double batchSum = 0;
           for (float v : perSample) {
             batchSum += v;
@@ -117,17 +121,19 @@ public final class ModelTrainer {
     return batches;
   }
 
-  private static float[] step(VisionLanguageModel model, List<Parameter> params, List<NDArray> means,
-      List<NDArray> variances, List<Sample> samples, boolean[] show, float lr, int t) {
+  private static float[] step(VisionLanguageModel model, List<Parameter> params, boolean[] decay,
+      List<NDArray> means, List<NDArray> variances, List<Sample> samples, boolean[] show, float lr,
+      TrainOptions options, int t) {
     return GradientLock.locked(() -> {
       try (NDManager step = model.manager().newSubManager()) {
-        return stepLocked(model, params, means, variances, samples, show, lr, t, step);
+        return stepLocked(model, params, decay, means, variances, samples, show, lr, options, t, step);
       }
     });
   }
 
-  private static float[] stepLocked(VisionLanguageModel model, List<Parameter> params, List<NDArray> means,
-      List<NDArray> variances, List<Sample> samples, boolean[] show, float lr, int t, NDManager step) {
+  private static float[] stepLocked(VisionLanguageModel model, List<Parameter> params, boolean[] decay,
+      List<NDArray> means, List<NDArray> variances, List<Sample> samples, boolean[] show, float lr,
+      TrainOptions options, int t, NDManager step) {
     Batch batch = Batch.of(step, model.config(), samples, show);
     NDArray perSample;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -136,13 +142,31 @@ public final class ModelTrainer {
       gc.backward(perSample.mean());
     }
     float biasCorrection = (float) (lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
+    List<NDArray> grads = new ArrayList<>(params.size());
+    for (Parameter p : params) {
+      NDArray grad = p.getArray().getGradient();
+      grad.attach(step);
+      grads.add(grad);
+    }
+    float rescale = 1f;
+    if (options.clipNorm() > 0f) {
+      NDArray squares = null;
+      for (NDArray g : grads) {
+        NDArray s = g.square().sum();
+        squares = squares == null ? s : squares.add(s);
+      }
+      double norm = Math.sqrt(squares.getFloat());
+      if (norm > options.clipNorm()) {
+        rescale = (float) (options.clipNorm() / norm);
+      }
+    }
     for (int i = 0; i < params.size(); i++) {
       NDArray weight = params.get(i).getArray();
-      NDArray grad = weight.getGradient();
-      grad.attach(step);
-      // DJL's fused Adam; it zeroes the gradient afterwards (PyTorch's collector never does)
-      weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, means.get(i), variances.get(i)),
-          new NDList(weight), lr, biasCorrection, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
+      float wd = decay[i] ? options.weightDecay() : 0f;
+      // DJL's fused Adam (AdamW: the decay is decoupled, w -= lr·wd·w); it zeroes the gradient afterwards
+      // (PyTorch's collector never does)
+      weight.getNDArrayInternal().adamUpdate(new NDList(weight, grads.get(i), means.get(i), variances.get(i)),
+          new NDList(weight), lr, biasCorrection, wd, rescale, -1f, BETA1, BETA2, EPSILON, true, wd > 0f);
     }
     float[] losses = perSample.toFloatArray();
     for (float v : losses) {

@@ -68,6 +68,12 @@ final class VlmBlock extends AbstractBlock {
         .optShape(new Shape(rows, config.dModel())).optInitializer(Initializer.ZEROS).build();
   }
 
+  /** Whether AdamW's weight decay applies: matrices and kernels, not biases, norm gains or embedding tables. */
+  boolean isDecayed(Parameter p) {
+    return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() >= 2
+        && p != patchPosition && p != imageIndex && p != tokenEmbedding && p != textPosition;
+  }
+
   DecoderLayer sketchLayer() {
     return layers.get(config.sketchLayer());
   }

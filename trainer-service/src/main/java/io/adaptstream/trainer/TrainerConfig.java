@@ -85,15 +85,18 @@ public final class TrainerConfig extends ServiceConfig {
           "Seeds the initial weights and, with the step number, every step's shuffling and image dropout.")
       .define(DETERMINISTIC, Type.BOOLEAN, false, Importance.MEDIUM,
           "Run PyTorch with one thread so that the same inputs give bit-identical models (slower training).")
-      .define(EPOCHS, Type.INT, 3, Range.between(1, 1000), Importance.MEDIUM,
+      .define(EPOCHS, Type.INT, 8, Range.between(1, 1000), Importance.MEDIUM,
           "Passes over a step's selected samples.")
-      .define(BATCH_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, "Samples per Adam step.")
+      .define(BATCH_SIZE, Type.INT, 8, Range.between(1, 4096), Importance.MEDIUM,
+          "Samples per Adam step. Small batches give more steps from the few hundred samples a step trains on "
+              + "(docs/benchmarks.md: batch 8 vs 32 on the same compute).")
       .define(LEARNING_RATE, Type.DOUBLE, 1e-3, (name, value) -> {
         double v = (Double) value;
         if (!(v > 0) || Double.isInfinite(v)) {
           throw new ConfigException(name, value, "must be positive and finite");
         }
-      }, Importance.MEDIUM, "Adam's learning rate, for pretraining and every step.")
+      }, Importance.MEDIUM, "Adam's peak learning rate, for pretraining and every step (each training call warms up "
+          + "over its first 10% of steps, then decays with a cosine to 10% of the peak).")
       .define(IMAGE_DROPOUT, Type.DOUBLE, 0.0, (name, value) -> {
         double v = (Double) value;
         if (!(v >= 0 && v < 1)) {
@@ -107,7 +110,7 @@ public final class TrainerConfig extends ServiceConfig {
       .define(BASE_CHECKPOINT, Type.STRING, null, Importance.MEDIUM,
           "Checkpoint directory (model.params + model-config.json, see Checkpoints) or its model.params file; "
               + "required when " + BASE + "=checkpoint.")
-      .define(PRETRAIN_EPOCHS, Type.INT, 5, Range.between(1, 1000), Importance.MEDIUM,
+      .define(PRETRAIN_EPOCHS, Type.INT, 8, Range.between(1, 1000), Importance.MEDIUM,
           "Passes over the pretraining release's train samples when " + BASE + "=pretrain.")
       .define(EVAL_BATCH_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW,
           "Test samples decoded together during evaluation.")

@@ -40,11 +40,11 @@ class TrainerConfigTest {
     assertThat(config.base()).isEqualTo(TrainerConfig.Base.PRETRAIN);
     assertThat(config.deterministic()).isFalse();
     TrainOptions step = config.stepOptions(1);
-    assertThat(step.epochs()).isEqualTo(3);
-    assertThat(step.batchSize()).isEqualTo(32);
+    assertThat(step.epochs()).isEqualTo(8);
+    assertThat(step.batchSize()).isEqualTo(8);
     assertThat(step.learningRate()).isEqualTo(1e-3f);
     assertThat(step.imageDropout()).isZero();
-    assertThat(config.pretrainOptions().epochs()).isEqualTo(5);
+    assertThat(config.pretrainOptions().epochs()).isEqualTo(8);
     assertThat(config.evalBatchSize()).isEqualTo(32);
     assertThat(config.instanceId()).contains("@");
     assertThatThrownBy(() -> new TrainerConfig(Map.of("bootstrap.servers", "x", "schema.registry.url", "y")))
