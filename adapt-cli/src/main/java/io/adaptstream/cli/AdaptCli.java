@@ -27,8 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     usageHelpAutoWidth = true,
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
-    subcommands = {DemoCommand.class, LocalCommand.class, PublishCommand.class, StatusCommand.class,
-        ReplayCommand.class, BenchDataCommand.class, ServeCommand.class, HelpCommand.class})
+    subcommands = {DemoCommand.class, ExperimentCommand.class, LocalCommand.class, PublishCommand.class,
+        StatusCommand.class, ReplayCommand.class, BenchDataCommand.class, ServeCommand.class, HelpCommand.class})
 public final class AdaptCli {
 
   public static final int EXIT_OK = 0;

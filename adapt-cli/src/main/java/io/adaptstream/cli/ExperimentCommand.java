@@ -1,0 +1,284 @@
+package io.adaptstream.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.benchmark.Size;
+import io.adaptstream.cli.demo.DemoData;
+import io.adaptstream.cli.demo.DemoProfile;
+import io.adaptstream.cli.demo.DemoProgress;
+import io.adaptstream.cli.experiment.ExperimentJob;
+import io.adaptstream.cli.experiment.ExperimentReport;
+import io.adaptstream.cli.experiment.ExperimentTable;
+import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.selector.algo.SelectionPolicy;
+import io.adaptstream.trainer.TrainerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code adapt experiment}: every selection method through the real pipeline on the same data, then the comparison
+ * table and charts. A thin wrapper over {@link ExperimentJob} (the runs) and {@link ExperimentReport} (the table).
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    usageHelpAutoWidth = true,
+    description = {"Compare selection methods through the real pipeline, on exactly the same data.",
+        "Per seed, starts local mode in DIR/seeds/<seed>/local, publishes the data once, and runs every method as "
+            + "a run of its own (own run id, own Kafka Streams application and topics) over that ingest log; the "
+            + "base model v0 is trained once per seed and loaded by the other runs. Each run's files go to "
+            + "DIR/runs/<method>-s<seed>/; then DIR/table.json, DIR/table.md and charts. Runs that already have a "
+            + "results.json are skipped, so running the same command again resumes an interrupted table.", ""})
+final class ExperimentCommand implements Callable<Integer> {
+
+  /** All methods, the paper's comparison. */
+  static final List<String> DEFAULT_METHODS = List.of("sequential", "random", "el2n", "entropy", "perplexity",
+      "grounding", "semdedup", "adapt", "lite", "multitask");
+  /** A smoke comparison with {@code --quick}. */
+  static final List<String> QUICK_METHODS = List.of("sequential", "random", "adapt", "multitask");
+  static final String SETTINGS_FILE = "experiment.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand
+  AdaptCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--methods", paramLabel = "LIST", split = ",",
+      description = "Methods to compare, comma-separated (default: all ten; with --quick: "
+          + "sequential,random,adapt,multitask).")
+  List<String> methods;
+
+  @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+      description = "Seeds 0..N-1 (default: ${DEFAULT-VALUE}). On the benchmark a seed is its own data and "
+          + "randomness; with --releases only the methods' and training's randomness.")
+  int seeds;
+
+  @Option(names = "--releases", paramLabel = "FILE", split = ",",
+      description = "Your own task releases (LLaVA JSON, test samples marked \"split\": \"test\"), in step order, "
+          + "instead of the skill-world benchmark.")
+  List<Path> releases;
+
+  @Option(names = "--images", paramLabel = "DIR",
+      description = "The directory the releases' image paths are relative to (default: each file's directory).")
+  Path images;
+
+  @Option(names = "--pretrain", paramLabel = "FILE",
+      description = "With --releases: the pretraining release the base model v0 is trained on. Without it, v0 is "
+          + "an untrained model (trainer.base=random), the same for every method of a seed.")
+  Path pretrain;
+
+  @Option(names = "--quick", description = "The QUICK benchmark with the demo's lighter settings, four methods.")
+  boolean quick;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "The experiment's directory (default: RUNS/experiment-quick, RUNS/experiment-full or "
+          + "RUNS/experiment-releases). Running again with the same DIR resumes.")
+  Path out;
+
+  @Option(names = "--runs-dir", paramLabel = "RUNS", defaultValue = "runs",
+      description = "Where the experiment goes without --out (default: ${DEFAULT-VALUE}).")
+  Path runsDir;
+
+  @Option(names = "--fast",
+      description = "Two PyTorch threads instead of one: faster, but results are no longer bit-identical.")
+  boolean fast;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a service setting for every run, e.g. --set selector.budget=200 (repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--tasks", paramLabel = "N", description = "Only the first N task releases (default: all).")
+  Integer tasks;
+
+  /** Smoke runs: at most TRAIN train and TEST test samples per release. */
+  @Option(names = "--max-samples", paramLabel = "TRAIN:TEST", hidden = true)
+  String maxSamples;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter pw = spec.commandLine().getOut();
+    List<String> chosen = methods != null ? methods : quick ? QUICK_METHODS : DEFAULT_METHODS;
+    List<String> names = new ArrayList<>();
+    for (String m : chosen) {
+      if (!SelectionPolicy.all().containsKey(m.trim().toLowerCase(Locale.ROOT))) {
+        throw new ParameterException(spec.commandLine(), "unknown method '" + m + "'; valid: "
+            + String.join(", ", SelectionPolicy.all().keySet()));
+      }
+      names.add(m.trim().toLowerCase(Locale.ROOT));
+    }
+    if (seeds < 1) {
+      throw new ParameterException(spec.commandLine(), "--seeds must be at least 1");
+    }
+    if (tasks != null && tasks < 1) {
+      throw new ParameterException(spec.commandLine(), "--tasks must be at least 1");
+    }
+    boolean user = releases != null && !releases.isEmpty();
+    if (!user && (images != null || pretrain != null)) {
+      throw new ParameterException(spec.commandLine(), "--images and --pretrain go with --releases");
+    }
+    if (user) {
+      for (Path f : releases) {
+        requireFile(f);
+      }
+      if (pretrain != null) {
+        requireFile(pretrain);
+      }
+      if (images != null && !Files.isDirectory(images)) {
+        throw new ParameterException(spec.commandLine(), "--images " + images + " is not a directory");
+      }
+    }
+    Size size = quick ? Size.QUICK : Size.FULL;
+    Map<String, String> all = new LinkedHashMap<>(DemoProfile.overrides(size));
+    all.putAll(overrides);
+    if (user && pretrain == null && !all.containsKey(TrainerConfig.BASE)) {
+      all.put(TrainerConfig.BASE, "random");
+    }
+    try {
+      all = new PipelineSettings("experiment", names.get(0), 0, !fast, all).overrides();
+    } catch (IllegalArgumentException | ConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String label = user ? "releases" : quick ? "quick" : "full";
+    Path dir = (out != null ? out : runsDir.resolve("experiment-" + label)).toAbsolutePath().normalize();
+    Map<String, String> settings = settings(user, size, all);
+    checkSameSettings(dir, settings);
+
+    List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
+    pw.println("adapt experiment: " + names.size() + " methods x " + seeds + " seed(s) = " + names.size() * seeds
+        + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (fast ? "fast"
+        : "deterministic") + " mode, in " + dir);
+    pw.println("every method of a seed runs over the same published ingest log; the base model v0 is trained once "
+        + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
+        + "are skipped");
+    pw.flush();
+    ExperimentJob.Source source = user ? this::userData : (seed, seedDir) -> benchmarkData(seed, seedDir, size);
+    ExperimentJob.Clusters clusters = (seed, seedDir) -> {
+      LocalSession local = LocalSession.open(seedDir.resolve("local"), pw);
+      return new ExperimentJob.Lease(local.cluster(), local::attach, local.layout().dir(), local);
+    };
+    String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
+    List<ExperimentJob.Outcome> outcomes = new ExperimentJob(root.services(), clusters, source, names, seedList,
+        !fast, all, sizeLabel, dir, DemoProgress.timed(pw)).run();
+    List<String> notes = new ArrayList<>();
+    notes.add("the base model v0 of each seed was trained once, by the seed's first run, and loaded by the others "
+        + "(trainer.base=checkpoint): that run's wall time includes it");
+    notes.add("same training budget per step (selector.budget=" + all.get("selector.budget") + ") for every method "
+        + "except sequential (all of the new release), multitask (all data so far) and lite (a quarter, by policy)");
+    ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, dir);
+    pw.println();
+    pw.print(Files.readString(dir.resolve(ExperimentReport.TABLE_MD)).lines()
+        .filter(l -> l.startsWith("|")).takeWhile(l -> !l.startsWith("| method | seed"))
+        .reduce("", (a, b) -> a + b + System.lineSeparator()));
+    table.notes().forEach(n -> pw.println("note: " + n));
+    pw.println();
+    pw.println("written to " + dir + ": [table.json, table.md, charts, runs/]");
+    pw.flush();
+    return AdaptCli.EXIT_OK;
+  }
+
+  /** The command as typed, from {@code experiment} on. */
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int at = args.indexOf(spec.name());
+    return "adapt " + String.join(" ", at < 0 ? args : args.subList(at, args.size()));
+  }
+
+  private void requireFile(Path f) {
+    if (!Files.isRegularFile(f)) {
+      throw new ParameterException(spec.commandLine(), "no such file: " + f);
+    }
+  }
+
+  private DemoData benchmarkData(long seed, Path seedDir, Size size) throws java.io.IOException {
+    Path dataDir = seedDir.resolve("data");
+    DemoData data = DemoData.generate(dataDir, seed, size);
+    return trimmed(data, dataDir);
+  }
+
+  /** The user's releases, the same for every seed; names from the file names. */
+  private DemoData userData(long seed, Path seedDir) throws java.io.IOException {
+    List<DemoData.Release> list = new ArrayList<>();
+    if (pretrain != null) {
+      list.add(new DemoData.Release(releaseName(pretrain), ReleaseRole.PRETRAIN, pretrain.toAbsolutePath(),
+          imageRoot(pretrain)));
+    }
+    for (Path f : releases) {
+      list.add(new DemoData.Release(releaseName(f), ReleaseRole.TASK, f.toAbsolutePath(), imageRoot(f)));
+    }
+    return trimmed(new DemoData(list, true), seedDir.resolve("data"));
+  }
+
+  private DemoData trimmed(DemoData data, Path dataDir) throws java.io.IOException {
+    DemoData d = tasks == null ? data : data.firstTasks(tasks);
+    if (maxSamples != null) {
+      String[] parts = maxSamples.split(":");
+      d = d.slice(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), dataDir.resolve("slice"));
+    }
+    return d;
+  }
+
+  private Path imageRoot(Path file) {
+    return (images != null ? images : file.toAbsolutePath().getParent()).toAbsolutePath();
+  }
+
+  /** A release name from a file name: {@code data/r1 LLaVA.json} → {@code r1-llava}. */
+  static String releaseName(Path file) {
+    String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "").toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9._-]+", "-");
+    return name.isEmpty() ? "release" : name;
+  }
+
+  private Map<String, String> settings(boolean user, Size size, Map<String, String> all) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (user) {
+      m.put("data", "releases " + releases.stream().map(p -> p.toAbsolutePath().toString()).toList()
+          + (pretrain == null ? ", no pretraining release (v0 untrained)" : ", pretraining " + pretrain.toAbsolutePath())
+          + (images == null ? "" : ", images " + images.toAbsolutePath()));
+    } else {
+      m.put("data", "skill-world benchmark, " + size + " (seed s generates the data of seed s)");
+    }
+    if (tasks != null) {
+      m.put("tasks", Integer.toString(tasks));
+    }
+    if (maxSamples != null) {
+      m.put("max samples per release (train:test)", maxSamples);
+    }
+    m.put("mode", fast ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
+    m.put("overrides", new TreeMap<>(all).toString());
+    return m;
+  }
+
+  /** A directory holds one experiment's settings: resuming with other settings would mix incomparable runs. */
+  private void checkSameSettings(Path dir, Map<String, String> settings) throws java.io.IOException {
+    Path file = dir.resolve(SETTINGS_FILE);
+    if (Files.isRegularFile(file)) {
+      Map<String, String> before = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, String>>() {});
+      if (!before.equals(settings)) {
+        throw new ParameterException(spec.commandLine(), dir + " holds an experiment with other settings ("
+            + file + "): " + before + "; use another --out");
+      }
+    } else {
+      Files.createDirectories(dir);
+      JSON.writeValue(file.toFile(), settings);
+    }
+  }
+}

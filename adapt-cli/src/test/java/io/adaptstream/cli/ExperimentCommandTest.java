@@ -1,0 +1,65 @@
+package io.adaptstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void shouldDocumentTheExperimentOptions() {
+    CliRun run = CliRun.of("experiment", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--methods=LIST", "--seeds=N", "--releases=FILE", "--images=DIR",
+        "--pretrain=FILE", "--quick", "--out=DIR", "--fast", "--set=KEY=VALUE").doesNotContain("--max-samples");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownMethodBeforeStartingAnything() {
+    CliRun run = CliRun.of("experiment", "--methods", "adapt,best", "--out", tmp.resolve("exp").toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("unknown method 'best'; valid: adapt, ");
+    assertThat(tmp.resolve("exp")).doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseImagesWithoutReleasesAndMissingReleaseFiles() {
+    CliRun images = CliRun.of("experiment", "--images", tmp.toString(), "--out", tmp.resolve("a").toString());
+    CliRun missing = CliRun.of("experiment", "--releases", tmp.resolve("r1.json").toString(), "--out",
+        tmp.resolve("b").toString());
+
+    assertThat(images.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(images.err()).contains("--images and --pretrain go with --releases");
+    assertThat(missing.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(missing.err()).contains("no such file: " + tmp.resolve("r1.json"));
+  }
+
+  @Test
+  void shouldRefuseToResumeADirectoryHoldingAnExperimentWithOtherSettings() throws Exception {
+    // given a directory that holds a QUICK experiment's settings
+    Path dir = tmp.resolve("exp");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(ExperimentCommand.SETTINGS_FILE), "{\"data\": \"skill-world benchmark, QUICK\"}");
+
+    // when a FULL experiment is asked for in it
+    CliRun run = CliRun.of("experiment", "--methods", "adapt", "--out", dir.toString());
+
+    // then it refuses, naming the file
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("holds an experiment with other settings", "use another --out");
+  }
+
+  @Test
+  void shouldNameAReleaseAfterItsFile() {
+    assertThat(ExperimentCommand.releaseName(Path.of("data", "R1 LLaVA mix.json"))).isEqualTo("r1-llava-mix");
+    assertThat(ExperimentCommand.releaseName(Path.of("m3it.v2.json"))).isEqualTo("m3it.v2");
+  }
+}
