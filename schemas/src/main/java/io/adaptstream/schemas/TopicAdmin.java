@@ -49,8 +49,12 @@ public final class TopicAdmin {
           present.add(nt.name()); // created concurrently by another service: fine
         }
       }
-      if (!present.isEmpty()) {
-        Map<String, TopicDescription> described = describe(admin, present);
+      // describe the created ones too: a client that starts right after (a Streams app checking its source
+      // topics) must find them in the broker's metadata, which follows creation asynchronously
+      List<String> all = new ArrayList<>(present);
+      all.addAll(created);
+      if (!all.isEmpty()) {
+        Map<String, TopicDescription> described = describe(admin, all);
         for (Topic<?> t : topics) {
           TopicDescription d = described.get(t.name());
           if (d != null && d.partitions().size() != t.partitions()) {
