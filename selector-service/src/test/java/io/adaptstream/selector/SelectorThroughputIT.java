@@ -57,7 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code mvn -B -q -pl selector-service verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=SelectorThroughputIT -Dselector.benchmark=true [-Dselector.benchmark.samples=20000]
- * [-Dselector.benchmark.threads=1] [-Dselector.benchmark.commit.ms=...]}
+ * [-Dselector.benchmark.threads=1] [-Dselector.benchmark.commit.ms=...] [-Dselector.benchmark.cpu=true]}; the last
+ * wraps the collector in {@link CpuProbeWrapper} to print CPU per record, which costs two clock reads per record,
+ * so throughput is timed without it.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @EnabledIfSystemProperty(named = "selector.benchmark", matches = "true")
@@ -66,6 +68,7 @@ class SelectorThroughputIT {
   private static final int SKETCH_DIM = 128;
   private static final int EMBEDDING_DIM = 32;
   private static final int POOL_CAP = 1500;
+  private static final boolean CPU_PROBE = Boolean.getBoolean("selector.benchmark.cpu");
 
   @TempDir
   Path dir;
@@ -78,7 +81,9 @@ class SelectorThroughputIT {
     settings.putAll(Map.of("selector.budget", "400", "selector.pool.cap", Integer.toString(POOL_CAP),
         "selector.k", "10", "selector.reservoir", "2000",
         "selector.threads", System.getProperty("selector.benchmark.threads", "1")));
-    settings.put("kafka.processor.wrapper.class", CpuProbeWrapper.class.getName());
+    if (CPU_PROBE) { // two thread-CPU clock reads per record: off when timing throughput
+      settings.put("kafka.processor.wrapper.class", CpuProbeWrapper.class.getName());
+    }
     String commitMs = System.getProperty("selector.benchmark.commit.ms");
     if (commitMs != null) {
       settings.put("selector.commit.interval.ms", commitMs);
@@ -172,12 +177,14 @@ class SelectorThroughputIT {
           wholeRate / firstRate, wholeRate / bestRate, view.selected(), view.pruned(), view.poolSize());
       double selectorCpuUs = CpuProbeWrapper.spanNs() / 1000.0 / CpuProbeWrapper.records();
       double consumerCpuUs = bestReadCpuNs / 1000.0 / total;
-      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): CPU per record: stream threads %.1f us while "
+      if (CPU_PROBE) {
+        System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): CPU per record: stream threads %.1f us while "
               + "the step's %d scores-topic records went through the collector (%.1f us inside it), plain consumer "
               + "thread %.1f us (first read %.1f us): CPU ratio %.2f; stream threads from start to selection done "
               + "%d ms%n", step, label, selectorCpuUs, CpuProbeWrapper.records(),
           CpuProbeWrapper.insideNs() / 1000.0 / CpuProbeWrapper.records(), consumerCpuUs,
-          firstRead.cpuNs() / 1000.0 / total, consumerCpuUs / selectorCpuUs, wholeCpuNs / 1_000_000);
+            firstRead.cpuNs() / 1000.0 / total, consumerCpuUs / selectorCpuUs, wholeCpuNs / 1_000_000);
+      }
       System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): collection ran from %s to %s (for profiles); "
           + "the step took %d s%n", step, label, java.time.Instant.ofEpochMilli(first),
           java.time.Instant.ofEpochMilli(view.scoresCompleteAtMs()), (System.nanoTime() - start) / 1_000_000_000L);

@@ -58,7 +58,6 @@ final class ClusterFitter extends StepProcessor {
 
   @Override
   public void process(Record<String, byte[]> record) {
-    barriers.forget();
     int step;
     try {
       Object payload = decode(events, record).getPayload();

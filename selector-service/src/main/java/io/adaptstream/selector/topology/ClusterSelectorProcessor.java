@@ -87,7 +87,6 @@ final class ClusterSelectorProcessor extends StepProcessor {
 
   @Override
   public void process(Record<String, byte[]> record) {
-    barriers.forget();
     // the member this record's key already holds, if one was accepted (a later record cannot replace it)
     ClusterMember earlier = null;
     if (record.key() != null) { // restoring skips null keys too

@@ -59,6 +59,7 @@ final class PoolProcessor extends StepProcessor {
   private KeyValueStore<String, PoolEntry> pool;
   private KeyValueStore<String, ReleaseProgress> releases;
   private KeyValueStore<String, StepStart> steps;
+  private PoolMemory memory;
 
   PoolProcessor(SelectorContext sc) {
     super(sc, SelectorTopology.POOL_DLQ_SINK);
@@ -72,6 +73,8 @@ final class PoolProcessor extends StepProcessor {
     pool = context.getStateStore(SelectorTopology.POOL_STORE);
     releases = context.getStateStore(SelectorTopology.POOL_RELEASES_STORE);
     steps = context.getStateStore(SelectorTopology.POOL_STEP_STORE);
+    memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
+    memory.load(pool);
   }
 
   @Override
@@ -117,7 +120,7 @@ final class PoolProcessor extends StepProcessor {
       progress.setTrain(progress.getTrain() + 1);
       PoolEntry existing = pool.get(s.getId());
       if (existing == null) {
-        pool.put(s.getId(), PoolEntry.newBuilder().setRelease(s.getRelease()).setSample(s).build());
+        memory.put(pool, s.getId(), PoolEntry.newBuilder().setRelease(s.getRelease()).setSample(s).build());
       } else {
         LOG.debug("sample {} of release {} is already held from release {}", s.getId(), s.getRelease(),
             existing.getRelease());
@@ -165,16 +168,16 @@ final class PoolProcessor extends StepProcessor {
         }
       }
     }
-    ids.forEach(pool::delete);
+    ids.forEach(id -> memory.delete(pool, id));
   }
 
   private void onStepStart(Record<String, byte[]> record, StepStart start) {
-    StepStart current = steps.get(CURRENT);
+    StepStart current = memory.current(steps);
     if (current != null && current.getStep() >= start.getStep()) {
       LOG.info("step {} already started on partition {}: ignored", start.getStep(), partition());
       return;
     }
-    steps.put(CURRENT, start);
+    memory.start(steps, start);
     int t = start.getStep();
     Map<String, Integer> sequences = new HashMap<>();
     try (KeyValueIterator<String, ReleaseProgress> it = releases.all()) {
@@ -225,7 +228,7 @@ final class PoolProcessor extends StepProcessor {
     if (e.getSample() == null) {
       return; // already deleted: deletions are idempotent
     }
-    pool.put(deletion.getSampleId(),
+    memory.put(pool, deletion.getSampleId(),
         PoolEntry.newBuilder().setRelease(e.getRelease()).setSample(null).setDeletedAtStep(deletion.getStep()).build());
   }
 }

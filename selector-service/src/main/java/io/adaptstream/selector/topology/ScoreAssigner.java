@@ -48,12 +48,13 @@ final class ScoreAssigner extends StepProcessor {
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), new ScoresPeek(sc.serdes.registry()),
         sc.serdes.deserializer(ScoresEvent.class), sc.catalogue.scores.name());
-    barriers = new StepBarriers(context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
+    PoolMemory memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
+    barriers = memory.barriers(SelectorTopology.COLLECTOR_BARRIERS_STORE,
+        context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    barriers.forget();
     try {
       assign(record, decode(centroidsRecords, record));
     } catch (Rejected r) {

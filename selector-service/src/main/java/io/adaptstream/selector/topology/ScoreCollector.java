@@ -48,6 +48,7 @@ final class ScoreCollector extends StepProcessor {
   private KeyValueStore<String, StepStart> steps;
   private StepScores scores;
   private StepBarriers barriers;
+  private PoolMemory memory;
 
   ScoreCollector(SelectorContext sc) {
     super(sc, SelectorTopology.POOL_DLQ_SINK);
@@ -62,16 +63,17 @@ final class ScoreCollector extends StepProcessor {
     steps = context.getStateStore(SelectorTopology.POOL_STEP_STORE);
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name());
-    barriers = new StepBarriers(context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
+    memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
+    barriers = memory.barriers(SelectorTopology.COLLECTOR_BARRIERS_STORE,
+        context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
     scores.reset(); // whatever was in memory may be older or newer than the restored stores
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    barriers.forget();
     int current = currentStep();
     boolean open = !barriers.get(current).getForwarded();
-    scores.begin(current);
+    scores.begin(current, barriers.get(current).getFirstDataAtMs() >= 0); // set by the first score accepted
     if (record.key() != null) { // restoring skips null keys too
       scores.mirror(record.key(), record.value(), open);
     }
@@ -102,7 +104,7 @@ final class ScoreCollector extends StepProcessor {
 
   /** The step the pool task of this partition started last (0 before the first). */
   private int currentStep() {
-    StepStart start = steps.get(PoolProcessor.CURRENT);
+    StepStart start = memory.current(steps);
     return start == null ? 0 : start.getStep();
   }
 
@@ -127,8 +129,7 @@ final class ScoreCollector extends StepProcessor {
     if (b.getComplete()) {
       throw new Rejected(LATE, "scores of sample " + s.sampleId() + " after step " + current + " completed");
     }
-    PoolEntry entry = pool.get(s.sampleId());
-    if (entry == null || entry.getSample() == null) {
+    if (!memory.holds(pool, s.sampleId())) {
       throw new Rejected(UNKNOWN_SAMPLE, "sample " + s.sampleId() + " is not in the pool of partition "
           + partition());
     }
@@ -169,13 +170,13 @@ final class ScoreCollector extends StepProcessor {
     }
     long sent = 0;
     for (String id : reservoir.byId().keySet()) {
-      SampleScores s = scores.read(id);
-      if (s == null) {
+      float[] sketch = scores.readSketch(id);
+      if (sketch == null) {
         LOG.error("step {} partition {}: the scores of sample {} cannot be read back from the scores store", step,
             partition(), id);
         continue;
       }
-      ReservoirEntry entry = ReservoirEntry.newBuilder().setStep(step).setSampleId(id).setSketch(s.getSketch())
+      ReservoirEntry entry = ReservoirEntry.newBuilder().setStep(step).setSampleId(id).setSketch(Vectors.toList(sketch))
           .build();
       send(SelectorTopology.POOL_RESERVOIR_SINK, id, new ReservoirEvent(entry), record.timestamp());
       sent++;

@@ -65,6 +65,40 @@ final class ScoresPeek {
     }
   }
 
+  /**
+   * The gradient sketch of framed scores of {@code sampleId} at {@code step}, read straight into a {@code float[]};
+   * null when the bytes are anything else or written with another schema (the caller then decodes in full).
+   */
+  float[] sketch(byte[] framed, String sampleId, int step) {
+    try {
+      int id = ConfluentWireFormat.schemaId(framed);
+      if (!sameLayout.computeIfAbsent(id, i -> LAYOUT.equals(registry.getById(i)))) {
+        return null;
+      }
+      decoder = DecoderFactory.get().binaryDecoder(framed, ConfluentWireFormat.HEADER_BYTES,
+          framed.length - ConfluentWireFormat.HEADER_BYTES, decoder);
+      if (decoder.readIndex() != 0 || !sampleId.equals(decoder.readString()) || decoder.readInt() != step) {
+        return null;
+      }
+      decoder.skipString(); // model
+      decoder.readInt(); // modelVersion
+      decoder.readBoolean(); // fresh
+      float[] out = new float[16];
+      int n = 0;
+      for (long block = decoder.readArrayStart(); block > 0; block = decoder.arrayNext()) {
+        if (n + block > out.length) {
+          out = java.util.Arrays.copyOf(out, Math.toIntExact(Math.max(n + block, 2L * out.length)));
+        }
+        for (long i = 0; i < block; i++) {
+          out[n++] = decoder.readFloat();
+        }
+      }
+      return java.util.Arrays.copyOf(out, n);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** Skips an array of floats, block by block; returns its length. */
   private static int skipFloats(BinaryDecoder d) throws IOException {
     long length = 0;

@@ -63,6 +63,8 @@ public final class SelectorTopology {
 
   // stores; the ones interactive queries read are public
   public static final String POOL_STORE = "pool";
+  /** Per-task memory over the pool task's stores (derived, unlogged): see {@link PoolMemory}. */
+  public static final String POOL_MEMORY_STORE = "pool-memory";
   public static final String POOL_RELEASES_STORE = "pool-releases";
   static final String POOL_STEP_STORE = "pool-step";
   /** The scores topic as a store (sample id -> the record's bytes), restored from that topic itself. */
@@ -151,6 +153,7 @@ public final class SelectorTopology {
     t.addProcessor(SCORE_ASSIGNER, () -> new ScoreAssigner(sc), CENTROIDS_SOURCE);
     t.connectProcessorAndStateStores(SCORE_ASSIGNER, SCORES_STORE);
     t.addStateStore(store(POOL_STORE, PoolEntry.class), POOL_PROCESSOR, SCORE_COLLECTOR, SCORE_ASSIGNER);
+    t.addStateStore(PoolMemory.builder(POOL_MEMORY_STORE), POOL_PROCESSOR, SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addStateStore(store(POOL_RELEASES_STORE, ReleaseProgress.class), POOL_PROCESSOR);
     t.addStateStore(cachedStore(POOL_STEP_STORE, StepStart.class), POOL_PROCESSOR, SCORE_COLLECTOR);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STEP_SCORES_STORE), Serdes.String(),

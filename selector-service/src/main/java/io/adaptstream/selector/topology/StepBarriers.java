@@ -23,19 +23,16 @@ final class StepBarriers {
   enum MarkerOutcome { ACCEPTED, DUPLICATE, LATE }
 
   private final KeyValueStore<String, StepBarrier> store;
-  /** The barrier last read or written while processing the current record (saves decoding it again). */
+  /**
+   * The barrier last read or written (saves decoding it again for every record). Only this object writes the
+   * store, so the memo is what the store holds; it lives as long as the processor that made this object, and Kafka
+   * Streams initialises processors anew whenever it restores their task (after an aborted transaction too), so
+   * nothing read before a rolled-back write survives here.
+   */
   private StepBarrier memo;
 
   StepBarriers(KeyValueStore<String, StepBarrier> store) {
     this.store = store;
-  }
-
-  /**
-   * Forgets what was read for the previous record; called first for every record, so nothing read before a
-   * failed (aborted and restored) transaction survives into the next one.
-   */
-  void forget() {
-    memo = null;
   }
 
   /** The step's barrier, or an empty one. */

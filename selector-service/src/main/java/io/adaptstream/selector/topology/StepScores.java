@@ -71,13 +71,14 @@ final class StepScores {
 
   /**
    * Makes the memory describe {@code step}: from the previous step's (nothing can be accepted for a step before it
-   * starts) or, the first time, by reading the stores.
+   * starts) or, the first time, by reading the stores. {@code anyAccepted} false says that nothing was accepted for
+   * the step yet (its barrier has seen no data), which spares the first time the scan of the whole scores store.
    */
-  void begin(int step) {
+  void begin(int step, boolean anyAccepted) {
     if (step == this.step) {
       return;
     }
-    boolean rebuild = this.step < 0;
+    boolean rebuild = this.step < 0 && anyAccepted;
     this.step = step;
     accepted.clear();
     kept.clear();
@@ -155,11 +156,21 @@ final class StepScores {
     return accepted;
   }
 
-  /** The accepted scores of a sample at the current step, or null if the stores disagree (they never should). */
-  SampleScores read(String sampleId) {
+  /**
+   * The gradient sketch of a sample's accepted scores at the current step (read without decoding the rest), or
+   * null if the stores disagree (they never should).
+   */
+  float[] readSketch(String sampleId) {
     byte[] bytes = kept.containsKey(sampleId) ? kept.get(sampleId) : scores.get(sampleId);
+    if (bytes == null) {
+      return null;
+    }
+    float[] sketch = peek.sketch(bytes, sampleId, step);
+    if (sketch != null) {
+      return sketch;
+    }
     SampleScores s = decode(sampleId, bytes);
-    return s != null && s.getStep() == step ? s : null;
+    return s != null && s.getStep() == step ? Vectors.toArray(s.getSketch()) : null;
   }
 
   /**

@@ -115,6 +115,33 @@ class SelectorTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterScoresOfASamplePrunedAtTheStepBefore() throws Exception {
+    // given: step 1 prunes 20 samples for good, after the task read which samples the pool holds
+    h = new TopologyHarness(stateDir, SETTINGS);
+    List<Sample> r1 = TestData.release("r1", 100, 0, 2);
+    h.publish("r1", 1, r1);
+    h.publish("r2", 2, TestData.release("r2", 70, 0, 3));
+    h.publishModel(0);
+    h.answerRequests(1, List.of(), TestData::scores);
+    h.drainOutputs();
+    String pruned = h.deletions(1).get(0).getSampleId();
+    Sample prunedSample = r1.stream().filter(s -> s.getId().equals(pruned)).findFirst().orElseThrow();
+    SampleScores late = TestData.scores(TestData.request(2, TopologyHarness.MODEL, prunedSample, false));
+
+    // when: step 2's scores come with scores of the pruned sample
+    h.publishModel(1);
+    List<io.adaptstream.avro.ScoreRequest> requested = h.answerRequests(2,
+        List.of(h.bytes(h.catalogue.scores.name(), new ScoresEvent(late))), TestData::scores);
+    h.drainOutputs();
+
+    // then
+    assertThat(requested).extracting(r -> r.getSample().getId()).doesNotContain(pruned);
+    assertThat(h.deadLetters).extracting(DeadLetter::getReason).containsExactly("unknown_sample");
+    assertThat(h.deadLetters.get(0).getDetail()).contains(pruned);
+    assertThat(h.selections(2)).hasSize(30);
+  }
+
+  @Test
   void shouldKeepPretrainingAndTestSamplesOutOfThePool() throws Exception {
     // given
     h = new TopologyHarness(stateDir, SETTINGS);

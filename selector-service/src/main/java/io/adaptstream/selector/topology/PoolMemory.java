@@ -1,0 +1,196 @@
+package io.adaptstream.selector.topology;
+
+import io.adaptstream.avro.PoolEntry;
+import io.adaptstream.avro.StepBarrier;
+import io.adaptstream.avro.StepStart;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * What the processors of one pool task (pool processor, score collector, score assigner) would otherwise read
+ * back from their stores for every score record: the step in progress, which samples the pool holds, and the
+ * collector's barrier. Decoding those from RocksDB per record cost more than everything else the collector does.
+ *
+ * <p>It is derived state and never the only copy: every write goes to the store first and is mirrored here, and
+ * each part is rebuilt from the stores the first time it is needed. It is a (non-persistent, unlogged) state store
+ * only so that Kafka Streams hands each task its own instance and re-initialises it together with the task's
+ * other stores: after an aborted transaction the task's stores are restored to the last commit and {@link #init}
+ * clears this memory, so nothing written by an aborted transaction survives here either. No library offers such
+ * a per-task cache over several stores; the code is small.
+ */
+final class PoolMemory implements StateStore {
+
+  private final String name;
+  private boolean open;
+
+  private StepStart current;
+  private boolean currentKnown;
+  /** Ids of the samples the pool holds; null until first needed. */
+  private Set<String> live;
+  private final Map<String, StepBarriers> barriers = new java.util.HashMap<>();
+
+  PoolMemory(String name) {
+    this.name = name;
+  }
+
+  /** A builder for the topology; logging is off because nothing here is state of its own. */
+  static StoreBuilder<PoolMemory> builder(String name) {
+    return new StoreBuilder<>() {
+      @Override
+      public StoreBuilder<PoolMemory> withCachingEnabled() {
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<PoolMemory> withCachingDisabled() {
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<PoolMemory> withLoggingEnabled(Map<String, String> config) {
+        throw new UnsupportedOperationException("the pool memory is derived state: it has no changelog");
+      }
+
+      @Override
+      public StoreBuilder<PoolMemory> withLoggingDisabled() {
+        return this;
+      }
+
+      @Override
+      public PoolMemory build() {
+        return new PoolMemory(name);
+      }
+
+      @Override
+      public Map<String, String> logConfig() {
+        return Map.of();
+      }
+
+      @Override
+      public boolean loggingEnabled() {
+        return false;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+    };
+  }
+
+  /** The step the pool task started last, or null before the first. */
+  StepStart current(KeyValueStore<String, StepStart> steps) {
+    if (!currentKnown) {
+      current = steps.get(PoolProcessor.CURRENT);
+      currentKnown = true;
+    }
+    return current;
+  }
+
+  /** Writes the step in progress through to its store. */
+  void start(KeyValueStore<String, StepStart> steps, StepStart start) {
+    steps.put(PoolProcessor.CURRENT, start);
+    current = start;
+    currentKnown = true;
+  }
+
+  /** Whether the pool holds the sample (not deleted for good); built from the pool store once. */
+  boolean holds(KeyValueStore<String, PoolEntry> pool, String sampleId) {
+    if (live == null) {
+      load(pool);
+    }
+    return live.contains(sampleId);
+  }
+
+  /**
+   * Reads which samples the pool holds, decoding every entry once: the pool processor calls it when its task
+   * starts, so a task restored mid-step does not pay it while the step's scores arrive.
+   */
+  void load(KeyValueStore<String, PoolEntry> pool) {
+    Set<String> ids = new HashSet<>();
+    try (KeyValueIterator<String, PoolEntry> it = pool.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, PoolEntry> kv = it.next();
+        if (kv.value != null && kv.value.getSample() != null) {
+          ids.add(kv.key);
+        }
+      }
+    }
+    live = ids;
+  }
+
+  /** Writes a pool entry through to the store. */
+  void put(KeyValueStore<String, PoolEntry> pool, String sampleId, PoolEntry entry) {
+    pool.put(sampleId, entry);
+    if (live != null) {
+      if (entry.getSample() != null) {
+        live.add(sampleId);
+      } else {
+        live.remove(sampleId);
+      }
+    }
+  }
+
+  /** Deletes a pool entry in the store. */
+  void delete(KeyValueStore<String, PoolEntry> pool, String sampleId) {
+    pool.delete(sampleId);
+    if (live != null) {
+      live.remove(sampleId);
+    }
+  }
+
+  /**
+   * The task's barriers over one store, shared by the processors that write it so that each sees the other's
+   * writes; their memo of the last barrier lives as long as this memory.
+   */
+  StepBarriers barriers(String storeName, KeyValueStore<String, StepBarrier> store) {
+    return barriers.computeIfAbsent(storeName, n -> new StepBarriers(store));
+  }
+
+  private void clear() {
+    current = null;
+    currentKnown = false;
+    live = null;
+    barriers.clear();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void init(StateStoreContext context, StateStore root) {
+    clear();
+    context.register(root, (key, value) -> { });
+    open = true;
+  }
+
+  @Override
+  public void flush() {
+    // nothing of its own to write
+  }
+
+  @Override
+  public void close() {
+    clear();
+    open = false;
+  }
+
+  @Override
+  public boolean persistent() {
+    return false;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+}
