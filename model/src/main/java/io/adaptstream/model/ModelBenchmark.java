@@ -50,8 +50,12 @@ public final class ModelBenchmark implements Callable<Integer> {
       description = "Samples whose pairwise cosines are compared (default ${DEFAULT-VALUE}).")
   int geometrySamples = 128;
 
-  @Option(names = "--batch", description = "Training batch and scoring micro-batch (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch", description = "Scoring micro-batch, and training batch unless --train-batch is given "
+      + "(default ${DEFAULT-VALUE}, the scoring service's).")
   int batch = 32;
+
+  @Option(names = "--train-batch", description = "Training batch (default: --batch; the trainer service's is 8).")
+  Integer trainBatch;
 
   @Option(names = "--seed", description = "Seed of data, model and projections (default ${DEFAULT-VALUE}).")
   long seed = 1;
@@ -81,7 +85,7 @@ public final class ModelBenchmark implements Callable<Integer> {
     List<Example> loopSet = examples.subList(0, Math.min(loopSamples, examples.size()));
     List<Example> geometrySet = examples.subList(0, Math.min(geometrySamples, examples.size()));
     try (VisionLanguageModel model = VisionLanguageModel.create(config, seed, ComputeDevice.parse(device))) {
-      TrainOptions options = TrainOptions.defaults().withBatchSize(batch).withSeed(seed);
+      TrainOptions options = TrainOptions.defaults().withBatchSize(trainBatch()).withSeed(seed);
       SampleScorer scorer = new SampleScorer(batch);
       // warm-up; the epoch also moves the model away from its random start, as in the pipeline
       TrainReport first = new ModelTrainer().train(model, examples, options);
@@ -267,7 +271,7 @@ public final class ModelBenchmark implements Callable<Integer> {
     s.append(String.format(Locale.ROOT, "Measured %s by `ModelBenchmark`: %d CPU cores%s, load average %s at the "
             + "end, Java %s, %s via DJL %s, %d intra-op threads, %s. Default model (`ModelConfig.cpu()`, %,d "
             + "parameters), %d synthetic samples (colour, position, one-sentence description, two-image "
-            + "comparison, text-only arithmetic; 0–2 images, 1–60-byte answers), batch %d. After a warm-up, %d "
+            + "comparison, text-only arithmetic; 0–2 images, 1–60-byte answers), training batch %d, scoring micro-batch %d. After a warm-up, %d "
             + "interleaved rounds of: one training epoch, scoring every sample, sketching every sample, the two "
             + "loops; each value is the best round (all rounds in brackets), since a shared machine only ever "
             + "slows a round down. Training loss %.3f (first epoch) → %.3f (last). Scoring: everything "
@@ -278,7 +282,7 @@ public final class ModelBenchmark implements Callable<Integer> {
         LocalDate.now(), Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverage(),
         System.getProperty("java.version"), Engine.getInstance().getEngineName() + " "
             + Engine.getInstance().getVersion(), Engine.getDjlVersion(), JniUtils.getNumThreads(), malloc, params,
-        samples, batch, rounds, firstLoss, lastLoss, loopSamples, maxDiff, g.samples(),
+        samples, trainBatch(), batch, rounds, firstLoss, lastLoss, loopSamples, maxDiff, g.samples(),
         (long) config.ffn() * (config.dModel() + 1), config.sketchDim()));
     s.append("| measure | value | target |\n|---|---|---|\n");
     s.append(row("training (samples/s)", train.show(), ""));
@@ -377,5 +381,9 @@ public final class ModelBenchmark implements Callable<Integer> {
     String before = String.join("\n", lines.subList(0, start));
     String after = String.join("\n", lines.subList(end, lines.size()));
     return (before.isEmpty() ? "" : before + "\n") + body + (after.isEmpty() ? "" : "\n" + after);
+  }
+
+  private int trainBatch() {
+    return trainBatch != null ? trainBatch : batch;
   }
 }

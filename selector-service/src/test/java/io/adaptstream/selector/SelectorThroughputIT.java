@@ -47,13 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Benchmark, not a test (it asserts nothing about speed): score records per second through the whole selector
  * topology, next to a plain consumer reading the same scores topic in the same JVM. The ratio is the figure.
  *
- * <p>Two steps of {@code samples} scores each. For each, the selector builds the step's requests and is stopped;
- * the scores of every request (and the scoring markers) are written; a plain read_committed consumer reads and
- * decodes the scores topic end to end (its first read, then the best of four); then the selector restarts and
- * times the step on its own clock, from the first score a collector receives to every collector's scores complete
- * and to selection done. Step 1 runs on a cold JVM (the selector's code is compiled while it runs, on the same
- * cores); step 2 (a new release plus the pool step 1 kept) runs the same code warm, which is what a running
- * selector sees.
+ * <p>Two steps of {@code samples} scores each, through one running selector. For each, the selector builds the
+ * step's requests and is paused (Kafka Streams' pause: it stays in its group, restored and idle); the scores of
+ * every request (and the scoring markers) are written; a plain read_committed consumer reads and decodes the
+ * scores topic end to end (its first read, then the best of four); then the selector resumes and times the step on
+ * its own clock, from the first score a collector receives to every collector's scores complete and to selection
+ * done. Step 1 runs on a cold JVM (the selector's code is compiled while it runs, on the same cores); step 2 (a new
+ * release plus the pool step 1 kept) runs the same code warm, which is what a running selector sees.
  *
  * <p>{@code mvn -B -q -pl selector-service verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=SelectorThroughputIT -Dselector.benchmark=true [-Dselector.benchmark.samples=20000]
@@ -95,40 +95,42 @@ class SelectorThroughputIT {
         cat.scores.partitions(), config.getInt(SelectorConfig.THREADS),
         config.getLong(SelectorConfig.COMMIT_INTERVAL_MS), Runtime.getRuntime().availableProcessors());
 
-    try (Pipeline ingest = new Pipeline(env, cat)) {
+    try (Pipeline ingest = new Pipeline(env, cat); SelectorService selector = new SelectorService(config)) {
+      selector.start();
+      await().atMost(Duration.ofMinutes(2)).until(() -> selector.state() == KafkaStreams.State.RUNNING);
+      SelectorClient client = new SelectorClient(selector.httpAddress().orElseThrow());
+
       // step 1: a release of `samples` train samples, on a cold JVM
       List<Sample> r1 = TestData.release("r1", samples, 0, 99);
-      requestStep(config, 1, () -> {
-        ingest.publish("r1", 1, r1);
-        ingest.publishModel(0);
-      });
-      StepView cold = measureStep(env, config, 1, samples, "cold");
+      ingest.publish("r1", 1, r1);
+      ingest.publishModel(0);
+      awaitRequests(selector, client, 1);
+      StepView cold = measureStep(env, config, selector, client, 1, samples, "cold");
       assertThat(cold.selected()).isEqualTo(400);
 
       // step 2: the pool step 1 kept plus a new release, as many scores again, on the now warm JVM
       List<Sample> r2 = TestData.release("r2", samples - POOL_CAP, 0, 98);
-      requestStep(config, 2, () -> {
-        ingest.publish("r2", 2, r2);
-        ingest.publishModel(1);
-      });
-      StepView warm = measureStep(env, config, 2, samples, "warm");
+      ingest.publish("r2", 2, r2);
+      ingest.publishModel(1);
+      awaitRequests(selector, client, 2);
+      StepView warm = measureStep(env, config, selector, client, 2, samples, "warm");
       assertThat(warm.selected()).isEqualTo(400);
     }
   }
 
-  /** Runs the selector until step t's score requests are out, then stops it. */
-  private static void requestStep(SelectorConfig config, int step, Runnable inputs) {
-    try (SelectorService selector = new SelectorService(config)) {
-      selector.start();
-      inputs.run();
-      SelectorClient client = new SelectorClient(selector.httpAddress().orElseThrow());
-      await().atMost(Duration.ofMinutes(5)).until(() -> client.step(step).map(s -> s.requestedAtMs() >= 0)
-          .orElse(false));
-    }
+  /** Waits until step t's score requests are out, then pauses the selector (it stays in its group, idle). */
+  private static void awaitRequests(SelectorService selector, SelectorClient client, int step) {
+    await().atMost(Duration.ofMinutes(5)).until(() -> client.step(step).map(s -> s.requestedAtMs() >= 0)
+        .orElse(false));
+    selector.streams().pause();
   }
 
-  /** Writes step t's scores, times a plain consumer on the scores topic, then the selector through the step. */
-  private static StepView measureStep(KafkaTestEnv env, SelectorConfig config, int step, int samples, String label) {
+  /**
+   * Writes step t's scores while the selector is paused, times a plain consumer on the scores topic, then resumes
+   * the selector and times it through the step.
+   */
+  private static StepView measureStep(KafkaTestEnv env, SelectorConfig config, SelectorService selector,
+      SelectorClient client, int step, int samples, String label) {
     TopicCatalogue cat = config.catalogue();
     long records = writeScores(env, cat, step);
     assertThat(records).isEqualTo(samples);
@@ -145,51 +147,48 @@ class SelectorThroughputIT {
       bestReadCpuNs = Math.min(bestReadCpuNs, again.cpuNs());
     }
 
-    try (SelectorService selector = new SelectorService(config)) {
-      String threads = config.streamsProperties(null).getProperty("application.id") + "-";
-      CpuProbeWrapper.watch("score-collector", cat.scores.name());
-      selector.start();
-      await().atMost(Duration.ofMinutes(2)).until(() -> selector.state() == KafkaStreams.State.RUNNING);
-      long running = System.currentTimeMillis();
-      SelectorClient client = new SelectorClient(selector.httpAddress().orElseThrow());
-      await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
-          .until(() -> client.step(step).map(StepView::done).orElse(false));
-      long wholeCpuNs = streamThreadsCpuNs(threads);
-      StepView view = client.step(step).orElseThrow();
-      long first = view.scoresStartedAtMs();
-      long collectMs = Math.max(1, view.scoresCompleteAtMs() - first);
-      long wholeMs = Math.max(1, view.selectionDoneAtMs() - first);
-      double firstRate = total * 1000.0 / firstReadMs;
-      double bestRate = total * 1000.0 / bestReadMs;
-      double collectRate = records * 1000.0 / collectMs;
-      double wholeRate = records * 1000.0 / wholeMs;
-      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): plain consumer read + decode of the %d "
-              + "records of the scores topic: first read %d ms (%.0f records/s), best of 4 %d ms (%.0f records/s)%n",
-          step, label, total, firstReadMs, firstRate, bestReadMs, bestRate);
-      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): selector from its first score (%d ms after "
-              + "RUNNING): scores complete +%d ms, clusters fitted +%d ms, selection done +%d ms%n", step, label,
-          first - running, collectMs, view.clustersFittedAtMs() - first, wholeMs);
-      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): scores collected %.0f records/s, ratio %.2f "
-          + "to the first plain read, %.2f to the best%n", step, label, collectRate, collectRate / firstRate,
-          collectRate / bestRate);
-      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): whole step %.0f records/s, ratio %.2f to "
-              + "the first plain read, %.2f to the best (selected %d, pruned %d, pool %d)%n", step, label, wholeRate,
-          wholeRate / firstRate, wholeRate / bestRate, view.selected(), view.pruned(), view.poolSize());
+    String threads = config.streamsProperties(null).getProperty("application.id") + "-";
+    CpuProbeWrapper.watch("score-collector", cat.scores.name());
+    long cpuBefore = streamThreadsCpuNs(threads);
+    long resumed = System.currentTimeMillis();
+    selector.streams().resume();
+    await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> client.step(step).map(StepView::done).orElse(false));
+    long wholeCpuNs = streamThreadsCpuNs(threads) - cpuBefore;
+    StepView view = client.step(step).orElseThrow();
+    long first = view.scoresStartedAtMs();
+    long collectMs = Math.max(1, view.scoresCompleteAtMs() - first);
+    long wholeMs = Math.max(1, view.selectionDoneAtMs() - first);
+    double firstRate = total * 1000.0 / firstReadMs;
+    double bestRate = total * 1000.0 / bestReadMs;
+    double collectRate = records * 1000.0 / collectMs;
+    double wholeRate = records * 1000.0 / wholeMs;
+    System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): plain consumer read + decode of the %d "
+            + "records of the scores topic: first read %d ms (%.0f records/s), best of 4 %d ms (%.0f records/s)%n",
+        step, label, total, firstReadMs, firstRate, bestReadMs, bestRate);
+    System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): selector from its first score (%d ms after "
+            + "resuming): scores complete +%d ms, clusters fitted +%d ms, selection done +%d ms%n", step, label,
+        first - resumed, collectMs, view.clustersFittedAtMs() - first, wholeMs);
+    System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): scores collected %.0f records/s, ratio %.2f "
+        + "to the first plain read, %.2f to the best%n", step, label, collectRate, collectRate / firstRate,
+        collectRate / bestRate);
+    System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): whole step %.0f records/s, ratio %.2f to "
+            + "the first plain read, %.2f to the best (selected %d, pruned %d, pool %d); stream threads' CPU "
+            + "from resuming to selection done %d ms%n", step, label, wholeRate, wholeRate / firstRate,
+        wholeRate / bestRate, view.selected(), view.pruned(), view.poolSize(), wholeCpuNs / 1_000_000);
+    if (CPU_PROBE) {
       double selectorCpuUs = CpuProbeWrapper.spanNs() / 1000.0 / CpuProbeWrapper.records();
       double consumerCpuUs = bestReadCpuNs / 1000.0 / total;
-      if (CPU_PROBE) {
-        System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): CPU per record: stream threads %.1f us while "
-              + "the step's %d scores-topic records went through the collector (%.1f us inside it), plain consumer "
-              + "thread %.1f us (first read %.1f us): CPU ratio %.2f; stream threads from start to selection done "
-              + "%d ms%n", step, label, selectorCpuUs, CpuProbeWrapper.records(),
-          CpuProbeWrapper.insideNs() / 1000.0 / CpuProbeWrapper.records(), consumerCpuUs,
-            firstRead.cpuNs() / 1000.0 / total, consumerCpuUs / selectorCpuUs, wholeCpuNs / 1_000_000);
-      }
-      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): collection ran from %s to %s (for profiles); "
-          + "the step took %d s%n", step, label, java.time.Instant.ofEpochMilli(first),
-          java.time.Instant.ofEpochMilli(view.scoresCompleteAtMs()), (System.nanoTime() - start) / 1_000_000_000L);
-      return view;
+      System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): CPU per record: stream threads %.1f us "
+              + "while the step's %d scores-topic records went through the collector (%.1f us inside it), plain "
+              + "consumer thread %.1f us (first read %.1f us): CPU ratio %.2f%n", step, label, selectorCpuUs,
+          CpuProbeWrapper.records(), CpuProbeWrapper.insideNs() / 1000.0 / CpuProbeWrapper.records(),
+          consumerCpuUs, firstRead.cpuNs() / 1000.0 / total, consumerCpuUs / selectorCpuUs);
     }
+    System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): collection ran from %s to %s (for profiles); "
+        + "the step took %d s%n", step, label, java.time.Instant.ofEpochMilli(first),
+        java.time.Instant.ofEpochMilli(view.scoresCompleteAtMs()), (System.nanoTime() - start) / 1_000_000_000L);
+    return view;
   }
 
   /** CPU time of this JVM's live threads whose name starts with the prefix (a Streams client's threads). */

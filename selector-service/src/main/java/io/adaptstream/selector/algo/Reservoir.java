@@ -30,8 +30,11 @@ public final class Reservoir<V> {
 
   private record Slot(long hash, String id) {}
 
-  private static final Comparator<Slot> ORDER =
-      Comparator.comparingLong(Slot::hash).thenComparing(Slot::id);
+  /** By hash, then id (a plain comparator: this is on the score collector's per-step path). */
+  private static final Comparator<Slot> ORDER = (a, b) -> {
+    int byHash = Long.compare(a.hash(), b.hash());
+    return byHash != 0 ? byHash : a.id().compareTo(b.id());
+  };
 
   private final int capacity;
   private final long seed;
@@ -53,7 +56,11 @@ public final class Reservoir<V> {
   public boolean offer(String id, V value) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(value, "value");
-    Slot slot = new Slot(Seeds.hash(seed, id), id);
+    long hash = Seeds.hash(seed, id);
+    if (slots.size() >= capacity && hash > slots.lastKey().hash()) {
+      return false; // above the largest kept hash: not kept, and not held already (it would be below)
+    }
+    Slot slot = new Slot(hash, id);
     if (slots.containsKey(slot)) {
       slots.put(slot, value);
       return true;
