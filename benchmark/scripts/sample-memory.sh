@@ -16,7 +16,7 @@ while :; do
   fi
   seen=1
   for p in $pids; do
-    role=$(tr '\0' ' ' < /proc/$p/cmdline | grep -o 'kafka\.Kafka\|AdaptCli [a-z]*' | head -1 | tr ' ' '-')
+    role=$(tr '\0' ' ' < /proc/$p/cmdline | grep -oE 'kafka\.Kafka|AdaptCli serve [a-z]+|AdaptCli [a-z]+' | head -1 | tr ' ' '-')
     rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$p/status 2>/dev/null || echo "")
     heap=$(jstat -gc "$p" 2>/dev/null | awk 'NR==2 {used=$3+$4+$6+$8; cap=$1+$2+$5+$7; printf "%.0f,%.0f", used/1024, cap/1024}')
     [[ -n "$rss" ]] && echo "$(date +%s),$p,${role:-java},${heap:-,},$rss"

@@ -66,12 +66,13 @@ for r in r1-llava-mix r2-m3it-many r3-minigpt4-detail r4-mantis-multi r5-visionf
   drop "$r" TASK
 done
 
-json() { grep -o "\"$1\":[^,}]*" "$out/models.json" | tail -1 | cut -d: -f2; }
 until "$adapt" status --bootstrap-servers "$bootstrap" --schema-registry-url "$registry" --run-id memory --json \
-    > "$out/models.json" 2>/dev/null && grep -q '"version":5' "$out/models.json"; do
+    > "$out/status.json" 2>/dev/null \
+    && python3 -c "import json,sys; m=json.load(open(sys.argv[1])).get('evaluation') or {}; sys.exit(0 if m.get('version', -1) >= 5 else 1)" \
+      "$out/status.json"; do
   sleep 5
 done
-echo "model v5 published ($(date +%T))"
+echo "model v5 evaluated ($(date +%T))"
 kill "$sampler" 2>/dev/null || true
 
 python3 - "$out/memory.csv" > "$out/summary.md" <<'EOF'

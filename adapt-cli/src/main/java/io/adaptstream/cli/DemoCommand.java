@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -67,9 +68,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where runs go when --out is not given (default: ${DEFAULT-VALUE}).")
   Path runsDir;
 
-  @Option(names = "--fast",
-      description = "Two PyTorch threads instead of one: faster, but results are no longer bit-identical.")
-  boolean fast;
+  @Mixin
+  FastOption speed = new FastOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override a service setting, e.g. --set selector.budget=200 (repeatable; replayed with the run).")
@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     Size size = quick ? Size.QUICK : Size.FULL;
     PipelineSettings settings;
     try {
-      settings = new PipelineSettings(runId, method, seed, !fast, DemoProfile.overrides(size))
+      settings = new PipelineSettings(runId, method, seed, !speed.fast(), DemoProfile.overrides(size))
           .withOverrides(overrides);
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = (out != null ? out : runsDir.resolve(runId)).toAbsolutePath().normalize();
     requireEmpty(dir);
     pw.println("adapt demo: run " + runId + " (" + method + ", seed " + seed + ", " + size + " benchmark, "
-        + (fast ? "fast" : "deterministic") + " mode) in " + dir);
+        + (speed.fast() ? "fast" : "deterministic") + " mode) in " + dir);
     Path dataDir = dir.resolve("data");
     DemoData data = DemoData.generate(dataDir, seed, size);
     pw.println("benchmark generated in " + dataDir);
@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
       Cluster cluster = local.cluster();
       DemoResult result = new DemoJob(root.services(), cluster, settings, data, dir, DemoProgress.timed(pw))
           .onServicesStarted(local::attach).run();
-      RunRecord record = new RunRecord(runId, method, seed, maxSamples == null ? size.name() : "custom", !fast,
+      RunRecord record = new RunRecord(runId, method, seed, maxSamples == null ? size.name() : "custom", !speed.fast(),
           dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
           settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, cluster, dir));
       finish(pw, result, record, dir);

@@ -28,6 +28,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -98,9 +99,8 @@ final class ExperimentCommand implements Callable<Integer> {
       description = "Where the experiment goes without --out (default: ${DEFAULT-VALUE}).")
   Path runsDir;
 
-  @Option(names = "--fast",
-      description = "Two PyTorch threads instead of one: faster, but results are no longer bit-identical.")
-  boolean fast;
+  @Mixin
+  FastOption speed = new FastOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override a service setting for every run, e.g. --set selector.budget=200 (repeatable).")
@@ -153,7 +153,7 @@ final class ExperimentCommand implements Callable<Integer> {
       all.put(TrainerConfig.BASE, "random");
     }
     try {
-      all = new PipelineSettings("experiment", names.get(0), 0, !fast, all).overrides();
+      all = new PipelineSettings("experiment", names.get(0), 0, !speed.fast(), all).overrides();
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -164,7 +164,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
     pw.println("adapt experiment: " + names.size() + " methods x " + seeds + " seed(s) = " + names.size() * seeds
-        + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (fast ? "fast"
+        + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (speed.fast() ? "fast"
         : "deterministic") + " mode, in " + dir);
     pw.println("every method of a seed runs over the same published ingest log; the base model v0 is trained once "
         + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
@@ -177,7 +177,7 @@ final class ExperimentCommand implements Callable<Integer> {
     };
     String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
     List<ExperimentJob.Outcome> outcomes = new ExperimentJob(root.services(), clusters, source, names, seedList,
-        !fast, all, sizeLabel, dir, DemoProgress.timed(pw)).run();
+        !speed.fast(), all, sizeLabel, dir, DemoProgress.timed(pw)).run();
     List<String> notes = new ArrayList<>();
     notes.add("the base model v0 of each seed was trained once, by the seed's first run, and loaded by the others "
         + "(trainer.base=checkpoint): that run's wall time includes it");
@@ -262,7 +262,7 @@ final class ExperimentCommand implements Callable<Integer> {
     if (maxSamples != null) {
       m.put("max samples per release (train:test)", maxSamples);
     }
-    m.put("mode", fast ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
+    m.put("mode", speed.fast() ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
     m.put("overrides", new TreeMap<>(all).toString());
     return m;
   }

@@ -79,9 +79,8 @@ final class LocalUpCommand implements Callable<Integer> {
       description = "Experiment seed of the local run (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--fast",
-      description = "Two PyTorch threads instead of one: faster, but results are no longer bit-identical run to run.")
-  boolean fast;
+  @Mixin
+  FastOption speed = new FastOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "A service setting of the local run, e.g. --set selector.budget=200 --set trainer.epochs=2 "
@@ -136,7 +135,7 @@ final class LocalUpCommand implements Callable<Integer> {
 
   private PipelineSettings settings() {
     try {
-      return new PipelineSettings(TopicCatalogue.DEFAULT_RUN, method, seed, !fast, overrides);
+      return new PipelineSettings(TopicCatalogue.DEFAULT_RUN, method, seed, !speed.fast(), overrides);
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -149,7 +148,7 @@ final class LocalUpCommand implements Callable<Integer> {
       o.add("--no-services");
     }
     o.addAll(List.of("--method", method, "--seed", Long.toString(seed)));
-    if (fast) {
+    if (speed.fast()) {
       o.add("--fast");
     }
     overrides.forEach((k, v) -> o.addAll(List.of("--set", k + "=" + v)));
