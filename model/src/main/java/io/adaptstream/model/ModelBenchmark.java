@@ -50,12 +50,11 @@ public final class ModelBenchmark implements Callable<Integer> {
       description = "Samples whose pairwise cosines are compared (default ${DEFAULT-VALUE}).")
   int geometrySamples = 128;
 
-  @Option(names = "--batch", description = "Scoring micro-batch, and training batch unless --train-batch is given "
-      + "(default ${DEFAULT-VALUE}, the scoring service's).")
+  @Option(names = "--batch", description = "Scoring micro-batch (default ${DEFAULT-VALUE}, the scoring service's).")
   int batch = 32;
 
-  @Option(names = "--train-batch", description = "Training batch (default: --batch; the trainer service's is 8).")
-  Integer trainBatch;
+  @Option(names = "--train-batch", description = "Training batch (default ${DEFAULT-VALUE}, the trainer service's).")
+  int trainBatch = 8;
 
   @Option(names = "--seed", description = "Seed of data, model and projections (default ${DEFAULT-VALUE}).")
   long seed = 1;
@@ -85,7 +84,7 @@ public final class ModelBenchmark implements Callable<Integer> {
     List<Example> loopSet = examples.subList(0, Math.min(loopSamples, examples.size()));
     List<Example> geometrySet = examples.subList(0, Math.min(geometrySamples, examples.size()));
     try (VisionLanguageModel model = VisionLanguageModel.create(config, seed, ComputeDevice.parse(device))) {
-      TrainOptions options = TrainOptions.defaults().withBatchSize(trainBatch()).withSeed(seed);
+      TrainOptions options = TrainOptions.defaults().withBatchSize(trainBatch).withSeed(seed);
       SampleScorer scorer = new SampleScorer(batch);
       // warm-up; the epoch also moves the model away from its random start, as in the pipeline
       TrainReport first = new ModelTrainer().train(model, examples, options);
@@ -282,7 +281,7 @@ public final class ModelBenchmark implements Callable<Integer> {
         LocalDate.now(), Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverage(),
         System.getProperty("java.version"), Engine.getInstance().getEngineName() + " "
             + Engine.getInstance().getVersion(), Engine.getDjlVersion(), JniUtils.getNumThreads(), malloc, params,
-        samples, trainBatch(), batch, rounds, firstLoss, lastLoss, loopSamples, maxDiff, g.samples(),
+        samples, trainBatch, batch, rounds, firstLoss, lastLoss, loopSamples, maxDiff, g.samples(),
         (long) config.ffn() * (config.dModel() + 1), config.sketchDim()));
     s.append("| measure | value | target |\n|---|---|---|\n");
     s.append(row("training (samples/s)", train.show(), ""));
@@ -381,9 +380,5 @@ public final class ModelBenchmark implements Callable<Integer> {
     String before = String.join("\n", lines.subList(0, start));
     String after = String.join("\n", lines.subList(end, lines.size()));
     return (before.isEmpty() ? "" : before + "\n") + body + (after.isEmpty() ? "" : "\n" + after);
-  }
-
-  private int trainBatch() {
-    return trainBatch != null ? trainBatch : batch;
   }
 }
