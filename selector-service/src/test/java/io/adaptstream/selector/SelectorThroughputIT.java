@@ -57,9 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code mvn -B -q -pl selector-service verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=SelectorThroughputIT -Dselector.benchmark=true [-Dselector.benchmark.samples=20000]
- * [-Dselector.benchmark.threads=1] [-Dselector.benchmark.commit.ms=...] [-Dselector.benchmark.cpu=true]}; the last
- * wraps the collector in {@link CpuProbeWrapper} to print CPU per record, which costs two clock reads per record,
- * so throughput is timed without it.
+ * [-Dselector.benchmark.threads=1] [-Dselector.benchmark.commit.ms=...] [-Dselector.benchmark.set=KEY=VALUE,...]
+ * [-Dselector.benchmark.cpu=true]}; {@code set} adds selector settings ({@code kafka.*} keys go to Kafka
+ * Streams); the last wraps the collector in {@link CpuProbeWrapper} to print CPU per record, which costs two clock
+ * reads per record, so throughput is timed without it.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @EnabledIfSystemProperty(named = "selector.benchmark", matches = "true")
@@ -87,6 +88,11 @@ class SelectorThroughputIT {
     String commitMs = System.getProperty("selector.benchmark.commit.ms");
     if (commitMs != null) {
       settings.put("selector.commit.interval.ms", commitMs);
+    }
+    for (String kv : System.getProperty("selector.benchmark.set", "").split(",")) { // e.g. kafka.max.poll.records=5000
+      if (kv.contains("=")) {
+        settings.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+      }
     }
     SelectorConfig config = new SelectorConfig(settings);
     TopicCatalogue cat = scenario.catalogue;

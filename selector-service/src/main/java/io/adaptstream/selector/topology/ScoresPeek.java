@@ -42,24 +42,17 @@ final class ScoresPeek {
   /** The header of a framed {@code ScoresEvent} holding scores, or null when it must be decoded in full. */
   Header peek(byte[] framed) {
     try {
-      int id = ConfluentWireFormat.schemaId(framed);
-      if (!sameLayout.computeIfAbsent(id, i -> LAYOUT.equals(registry.getById(i)))) {
+      BinaryDecoder d = atScores(framed);
+      if (d == null) {
         return null;
       }
-      decoder = DecoderFactory.get().binaryDecoder(framed, ConfluentWireFormat.HEADER_BYTES,
-          framed.length - ConfluentWireFormat.HEADER_BYTES, decoder);
-      if (decoder.readIndex() != 0) { // the union's first branch is SampleScores
-        return null;
-      }
-      String sampleId = decoder.readString();
-      int step = decoder.readInt();
-      decoder.skipString(); // model
-      decoder.readInt(); // modelVersion
-      decoder.readBoolean(); // fresh
-      int sketch = skipFloats(decoder);
-      int embedding = skipFloats(decoder);
-      decoder.skipFixed(TRAILING_DOUBLES * Double.BYTES);
-      return decoder.isEnd() ? new Header(sampleId, step, sketch, embedding) : null;
+      String sampleId = d.readString();
+      int step = d.readInt();
+      skipToVectors(d);
+      int sketch = skipFloats(d);
+      int embedding = skipFloats(d);
+      d.skipFixed(TRAILING_DOUBLES * Double.BYTES);
+      return d.isEnd() ? new Header(sampleId, step, sketch, embedding) : null;
     } catch (IOException | RuntimeException e) {
       return null; // the full decode says what is wrong
     }
@@ -71,32 +64,46 @@ final class ScoresPeek {
    */
   float[] sketch(byte[] framed, String sampleId, int step) {
     try {
-      int id = ConfluentWireFormat.schemaId(framed);
-      if (!sameLayout.computeIfAbsent(id, i -> LAYOUT.equals(registry.getById(i)))) {
+      BinaryDecoder d = atScores(framed);
+      if (d == null || !sampleId.equals(d.readString()) || d.readInt() != step) {
         return null;
       }
-      decoder = DecoderFactory.get().binaryDecoder(framed, ConfluentWireFormat.HEADER_BYTES,
-          framed.length - ConfluentWireFormat.HEADER_BYTES, decoder);
-      if (decoder.readIndex() != 0 || !sampleId.equals(decoder.readString()) || decoder.readInt() != step) {
-        return null;
-      }
-      decoder.skipString(); // model
-      decoder.readInt(); // modelVersion
-      decoder.readBoolean(); // fresh
+      skipToVectors(d);
       float[] out = new float[16];
       int n = 0;
-      for (long block = decoder.readArrayStart(); block > 0; block = decoder.arrayNext()) {
+      for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
         if (n + block > out.length) {
           out = java.util.Arrays.copyOf(out, Math.toIntExact(Math.max(n + block, 2L * out.length)));
         }
         for (long i = 0; i < block; i++) {
-          out[n++] = decoder.readFloat();
+          out[n++] = d.readFloat();
         }
       }
       return java.util.Arrays.copyOf(out, n);
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * A decoder at the sample id of the {@code SampleScores} in the bytes, or null when they were written with
+   * another schema or hold another branch of the union (a marker).
+   */
+  private BinaryDecoder atScores(byte[] framed) throws IOException {
+    int id = ConfluentWireFormat.schemaId(framed);
+    if (!sameLayout.computeIfAbsent(id, i -> LAYOUT.equals(registry.getById(i)))) {
+      return null;
+    }
+    decoder = DecoderFactory.get().binaryDecoder(framed, ConfluentWireFormat.HEADER_BYTES,
+        framed.length - ConfluentWireFormat.HEADER_BYTES, decoder);
+    return decoder.readIndex() == 0 ? decoder : null; // the union's first branch is SampleScores
+  }
+
+  /** Skips the fields between the step and the sketch. */
+  private static void skipToVectors(BinaryDecoder d) throws IOException {
+    d.skipString(); // model
+    d.readInt(); // modelVersion
+    d.readBoolean(); // fresh
   }
 
   /** Skips an array of floats, block by block; returns its length. */
