@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Per-service memory: runs the QUICK benchmark through the four services, each in its own JVM (`adapt serve`,
-# as in compose/), next to local mode's broker and registry, and samples every JVM's heap and RSS with
-# sample-memory.sh until step 5 is done. Releases go through the ingest service's inbox, one after the other.
-# Usage: benchmark/scripts/service-memory.sh OUT_DIR [INTERVAL_S]     (from the repository root; about 8 minutes)
+# Per-service memory: runs the skill-world benchmark through the four services, each in its own JVM (`adapt
+# serve`, as in compose/), next to local mode's broker and registry, and samples every JVM's heap and RSS with
+# sample-memory.sh until step 5 is evaluated. Releases go through the ingest service's inbox, one after the other.
+# Usage: benchmark/scripts/service-memory.sh OUT_DIR [INTERVAL_S] [quick|full]
+#   (from the repository root; quick, the default: about 6 minutes on 2 cores; full: the FULL demo's data and
+#   settings, about 15 minutes)
 # Writes OUT_DIR/memory.csv (epoch_s,pid,role,heap_used_mib,heap_committed_mib,rss_mib) and OUT_DIR/summary.md.
 set -euo pipefail
 out=${1:?usage: service-memory.sh OUT_DIR [INTERVAL_S]}
 interval=${2:-2}
+size=${3:-quick}
+case "$size" in
+  quick) bench_flag=--quick; budget=120; cap=400 ;;
+  full) bench_flag=; budget=400; cap=1500 ;;
+  *) echo "size must be quick or full, not $size" >&2; exit 2 ;;
+esac
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 adapt="$repo/adapt"
 mkdir -p "$out"
@@ -33,15 +41,15 @@ schema.registry.url=$registry
 run.id=memory
 data.partitions=3
 replication.factor=1"
-# the QUICK demo's settings (adapt-cli DemoProfile)
+# the demo's settings for this size (adapt-cli DemoProfile)
 printf '%s\nblob.store=%s\ningest.inbox.dir=%s\n' "$common" "$data/blobs" "$inbox" > "$conf/ingest.properties"
 printf '%s\nblob.store=%s\nscoring.instance.id=scoring-1\n' "$common" "$data/blobs" > "$conf/scoring.properties"
-printf '%s\nselector.policy=adapt\nselector.budget=120\nselector.pool.cap=400\nselector.state.dir=%s\nselector.http.port=0\n' \
-  "$common" "$out/selector-state" > "$conf/selector.properties"
+printf '%s\nselector.policy=adapt\nselector.budget=%s\nselector.pool.cap=%s\nselector.state.dir=%s\nselector.http.port=0\n' \
+  "$common" "$budget" "$cap" "$out/selector-state" > "$conf/selector.properties"
 printf '%s\nblob.store=%s\ntrainer.base=pretrain\ntrainer.batch.size=8\ntrainer.epochs=8\ntrainer.pretrain.epochs=8\ntrainer.eval.batch.size=8\n' \
   "$common" "$data/blobs" > "$conf/trainer.properties"
 
-"$adapt" bench-data --out "$out/bench" --quick >/dev/null
+"$adapt" bench-data --out "$out/bench" $bench_flag >/dev/null
 cp -r "$out/bench/images" "$inbox/images"
 
 "$repo/benchmark/scripts/sample-memory.sh" 'AdaptCli serve|kafka.Kafka|AdaptCli local' "$interval" > "$out/memory.csv" &
