@@ -251,7 +251,8 @@ final class ExperimentCommand implements Callable<Integer> {
     Map<String, String> m = new LinkedHashMap<>();
     if (user) {
       m.put("data", "releases " + releases.stream().map(p -> p.toAbsolutePath().toString()).toList()
-          + (pretrain == null ? ", no pretraining release (v0 untrained)" : ", pretraining " + pretrain.toAbsolutePath())
+          + (pretrain == null ? ", no pretraining release (v0 untrained)"
+              : ", pretraining " + pretrain.toAbsolutePath())
           + (images == null ? "" : ", images " + images.toAbsolutePath()));
     } else {
       m.put("data", "skill-world benchmark, " + size + " (seed s generates the data of seed s)");

@@ -267,13 +267,13 @@ public final class ModelBenchmark implements Callable<Integer> {
     String malloc = System.getenv("MALLOC_TOP_PAD_") != null ? "tuned glibc malloc" : "default glibc malloc";
     StringBuilder s = new StringBuilder();
     s.append(SECTION).append("\n\n");
-    s.append(String.format(Locale.ROOT, "Measured %s by `ModelBenchmark`: %d CPU cores%s, load average %s at the "
-            + "end, Java %s, %s via DJL %s, %d intra-op threads, %s. Default model (`ModelConfig.cpu()`, %,d "
-            + "parameters), %d synthetic samples (colour, position, one-sentence description, two-image "
-            + "comparison, text-only arithmetic; 0–2 images, 1–60-byte answers), training batch %d, scoring micro-batch %d. After a warm-up, %d "
-            + "interleaved rounds of: one training epoch, scoring every sample, sketching every sample, the two "
-            + "loops; each value is the best round (all rounds in brackets), since a shared machine only ever "
-            + "slows a round down. Training loss %.3f (first epoch) → %.3f (last). Scoring: everything "
+    s.append(String.format(Locale.ROOT, "Measured %s by `ModelBenchmark`: %d CPU cores%s, load average %s "
+            + "at the end, Java %s, %s via DJL %s, %d intra-op threads, %s. Default model (`ModelConfig.cpu()`, %,d "
+            + "parameters), %d synthetic samples (colour, position, one-sentence description, two-image comparison, "
+            + "text-only arithmetic; 0–2 images, 1–60-byte answers), training batch %d, scoring micro-batch %d. "
+            + "After a warm-up, %d interleaved rounds of: one training epoch, scoring every sample, sketching every "
+            + "sample, the two loops; each value is the best round (all rounds in brackets), since a shared machine "
+            + "only ever slows a round down. Training loss %.3f (first epoch) → %.3f (last). Scoring: everything "
             + "`SampleScorer` returns. Sketches alone: the probe pass and the projection, nothing else. The loops: "
             + "one backward per sample (%d samples), then the same Kronecker projection; their sketches equal the "
             + "probe trick's to %.1e relative. Geometry: Pearson correlation of the pairwise cosine matrices of %d "

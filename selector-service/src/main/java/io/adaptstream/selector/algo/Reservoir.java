@@ -56,25 +56,14 @@ public final class Reservoir<V> {
   public boolean offer(String id, V value) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(value, "value");
-    long hash = Seeds.hash(seed, id);
-    if (slots.size() >= capacity && hash > slots.lastKey().hash()) {
-      return false; // above the largest kept hash: not kept, and not held already (it would be below)
+    Slot slot = new Slot(Seeds.hash(seed, id), id);
+    boolean full = slots.size() >= capacity;
+    if (full && ORDER.compare(slot, slots.lastKey()) > 0) {
+      return false; // above the largest kept: not kept, and not held already (it would not be above)
     }
-    Slot slot = new Slot(hash, id);
-    if (slots.containsKey(slot)) {
-      slots.put(slot, value);
-      return true;
+    if (slots.put(slot, value) == null && full) {
+      slots.pollLastEntry(); // a new slot below the largest: the largest goes
     }
-    if (slots.size() < capacity) {
-      slots.put(slot, value);
-      return true;
-    }
-    Slot largest = slots.lastKey();
-    if (ORDER.compare(slot, largest) >= 0) {
-      return false;
-    }
-    slots.pollLastEntry();
-    slots.put(slot, value);
     return true;
   }
 

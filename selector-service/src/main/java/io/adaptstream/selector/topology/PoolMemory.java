@@ -30,11 +30,16 @@ final class PoolMemory implements StateStore {
   private final String name;
   private boolean open;
 
+  /** The task's stores, as the processors that use this memory see them (any processor's handle will do). */
+  private KeyValueStore<String, PoolEntry> pool;
+  private KeyValueStore<String, StepStart> steps;
+
   private StepStart current;
   private boolean currentKnown;
   /** Ids of the samples the pool holds; null until first needed. */
   private Set<String> live;
-  private final Map<String, StepBarriers> barriers = new java.util.HashMap<>();
+  /** Shared by the collector and the assigner, the two writers of the collector's barrier store. */
+  private StepBarriers collectorBarriers;
 
   PoolMemory(String name) {
     this.name = name;
@@ -85,8 +90,14 @@ final class PoolMemory implements StateStore {
     };
   }
 
+  /** Attaches the pool and step stores; each processor that uses this memory calls it from its init. */
+  void bind(KeyValueStore<String, PoolEntry> pool, KeyValueStore<String, StepStart> steps) {
+    this.pool = pool;
+    this.steps = steps;
+  }
+
   /** The step the pool task started last, or null before the first. */
-  StepStart current(KeyValueStore<String, StepStart> steps) {
+  StepStart current() {
     if (!currentKnown) {
       current = steps.get(PoolProcessor.CURRENT);
       currentKnown = true;
@@ -95,16 +106,16 @@ final class PoolMemory implements StateStore {
   }
 
   /** Writes the step in progress through to its store. */
-  void start(KeyValueStore<String, StepStart> steps, StepStart start) {
+  void start(StepStart start) {
     steps.put(PoolProcessor.CURRENT, start);
     current = start;
     currentKnown = true;
   }
 
   /** Whether the pool holds the sample (not deleted for good); built from the pool store once. */
-  boolean holds(KeyValueStore<String, PoolEntry> pool, String sampleId) {
+  boolean holds(String sampleId) {
     if (live == null) {
-      load(pool);
+      load();
     }
     return live.contains(sampleId);
   }
@@ -113,7 +124,7 @@ final class PoolMemory implements StateStore {
    * Reads which samples the pool holds, decoding every entry once: the pool processor calls it when its task
    * starts, so a task restored mid-step does not pay it while the step's scores arrive.
    */
-  void load(KeyValueStore<String, PoolEntry> pool) {
+  void load() {
     Set<String> ids = new HashSet<>();
     try (KeyValueIterator<String, PoolEntry> it = pool.all()) {
       while (it.hasNext()) {
@@ -127,7 +138,7 @@ final class PoolMemory implements StateStore {
   }
 
   /** Writes a pool entry through to the store. */
-  void put(KeyValueStore<String, PoolEntry> pool, String sampleId, PoolEntry entry) {
+  void put(String sampleId, PoolEntry entry) {
     pool.put(sampleId, entry);
     if (live != null) {
       if (entry.getSample() != null) {
@@ -139,7 +150,7 @@ final class PoolMemory implements StateStore {
   }
 
   /** Deletes a pool entry in the store. */
-  void delete(KeyValueStore<String, PoolEntry> pool, String sampleId) {
+  void delete(String sampleId) {
     pool.delete(sampleId);
     if (live != null) {
       live.remove(sampleId);
@@ -147,18 +158,21 @@ final class PoolMemory implements StateStore {
   }
 
   /**
-   * The task's barriers over one store, shared by the processors that write it so that each sees the other's
-   * writes; their memo of the last barrier lives as long as this memory.
+   * The barriers over the collector's barrier store, one object for both processors that write it, so each sees
+   * the other's writes; their memo of the last barrier lives as long as this memory.
    */
-  StepBarriers barriers(String storeName, KeyValueStore<String, StepBarrier> store) {
-    return barriers.computeIfAbsent(storeName, n -> new StepBarriers(store));
+  StepBarriers collectorBarriers(KeyValueStore<String, StepBarrier> store) {
+    if (collectorBarriers == null) {
+      collectorBarriers = new StepBarriers(store);
+    }
+    return collectorBarriers;
   }
 
   private void clear() {
     current = null;
     currentKnown = false;
     live = null;
-    barriers.clear();
+    collectorBarriers = null;
   }
 
   @Override

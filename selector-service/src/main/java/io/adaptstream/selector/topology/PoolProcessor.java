@@ -74,7 +74,8 @@ final class PoolProcessor extends StepProcessor {
     releases = context.getStateStore(SelectorTopology.POOL_RELEASES_STORE);
     steps = context.getStateStore(SelectorTopology.POOL_STEP_STORE);
     memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
-    memory.load(pool);
+    memory.bind(pool, steps);
+    memory.load();
   }
 
   @Override
@@ -120,7 +121,7 @@ final class PoolProcessor extends StepProcessor {
       progress.setTrain(progress.getTrain() + 1);
       PoolEntry existing = pool.get(s.getId());
       if (existing == null) {
-        memory.put(pool, s.getId(), PoolEntry.newBuilder().setRelease(s.getRelease()).setSample(s).build());
+        memory.put(s.getId(), PoolEntry.newBuilder().setRelease(s.getRelease()).setSample(s).build());
       } else {
         LOG.debug("sample {} of release {} is already held from release {}", s.getId(), s.getRelease(),
             existing.getRelease());
@@ -168,16 +169,16 @@ final class PoolProcessor extends StepProcessor {
         }
       }
     }
-    ids.forEach(id -> memory.delete(pool, id));
+    ids.forEach(memory::delete);
   }
 
   private void onStepStart(Record<String, byte[]> record, StepStart start) {
-    StepStart current = memory.current(steps);
+    StepStart current = memory.current();
     if (current != null && current.getStep() >= start.getStep()) {
       LOG.info("step {} already started on partition {}: ignored", start.getStep(), partition());
       return;
     }
-    memory.start(steps, start);
+    memory.start(start);
     int t = start.getStep();
     Map<String, Integer> sequences = new HashMap<>();
     try (KeyValueIterator<String, ReleaseProgress> it = releases.all()) {
@@ -228,7 +229,7 @@ final class PoolProcessor extends StepProcessor {
     if (e.getSample() == null) {
       return; // already deleted: deletions are idempotent
     }
-    memory.put(pool, deletion.getSampleId(),
+    memory.put(deletion.getSampleId(),
         PoolEntry.newBuilder().setRelease(e.getRelease()).setSample(null).setDeletedAtStep(deletion.getStep()).build());
   }
 }

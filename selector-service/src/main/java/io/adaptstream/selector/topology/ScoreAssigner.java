@@ -49,8 +49,7 @@ final class ScoreAssigner extends StepProcessor {
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), new ScoresPeek(sc.serdes.registry()),
         sc.serdes.deserializer(ScoresEvent.class), sc.catalogue.scores.name());
     PoolMemory memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
-    barriers = memory.barriers(SelectorTopology.COLLECTOR_BARRIERS_STORE,
-        context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
+    barriers = memory.collectorBarriers(context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.Coordination;
-import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReservoirEntry;
 import io.adaptstream.avro.ReservoirEvent;
 import io.adaptstream.avro.SampleScores;
@@ -14,7 +13,6 @@ import io.adaptstream.avro.StepStart;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.selector.algo.Seeds;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,8 +42,6 @@ final class ScoreCollector extends StepProcessor {
 
   private final Deserializer<ScoresEvent> scoresEvents;
   private final ScoresPeek peek;
-  private KeyValueStore<String, PoolEntry> pool;
-  private KeyValueStore<String, StepStart> steps;
   private StepScores scores;
   private StepBarriers barriers;
   private PoolMemory memory;
@@ -59,21 +55,21 @@ final class ScoreCollector extends StepProcessor {
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
-    pool = context.getStateStore(SelectorTopology.POOL_STORE);
-    steps = context.getStateStore(SelectorTopology.POOL_STEP_STORE);
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name());
     memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
-    barriers = memory.barriers(SelectorTopology.COLLECTOR_BARRIERS_STORE,
-        context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
+    memory.bind(context.getStateStore(SelectorTopology.POOL_STORE),
+        context.getStateStore(SelectorTopology.POOL_STEP_STORE));
+    barriers = memory.collectorBarriers(context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
     scores.reset(); // whatever was in memory may be older or newer than the restored stores
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
     int current = currentStep();
-    boolean open = !barriers.get(current).getForwarded();
-    scores.begin(current, barriers.get(current).getFirstDataAtMs() >= 0); // set by the first score accepted
+    StepBarrier barrier = barriers.get(current);
+    boolean open = !barrier.getForwarded();
+    scores.begin(current, barrier.getFirstDataAtMs() >= 0); // set by the first score accepted
     if (record.key() != null) { // restoring skips null keys too
       scores.mirror(record.key(), record.value(), open);
     }
@@ -104,7 +100,7 @@ final class ScoreCollector extends StepProcessor {
 
   /** The step the pool task of this partition started last (0 before the first). */
   private int currentStep() {
-    StepStart start = memory.current(steps);
+    StepStart start = memory.current();
     return start == null ? 0 : start.getStep();
   }
 
@@ -129,7 +125,7 @@ final class ScoreCollector extends StepProcessor {
     if (b.getComplete()) {
       throw new Rejected(LATE, "scores of sample " + s.sampleId() + " after step " + current + " completed");
     }
-    if (!memory.holds(pool, s.sampleId())) {
+    if (!memory.holds(s.sampleId())) {
       throw new Rejected(UNKNOWN_SAMPLE, "sample " + s.sampleId() + " is not in the pool of partition "
           + partition());
     }

@@ -5,6 +5,7 @@ import io.adaptstream.avro.ScoresEvent;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import io.adaptstream.schemas.serde.ConfluentWireFormat;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -69,17 +70,15 @@ final class ScoresPeek {
         return null;
       }
       skipToVectors(d);
-      float[] out = new float[16];
-      int n = 0;
-      for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
-        if (n + block > out.length) {
-          out = java.util.Arrays.copyOf(out, Math.toIntExact(Math.max(n + block, 2L * out.length)));
-        }
-        for (long i = 0; i < block; i++) {
-          out[n++] = d.readFloat();
+      float[] out = new float[0];
+      for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) { // one block, as Avro writes it
+        int n = out.length;
+        out = Arrays.copyOf(out, Math.toIntExact(n + block));
+        for (int i = n; i < out.length; i++) {
+          out[i] = d.readFloat();
         }
       }
-      return java.util.Arrays.copyOf(out, n);
+      return out;
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -34,6 +34,7 @@ class PoolMemoryTest {
     steps.init(context, steps);
     memory = PoolMemory.builder("memory").build();
     memory.init(context, memory);
+    memory.bind(pool, steps);
   }
 
   @Test
@@ -41,19 +42,19 @@ class PoolMemoryTest {
     // given
     pool.put("a", entry("a"));
     pool.put("gone", PoolEntry.newBuilder().setRelease("r1").setSample(null).setDeletedAtStep(1).build());
-    assertThat(memory.holds(pool, "a")).isTrue();
+    assertThat(memory.holds("a")).isTrue();
 
     // when
-    memory.put(pool, "b", entry("b"));
-    memory.put(pool, "a", PoolEntry.newBuilder().setRelease("r1").setSample(null).setDeletedAtStep(2).build());
-    memory.delete(pool, "b");
-    memory.put(pool, "c", entry("c"));
+    memory.put("b", entry("b"));
+    memory.put("a", PoolEntry.newBuilder().setRelease("r1").setSample(null).setDeletedAtStep(2).build());
+    memory.delete("b");
+    memory.put("c", entry("c"));
 
     // then
-    assertThat(memory.holds(pool, "a")).isFalse();
-    assertThat(memory.holds(pool, "b")).isFalse();
-    assertThat(memory.holds(pool, "c")).isTrue();
-    assertThat(memory.holds(pool, "gone")).isFalse();
+    assertThat(memory.holds("a")).isFalse();
+    assertThat(memory.holds("b")).isFalse();
+    assertThat(memory.holds("c")).isTrue();
+    assertThat(memory.holds("gone")).isFalse();
     assertThat(pool.get("c").getSample()).isNotNull();
     assertThat(pool.get("b")).isNull();
   }
@@ -62,9 +63,9 @@ class PoolMemoryTest {
   void shouldForgetEverythingWhenInitialisedAgainAsAfterARestore() {
     // given: the memory has read the stores
     StepStart one = StepStart.newBuilder().setStep(1).setModel("m").setModelVersion(0).setAtMs(0).build();
-    memory.start(steps, one);
-    memory.put(pool, "a", entry("a"));
-    assertThat(memory.holds(pool, "a")).isTrue();
+    memory.start(one);
+    memory.put("a", entry("a"));
+    assertThat(memory.holds("a")).isTrue();
 
     // when: the stores are rolled back behind its back (an aborted transaction restored), and the task
     // initialises its stores again
@@ -74,9 +75,9 @@ class PoolMemoryTest {
     memory.init(context, memory);
 
     // then
-    assertThat(memory.current(steps)).isNull();
-    assertThat(memory.holds(pool, "a")).isFalse();
-    assertThat(memory.holds(pool, "z")).isTrue();
+    assertThat(memory.current()).isNull();
+    assertThat(memory.holds("a")).isFalse();
+    assertThat(memory.holds("z")).isTrue();
   }
 
   private static PoolEntry entry(String id) {
