@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -45,6 +46,8 @@ public final class SelectorConfig extends ServiceConfig {
   public static final String HTTP_PORT = "selector.http.port";
   public static final String COMMIT_INTERVAL_MS = "selector.commit.interval.ms";
   public static final String TRANSACTION_TIMEOUT_MS = "selector.transaction.timeout.ms";
+  public static final String INPUT_BUFFER_RECORDS = "selector.input.buffer.records";
+  public static final String FETCH_MAX_WAIT_MS = "selector.fetch.max.wait.ms";
 
   /** {@value}: the query server is off. */
   public static final int HTTP_OFF = -1;
@@ -83,7 +86,17 @@ public final class SelectorConfig extends ServiceConfig {
       .define(TRANSACTION_TIMEOUT_MS, Type.INT, 120_000, Range.between(1000, 900_000), Importance.LOW,
           "Producer transaction timeout. A cluster task decides its clusters (pruning, selection) inside one "
               + "record's processing, which can outlast Kafka Streams' 10 s default on large pools; an instance "
-              + "that dies without restarting can hold read_committed readers back this long.");
+              + "that dies without restarting can hold read_committed readers back this long.")
+      .define(INPUT_BUFFER_RECORDS, Type.INT, 5000, Range.between(100, 1_000_000), Importance.LOW,
+          "Records Kafka Streams buffers per input partition before pausing its fetches "
+              + "(buffered.records.per.partition). Above Kafka's 1000 so that one fetch of small score records "
+              + "(1 MiB holds about 1300 of 128-d sketches) does not pause the partition after every fetch; memory "
+              + "is about this many records per partition.")
+      .define(FETCH_MAX_WAIT_MS, Type.INT, 100, Range.between(0, 500), Importance.LOW,
+          "Longest the broker holds the stream threads' fetches when nothing new is there "
+              + "(main.consumer.fetch.max.wait.ms). While a fetch waits, the consumer sends that broker no other "
+              + "fetch, so a partition resumed after a pause waits up to this long: Kafka's 500 ms stalls a "
+              + "backlog; lower values cost idle fetches.");
 
   public SelectorConfig(Map<?, ?> originals) {
     super(DEFINITION, originals);
@@ -169,6 +182,8 @@ public final class SelectorConfig extends ServiceConfig {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
     p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         getInt(TRANSACTION_TIMEOUT_MS));
+    p.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, getInt(INPUT_BUFFER_RECORDS));
+    p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), getInt(FETCH_MAX_WAIT_MS));
     if (applicationServer != null) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }

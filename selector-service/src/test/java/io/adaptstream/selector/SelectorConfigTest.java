@@ -36,6 +36,32 @@ class SelectorConfigTest {
   }
 
   @Test
+  void shouldBufferMoreThanOneFetchAndBoundTheFetchWaitUnlessKafkaSettingsSayOtherwise() {
+    // given
+    Map<String, String> defaults = base();
+    Map<String, String> typed = base();
+    typed.put(SelectorConfig.INPUT_BUFFER_RECORDS, "800");
+    typed.put(SelectorConfig.FETCH_MAX_WAIT_MS, "20");
+    Map<String, String> raw = base();
+    raw.put("kafka.buffered.records.per.partition", "300");
+
+    // when
+    Properties byDefault = new SelectorConfig(defaults).streamsProperties(null);
+    Properties byTypedKeys = new SelectorConfig(typed).streamsProperties(null);
+    Properties byKafkaKey = new SelectorConfig(raw).streamsProperties(null);
+
+    // then
+    assertThat(byDefault).containsEntry("buffered.records.per.partition", 5000)
+        .containsEntry("main.consumer.fetch.max.wait.ms", 100);
+    assertThat(byTypedKeys).containsEntry("buffered.records.per.partition", 800)
+        .containsEntry("main.consumer.fetch.max.wait.ms", 20);
+    assertThat(byKafkaKey.get("buffered.records.per.partition")).hasToString("300");
+    assertThatThrownBy(() -> new SelectorConfig(Map.of("bootstrap.servers", "x:1", "schema.registry.url", "http://x",
+        SelectorConfig.FETCH_MAX_WAIT_MS, "600"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(SelectorConfig.FETCH_MAX_WAIT_MS);
+  }
+
+  @Test
   void shouldGiveThePlannerTheSameSettingsTheTopologyUses() {
     // given
     Map<String, String> m = base();
