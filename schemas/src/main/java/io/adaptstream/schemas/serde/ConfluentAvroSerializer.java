@@ -4,6 +4,7 @@ import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -24,6 +25,10 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
 
   private SchemaRegistryClient registry;
   private boolean isKey;
+  /** Writers hold no per-write state, so threads share them (as the deserializer shares its readers). */
+  private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+  /** A buffered encoder fills the output in blocks instead of a call per byte; each thread reuses its own. */
+  private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
   public ConfluentAvroSerializer() {
     TrustedAvroClasses.ensure();
@@ -55,15 +60,16 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
       throw new SerializationException("cannot register schema " + schema.getFullName() + " for topic " + topic
           + ": " + e.getMessage(), e);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     out.write(ConfluentWireFormat.MAGIC);
     out.write(id >>> 24);
     out.write(id >>> 16);
     out.write(id >>> 8);
     out.write(id);
     try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new SpecificDatumWriter<T>(schema).write(data, encoder);
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, encoders.get());
+      encoders.set(encoder);
+      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic + ": " + e, e);

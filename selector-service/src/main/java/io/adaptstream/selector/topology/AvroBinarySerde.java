@@ -60,7 +60,7 @@ final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream(256);
       try {
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, encoders.get()); // buffered: block writes
         encoders.set(encoder);
         writers.get().write(data, encoder);
         encoder.flush();
