@@ -39,7 +39,8 @@ final class ClusterFitter extends StepProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterFitter.class);
 
   private final Deserializer<ReservoirEvent> events;
-  private KeyValueStore<String, ReservoirEntry> slices;
+  /** The reservoir records of the open steps ({@code <step>/<sample id>} -> the record's bytes, kept as they came). */
+  private KeyValueStore<String, byte[]> slices;
   private KeyValueStore<String, Centroids> fits;
   private StepBarriers barriers;
 
@@ -73,7 +74,12 @@ final class ClusterFitter extends StepProcessor {
         if (barriers.get(step).getForwarded()) {
           throw new Rejected(LATE, "reservoir entry " + e.getSampleId() + " after step " + step + " was fitted");
         }
-        slices.put(StepKeys.member(step, e.getSampleId()), e);
+        int bytes = e.getSketch().remaining();
+        if (bytes == 0 || bytes % Float.BYTES != 0) {
+          throw new Rejected(BAD_SCORES, "reservoir entry " + e.getSampleId() + " has a sketch of " + bytes
+              + " bytes, not packed float32");
+        }
+        slices.put(StepKeys.member(step, e.getSampleId()), record.value()); // no second encoding
         barriers.countData(step, false, now());
       }
     } catch (Rejected r) {
@@ -93,12 +99,13 @@ final class ClusterFitter extends StepProcessor {
     int step = b.getStep();
     Reservoir<float[]> merged = new Reservoir<>(sc.reservoirCapacity, Seeds.forReservoir(sc.seed));
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, ReservoirEntry> it = slices.prefixScan(StepKeys.stepPrefix(step),
+    try (KeyValueIterator<String, byte[]> it = slices.prefixScan(StepKeys.stepPrefix(step),
         Serdes.String().serializer())) {
       while (it.hasNext()) {
-        KeyValue<String, ReservoirEntry> kv = it.next();
+        KeyValue<String, byte[]> kv = it.next();
         keys.add(kv.key);
-        merged.offer(kv.value.getSampleId(), Vectors.toArray(kv.value.getSketch()));
+        ReservoirEntry e = (ReservoirEntry) events.deserialize(sc.catalogue.reservoir.name(), kv.value).getPayload();
+        merged.offer(e.getSampleId(), Vectors.unpack(e.getSketch()));
       }
     }
     Centroids.Builder out = Centroids.newBuilder().setStep(step).setClustered(sc.clusters())

@@ -13,6 +13,7 @@ import io.adaptstream.avro.StepStart;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.selector.algo.Seeds;
+import java.nio.ByteBuffer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -166,14 +167,13 @@ final class ScoreCollector extends StepProcessor {
     }
     long sent = 0;
     for (String id : reservoir.byId().keySet()) {
-      float[] sketch = scores.readSketch(id);
+      ByteBuffer sketch = scores.readPackedSketch(id);
       if (sketch == null) {
         LOG.error("step {} partition {}: the scores of sample {} cannot be read back from the scores store", step,
             partition(), id);
         continue;
       }
-      ReservoirEntry entry = ReservoirEntry.newBuilder().setStep(step).setSampleId(id).setSketch(Vectors.toList(sketch))
-          .build();
+      ReservoirEntry entry = ReservoirEntry.newBuilder().setStep(step).setSampleId(id).setSketch(sketch).build();
       send(SelectorTopology.POOL_RESERVOIR_SINK, id, new ReservoirEvent(entry), record.timestamp());
       sent++;
     }

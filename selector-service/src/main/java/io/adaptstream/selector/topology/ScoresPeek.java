@@ -60,23 +60,22 @@ final class ScoresPeek {
   }
 
   /**
-   * The gradient sketch of framed scores of {@code sampleId} at {@code step}, read straight into a {@code float[]};
-   * null when the bytes are anything else or written with another schema (the caller then decodes in full).
+   * The gradient sketch of framed scores of {@code sampleId} at {@code step} as packed little-endian float32 (its
+   * bytes as the record holds them, copied without decoding a float); null when the bytes are anything else or
+   * written with another schema (the caller then decodes in full).
    */
-  float[] sketch(byte[] framed, String sampleId, int step) {
+  byte[] packedSketch(byte[] framed, String sampleId, int step) {
     try {
       BinaryDecoder d = atScores(framed);
       if (d == null || !sampleId.equals(d.readString()) || d.readInt() != step) {
         return null;
       }
       skipToVectors(d);
-      float[] out = new float[0];
+      byte[] out = new byte[0];
       for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) { // one block, as Avro writes it
         int n = out.length;
-        out = Arrays.copyOf(out, Math.toIntExact(n + block));
-        for (int i = n; i < out.length; i++) {
-          out[i] = d.readFloat();
-        }
+        out = Arrays.copyOf(out, Math.toIntExact(n + block * Float.BYTES));
+        d.readFixed(out, n, out.length - n);
       }
       return out;
     } catch (IOException | RuntimeException e) {

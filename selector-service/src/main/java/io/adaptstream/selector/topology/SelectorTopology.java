@@ -8,7 +8,6 @@ import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
-import io.adaptstream.avro.ReservoirEntry;
 import io.adaptstream.avro.ReservoirEvent;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.SealProgress;
@@ -184,7 +183,8 @@ public final class SelectorTopology {
     // 3. cluster fitter, one task
     t.addSource(RESERVOIR_SOURCE, keys, bytes, cat.reservoir.name());
     t.addProcessor(CLUSTER_FITTER, () -> new ClusterFitter(sc), RESERVOIR_SOURCE);
-    t.addStateStore(store(FITTER_SLICES_STORE, ReservoirEntry.class), CLUSTER_FITTER);
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FITTER_SLICES_STORE), Serdes.String(),
+        Serdes.ByteArray()), CLUSTER_FITTER);
     t.addStateStore(cachedStore(FITTER_BARRIERS_STORE, StepBarrier.class), CLUSTER_FITTER);
     t.addStateStore(store(CENTROIDS_STORE, Centroids.class), CLUSTER_FITTER);
     t.addSink(FITTER_CENTROIDS_SINK, cat.centroids.name(), keyOut, serializer(cat.centroids, serdes),

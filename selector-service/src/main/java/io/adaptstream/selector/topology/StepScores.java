@@ -2,6 +2,7 @@ package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -157,20 +158,20 @@ final class StepScores {
   }
 
   /**
-   * The gradient sketch of a sample's accepted scores at the current step (read without decoding the rest), or
-   * null if the stores disagree (they never should).
+   * The gradient sketch of a sample's accepted scores at the current step as packed float32 (copied, not decoded,
+   * from the record), or null if the stores disagree (they never should).
    */
-  float[] readSketch(String sampleId) {
+  ByteBuffer readPackedSketch(String sampleId) {
     byte[] bytes = kept.containsKey(sampleId) ? kept.get(sampleId) : scores.get(sampleId);
     if (bytes == null) {
       return null;
     }
-    float[] sketch = peek.sketch(bytes, sampleId, step);
-    if (sketch != null) {
-      return sketch;
+    byte[] packed = peek.packedSketch(bytes, sampleId, step);
+    if (packed != null) {
+      return ByteBuffer.wrap(packed);
     }
     SampleScores s = decode(sampleId, bytes);
-    return s != null && s.getStep() == step ? Vectors.toArray(s.getSketch()) : null;
+    return s != null && s.getStep() == step ? Vectors.pack(Vectors.toArray(s.getSketch())) : null;
   }
 
   /**

@@ -1,9 +1,14 @@
 package io.adaptstream.selector.topology;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Avro carries vectors as {@code List<Float>}; the algorithms take {@code float[]}. */
+/**
+ * Avro carries vectors as {@code List<Float>} (or, between the selector's own tasks, packed float32 bytes); the
+ * algorithms take {@code float[]}.
+ */
 final class Vectors {
 
   private Vectors() {}
@@ -29,6 +34,24 @@ final class Vectors {
     for (long v : array) {
       out.add(v);
     }
+    return out;
+  }
+
+  /** Packed little-endian float32, the byte layout of an Avro float array's elements. */
+  static ByteBuffer pack(float[] array) {
+    ByteBuffer out = ByteBuffer.allocate(array.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    out.asFloatBuffer().put(array);
+    return out;
+  }
+
+  /** The floats of {@link #pack}ed bytes (from the buffer's position to its limit). */
+  static float[] unpack(ByteBuffer packed) {
+    ByteBuffer b = packed.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    if (b.remaining() % Float.BYTES != 0) {
+      throw new IllegalArgumentException(b.remaining() + " bytes are not a whole number of float32");
+    }
+    float[] out = new float[b.remaining() / Float.BYTES];
+    b.asFloatBuffer().get(out);
     return out;
   }
 }

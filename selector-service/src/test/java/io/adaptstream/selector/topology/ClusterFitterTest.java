@@ -46,7 +46,7 @@ class ClusterFitterTest {
     for (int source = 0; source < 3; source++) {
       assertThat(h.read(h.catalogue.centroids)).isEmpty();
       for (ReservoirEntry e : slice(1, source, 20)) {
-        merged.offer(e.getSampleId(), toArray(e.getSketch()));
+        merged.offer(e.getSampleId(), Vectors.unpack(e.getSketch()));
         h.pipe(h.catalogue.reservoir, e.getSampleId(), new ReservoirEvent(e));
       }
       h.pipe(h.catalogue.reservoir, StepKeys.marker(1, source), new ReservoirEvent(StepMarker.newBuilder().setStep(1)
@@ -84,6 +84,31 @@ class ClusterFitterTest {
     assertThat(out.get(1).getWarmStarted()).isTrue();
   }
 
+  @Test
+  void shouldDeadLetterASketchThatIsNotPackedFloatsAndStillFitTheStep() throws Exception {
+    // given a slice of 25 whose last entry carries 5 bytes
+    h = new TopologyHarness(stateDir, SETTINGS);
+    List<ReservoirEntry> entries = slice(1, 0, 25);
+    entries.get(24).setSketch(java.nio.ByteBuffer.wrap(new byte[5]));
+
+    // when
+    for (ReservoirEntry e : entries) {
+      h.pipe(h.catalogue.reservoir, e.getSampleId(), new ReservoirEvent(e));
+    }
+    h.pipe(h.catalogue.reservoir, StepKeys.marker(1, 0), new ReservoirEvent(StepMarker.newBuilder().setStep(1)
+        .setSourcePartition(0).setCount(25).setSourcePartitions(1).setTargetPartition(0).build()));
+
+    // then
+    h.drainOutputs();
+    assertThat(h.read(h.catalogue.centroids)).singleElement()
+        .satisfies(c -> assertThat(c.getReservoirSize()).isEqualTo(24));
+    assertThat(h.deadLetters).filteredOn(dl -> dl.getSourceTopic().equals(h.catalogue.reservoir.name()))
+        .singleElement().satisfies(dl -> {
+          assertThat(dl.getReason()).isEqualTo("bad_scores");
+          assertThat(dl.getDetail()).contains("5 bytes");
+        });
+  }
+
   private void fitStep(int step) {
     for (ReservoirEntry e : slice(step, 0, 25)) {
       h.pipe(h.catalogue.reservoir, e.getSampleId(), new ReservoirEvent(e));
@@ -97,12 +122,12 @@ class ClusterFitterTest {
     SplittableRandom random = new SplittableRandom(31L * step + source);
     List<ReservoirEntry> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      List<Float> v = new ArrayList<>();
+      float[] v = new float[6];
       int axis = random.nextInt(3);
-      for (int d = 0; d < 6; d++) {
-        v.add((float) ((d == axis ? 1 : 0) + 0.2 * random.nextDouble()));
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) ((d == axis ? 1 : 0) + 0.2 * random.nextDouble());
       }
-      out.add(new ReservoirEntry(step, TestData.sha256(step + "/" + source + "/" + i), v));
+      out.add(new ReservoirEntry(step, TestData.sha256(step + "/" + source + "/" + i), Vectors.pack(v)));
     }
     return out;
   }
