@@ -3,7 +3,6 @@ package io.adaptstream.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.ScoreRequest;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.ScoresEvent;
@@ -47,16 +46,18 @@ import org.junit.jupiter.api.io.TempDir;
  * Benchmark, not a test (it asserts nothing about speed): score records per second through the whole selector
  * topology, next to a plain consumer reading the same scores topic in the same JVM. The ratio is the figure.
  *
- * <p>Two steps of {@code samples} scores each, through one running selector. For each, the selector builds the
- * step's requests and is paused (Kafka Streams' pause: it stays in its group, restored and idle); the scores of
- * every request (and the scoring markers) are written; a plain read_committed consumer reads and decodes the
- * scores topic end to end (its first read, then the best of four); then the selector resumes and times the step on
- * its own clock, from the first score a collector receives to every collector's scores complete and to selection
- * done. Step 1 runs on a cold JVM (the selector's code is compiled while it runs, on the same cores); step 2 (a new
- * release plus the pool step 1 kept) runs the same code warm, which is what a running selector sees.
+ * <p>{@code steps} steps (default 4) of {@code samples} scores each, through one running selector. For each, the
+ * selector builds the step's requests and is paused (Kafka Streams' pause: it stays in its group, restored and
+ * idle); the scores of every request (and the scoring markers) are written; a plain read_committed consumer reads
+ * and decodes exactly those records (its first read, then the best of four); then the selector resumes and times
+ * the step on its own clock, from the first score a collector receives to every collector's scores complete and to
+ * selection done. Step 1 runs on a cold JVM (the selector's code is compiled while it runs, on the same cores); the
+ * later steps (a new release plus the pool the last step kept) run the same code warm, which is what a running
+ * selector sees, and the last line gives their medians: single steps on two shared cores vary by a factor of two.
  *
  * <p>{@code mvn -B -q -pl selector-service verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=SelectorThroughputIT -Dselector.benchmark=true [-Dselector.benchmark.samples=20000]
+ * [-Dselector.benchmark.steps=4]
  * [-Dselector.benchmark.threads=1] [-Dselector.benchmark.commit.ms=...] [-Dselector.benchmark.set=KEY=VALUE,...]
  * [-Dselector.benchmark.cpu=true]}; {@code set} adds selector settings ({@code kafka.*} keys go to Kafka
  * Streams); the last wraps the collector in {@link CpuProbeWrapper} to print CPU per record, which costs two clock
@@ -101,27 +102,42 @@ class SelectorThroughputIT {
         cat.scores.partitions(), config.getInt(SelectorConfig.THREADS),
         config.getLong(SelectorConfig.COMMIT_INTERVAL_MS), Runtime.getRuntime().availableProcessors());
 
+    int steps = Math.max(2, Integer.getInteger("selector.benchmark.steps", 4));
+    List<Measured> warm = new ArrayList<>();
     try (Pipeline ingest = new Pipeline(env, cat); SelectorService selector = new SelectorService(config)) {
       selector.start();
       await().atMost(Duration.ofMinutes(2)).until(() -> selector.state() == KafkaStreams.State.RUNNING);
       SelectorClient client = new SelectorClient(selector.httpAddress().orElseThrow());
-
-      // step 1: a release of `samples` train samples, on a cold JVM
-      List<Sample> r1 = TestData.release("r1", samples, 0, 99);
-      ingest.publish("r1", 1, r1);
-      ingest.publishModel(0);
-      awaitRequests(selector, client, 1);
-      StepView cold = measureStep(env, config, selector, client, 1, samples, "cold");
-      assertThat(cold.selected()).isEqualTo(400);
-
-      // step 2: the pool step 1 kept plus a new release, as many scores again, on the now warm JVM
-      List<Sample> r2 = TestData.release("r2", samples - POOL_CAP, 0, 98);
-      ingest.publish("r2", 2, r2);
-      ingest.publishModel(1);
-      awaitRequests(selector, client, 2);
-      StepView warm = measureStep(env, config, selector, client, 2, samples, "warm");
-      assertThat(warm.selected()).isEqualTo(400);
+      for (int step = 1; step <= steps; step++) {
+        // step 1: a release of `samples` train samples, on a cold JVM; later steps: the pool the last step kept plus
+        // a new release, as many scores again, on the now warm JVM
+        int fresh = step == 1 ? samples : samples - POOL_CAP;
+        ingest.publish("r" + step, step, TestData.release("r" + step, fresh, 0, 100 - step));
+        ingest.publishModel(step - 1);
+        awaitRequests(selector, client, step);
+        Measured m = measureStep(env, config, selector, client, step, samples, step == 1 ? "cold" : "warm");
+        assertThat(m.view().selected()).isEqualTo(400);
+        assertThat(m.view().poolSize()).isEqualTo(samples);
+        if (step > 1) {
+          warm.add(m);
+        }
+      }
     }
+    System.out.printf(Locale.ROOT, "[selector-benchmark] warm steps (%d), medians: plain consumer first read %.0f ms, "
+            + "best %.0f ms; selector scores collected %.0f ms (ratio %.2f to the first read, %.2f to the best), "
+            + "whole step %.0f ms (ratio %.2f, %.2f)%n", warm.size(), median(warm, Measured::firstReadMs),
+        median(warm, Measured::bestReadMs), median(warm, Measured::collectMs),
+        median(warm, m -> (double) m.firstReadMs() / m.collectMs()), median(warm, m -> (double) m.bestReadMs()
+            / m.collectMs()), median(warm, Measured::wholeMs), median(warm, m -> (double) m.firstReadMs()
+            / m.wholeMs()), median(warm, m -> (double) m.bestReadMs() / m.wholeMs()));
+  }
+
+  /** One step's timings: the plain consumer's on the step's scores, the selector's through the step. */
+  private record Measured(StepView view, long firstReadMs, long bestReadMs, long collectMs, long wholeMs) {}
+
+  private static double median(List<Measured> steps, java.util.function.ToDoubleFunction<Measured> value) {
+    double[] v = steps.stream().mapToDouble(value).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** Waits until step t's score requests are out, then pauses the selector (it stays in its group, idle). */
@@ -135,20 +151,22 @@ class SelectorThroughputIT {
    * Writes step t's scores while the selector is paused, times a plain consumer on the scores topic, then resumes
    * the selector and times it through the step.
    */
-  private static StepView measureStep(KafkaTestEnv env, SelectorConfig config, SelectorService selector,
+  private static Measured measureStep(KafkaTestEnv env, SelectorConfig config, SelectorService selector,
       SelectorClient client, int step, int samples, String label) {
     TopicCatalogue cat = config.catalogue();
+    String topic = cat.scores.name();
+    Map<TopicPartition, Long> from = endOffsets(env, topic); // the plain consumer reads this step's scores only
     long records = writeScores(env, cat, step);
     assertThat(records).isEqualTo(samples);
     long start = System.nanoTime();
-    String topic = cat.scores.name();
-    long total = countRecords(env, topic);
-    Read firstRead = plainRead(env, topic);
+    long total = endOffsets(env, topic).entrySet().stream().mapToLong(e -> e.getValue() - from.get(e.getKey()))
+        .sum();
+    Read firstRead = plainRead(env, topic, from);
     long firstReadMs = firstRead.ms();
     long bestReadMs = firstReadMs;
     long bestReadCpuNs = firstRead.cpuNs();
     for (int i = 0; i < 3; i++) {
-      Read again = plainRead(env, topic);
+      Read again = plainRead(env, topic, from);
       bestReadMs = Math.min(bestReadMs, again.ms());
       bestReadCpuNs = Math.min(bestReadCpuNs, again.cpuNs());
     }
@@ -194,7 +212,7 @@ class SelectorThroughputIT {
     System.out.printf(Locale.ROOT, "[selector-benchmark] step %d (%s): collection ran from %s to %s (for profiles); "
         + "the step took %d s%n", step, label, java.time.Instant.ofEpochMilli(first),
         java.time.Instant.ofEpochMilli(view.scoresCompleteAtMs()), (System.nanoTime() - start) / 1_000_000_000L);
-    return view;
+    return new Measured(view, firstReadMs, bestReadMs, collectMs, wholeMs);
   }
 
   /** CPU time of this JVM's live threads whose name starts with the prefix (a Streams client's threads). */
@@ -242,14 +260,16 @@ class SelectorThroughputIT {
   private record Read(long ms, long cpuNs) {}
 
   /**
-   * Reads a whole topic from the start with a fresh read_committed consumer, decoding each record (the classic
-   * consumer does its network I/O on the calling thread, so that thread's CPU is the reader's).
+   * Reads a topic from the given offsets to its end with a fresh read_committed consumer, decoding each record
+   * (the classic consumer does its network I/O on the calling thread, so that thread's CPU is the reader's).
    */
-  private static Read plainRead(KafkaTestEnv env, String topic) {
+  private static Read plainRead(KafkaTestEnv env, String topic, Map<TopicPartition, Long> from) {
     ConfluentAvroDeserializer<ScoresEvent> deserializer = env.serdes().deserializer(ScoresEvent.class);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     try (KafkaConsumer<String, byte[]> consumer = consumer(env, topic)) {
-      long expected = endOffsets(consumer);
+      from.forEach(consumer::seek);
+      long expected = consumer.endOffsets(from.keySet()).entrySet().stream()
+          .mapToLong(e -> e.getValue() - from.get(e.getKey())).sum();
       long start = System.nanoTime();
       long startCpu = cpu.getCurrentThreadCpuTime();
       long read = 0;
@@ -263,9 +283,9 @@ class SelectorThroughputIT {
     }
   }
 
-  private static long countRecords(KafkaTestEnv env, String topic) {
+  private static Map<TopicPartition, Long> endOffsets(KafkaTestEnv env, String topic) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(env, topic)) {
-      return endOffsets(consumer);
+      return new java.util.HashMap<>(consumer.endOffsets(consumer.assignment()));
     }
   }
 
@@ -277,12 +297,6 @@ class SelectorThroughputIT {
     List<TopicPartition> parts = new ArrayList<>();
     consumer.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
     consumer.assign(parts);
-    consumer.seekToBeginning(parts);
     return consumer;
-  }
-
-  /** Records the topic holds (its producers write no transactions, so offsets count records). */
-  private static long endOffsets(KafkaConsumer<String, byte[]> consumer) {
-    return consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
   }
 }
