@@ -60,6 +60,13 @@ class ScoreCollectorTest {
     List<ReservoirEvent> slice = h.read(h.catalogue.reservoir);
     assertThat(slice.subList(0, 16)).extracting(e -> ((ReservoirEntry) e.getPayload()).getSampleId())
         .containsExactlyElementsOf(expected.ids());
+    Map<String, ScoreRequest> byId = new java.util.HashMap<>();
+    requests.forEach(r -> byId.put(r.getSample().getId(), r));
+    assertThat(slice.subList(0, 16)).allSatisfy(e -> { // the packed copy is the scored sketch, float for float
+      ReservoirEntry entry = (ReservoirEntry) e.getPayload();
+      assertThat(Vectors.unpack(entry.getSketch()))
+          .containsExactly(Vectors.toArray(TestData.scores(byId.get(entry.getSampleId())).getSketch()));
+    });
     assertThat(slice.get(16).getPayload()).isInstanceOfSatisfying(StepMarker.class,
         m -> assertThat(m.getCount()).isEqualTo(16));
     h.drainOutputs();
