@@ -35,8 +35,9 @@ final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
 
   private final Class<T> type;
   private final Schema schema;
-  // Avro's readers and writers keep per-use state: one of each per thread (stores of several threads share a serde)
-  private final ThreadLocal<SpecificDatumWriter<T>> writers;
+  // a writer keeps no per-write state, so threads share one (as the topic serializer does); a reader is fastest on
+  // the thread that created it, so each thread has its own (stores of several threads share a serde)
+  private final SpecificDatumWriter<T> writer;
   private final ThreadLocal<SpecificDatumReader<T>> readers;
   private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
   private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
@@ -44,7 +45,7 @@ final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
   private AvroBinarySerde(Class<T> type) {
     this.type = type;
     this.schema = SpecificData.get().getSchema(type);
-    this.writers = ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(schema));
+    this.writer = new SpecificDatumWriter<>(schema);
     this.readers = ThreadLocal.withInitial(() -> new SpecificDatumReader<>(schema, schema));
   }
 
@@ -62,7 +63,7 @@ final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
       try {
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, encoders.get()); // buffered: block writes
         encoders.set(encoder);
-        writers.get().write(data, encoder);
+        writer.write(data, encoder);
         encoder.flush();
       } catch (IOException | RuntimeException e) {
         throw new SerializationException("cannot write " + type.getSimpleName() + " to a state store: " + e, e);
