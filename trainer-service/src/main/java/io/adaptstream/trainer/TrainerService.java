@@ -584,6 +584,9 @@ public final class TrainerService implements AutoCloseable {
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, selectionsConsumer.groupMetadata());
       }
+      // commitTransaction flushes anyway; flushing first means a failure from here on leaves the records on the
+      // broker as an aborted transaction rather than unsent, whichever way the sender's timing fell
+      producer.flush();
       listener.onPhase(record.getVersion(), Phase.COMMITTING);
       producer.commitTransaction();
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
