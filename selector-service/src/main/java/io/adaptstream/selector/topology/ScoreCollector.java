@@ -10,10 +10,10 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.avro.StepStart;
-import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.selector.algo.Seeds;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *       to another step, name a sample the pool does not hold, repeat a sample, are not keyed by their sample id
  *       or lack the vectors the policy needs are dead-lettered and still counted, so the step completes.</li>
  *   <li>When every scoring source's marker is in and the counts add up, the partition's bottom-k reservoir of
- *       sketches (seeded hash of the id, the same set whatever the arrival order) goes to the cluster fitter,
- *       then a marker with its size.</li>
+ *       sketches (seeded hash of the id, the same set whatever the arrival order; kept as scores are accepted, so
+ *       nothing is read back) goes to the cluster fitter, then a marker with its size.</li>
  * </ul>
  */
 final class ScoreCollector extends StepProcessor {
@@ -57,7 +57,8 @@ final class ScoreCollector extends StepProcessor {
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
-        context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name());
+        context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name(),
+        sc.clusters() ? sc.reservoirCapacity : 0, Seeds.forReservoir(sc.seed));
     memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
     memory.bind(context.getStateStore(SelectorTopology.POOL_STORE),
         context.getStateStore(SelectorTopology.POOL_STEP_STORE));
@@ -142,7 +143,7 @@ final class ScoreCollector extends StepProcessor {
     if (sc.policy.pool() == SelectionPolicy.Pool.PRUNE_TO_CAP && s.embeddingLength() == 0) {
       throw new Rejected(BAD_SCORES, "sample " + s.sampleId() + " has no embedding");
     }
-    scores.accept(s.sampleId());
+    scores.accept(s.sampleId(), record.value());
     if (b.getFirstDataAtMs() < 0) {
       b.setFirstDataAtMs(now());
       barriers.put(b);
@@ -160,16 +161,14 @@ final class ScoreCollector extends StepProcessor {
     if (!StepBarriers.ready(b, stored)) {
       return;
     }
-    // ids first (the bottom-k needs only their hashes), then the kept ones' sketches
-    Reservoir<String> reservoir = new Reservoir<>(sc.reservoirCapacity, Seeds.forReservoir(sc.seed));
-    if (sc.clusters()) {
-      scores.acceptedIds().forEach(id -> reservoir.offer(id, id));
-    }
+    // the bottom-k was kept as scores were accepted, with their bytes: nothing is read back here
+    Map<String, byte[]> reservoir = sc.clusters() ? scores.reservoir() : Map.of();
     long sent = 0;
-    for (String id : reservoir.byId().keySet()) {
-      ByteBuffer sketch = scores.readPackedSketch(id);
+    for (Map.Entry<String, byte[]> kept : reservoir.entrySet()) {
+      String id = kept.getKey();
+      ByteBuffer sketch = scores.packedSketch(id, kept.getValue());
       if (sketch == null) {
-        LOG.error("step {} partition {}: the scores of sample {} cannot be read back from the scores store", step,
+        LOG.error("step {} partition {}: the scores of sample {} hold no readable sketch", step,
             partition(), id);
         continue;
       }

@@ -2,14 +2,15 @@ package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
+import io.adaptstream.selector.algo.Reservoir;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -37,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * So a normal record costs one write to a local store and nothing on Kafka, and after a crash the two stores, each
  * restored to the committed offset, still say exactly what was accepted.
  *
- * <p>The collector also keeps the accepted ids of the step in progress in memory (its duplicate check and the
- * reservoir). That memory is derived state: it is rebuilt from the stores whenever the processor is initialised
- * (Kafka Streams re-initialises processors after every restore, including the one that follows an aborted
- * transaction), and otherwise follows the stores record by record.
+ * <p>The collector also keeps the accepted ids of the step in progress in memory (its duplicate check), and the
+ * bottom-k reservoir of them with each kept sample's record bytes, so that handing the reservoir on when the step
+ * completes reads nothing back. That memory is derived state: it is rebuilt from the stores whenever the processor
+ * is initialised (Kafka Streams re-initialises processors after every restore, including the one that follows an
+ * aborted transaction), and otherwise follows the stores record by record.
  */
 final class StepScores {
 
@@ -52,6 +54,8 @@ final class StepScores {
   private final ScoresPeek peek;
   private final Deserializer<ScoresEvent> events;
   private final String topic;
+  private final int reservoirCapacity;
+  private final long reservoirSeed;
 
   /** The step the memory below describes; -1 before it is built. */
   private int step = -1;
@@ -60,14 +64,25 @@ final class StepScores {
   private final Map<String, byte[]> kept = new HashMap<>();
   /** Ids the exceptions store marks rejected at {@link #step}. */
   private final Set<String> rejected = new HashSet<>();
+  /** The bottom-k of {@link #accepted} with each one's accepted record bytes; null when no reservoir is kept. */
+  private Reservoir<byte[]> reservoir;
 
+  /** Scores for a reader that needs no reservoir (the assigner). */
   StepScores(KeyValueStore<String, byte[]> scores, KeyValueStore<String, byte[]> exceptions, ScoresPeek peek,
       Deserializer<ScoresEvent> events, String topic) {
+    this(scores, exceptions, peek, events, topic, 0, 0);
+  }
+
+  /** Scores that also keep the step's bottom-k reservoir ({@code reservoirCapacity} 0: none). */
+  StepScores(KeyValueStore<String, byte[]> scores, KeyValueStore<String, byte[]> exceptions, ScoresPeek peek,
+      Deserializer<ScoresEvent> events, String topic, int reservoirCapacity, long reservoirSeed) {
     this.scores = scores;
     this.exceptions = exceptions;
     this.peek = peek;
     this.events = events;
     this.topic = topic;
+    this.reservoirCapacity = reservoirCapacity;
+    this.reservoirSeed = reservoirSeed;
   }
 
   /**
@@ -84,6 +99,7 @@ final class StepScores {
     accepted.clear();
     kept.clear();
     rejected.clear();
+    reservoir = reservoirCapacity > 0 ? new Reservoir<>(reservoirCapacity, reservoirSeed) : null;
     try (KeyValueIterator<String, byte[]> it = exceptions.prefixScan(StepKeys.stepPrefix(step),
         Serdes.String().serializer())) {
       it.forEachRemaining(kv -> {
@@ -93,11 +109,21 @@ final class StepScores {
         } else {
           kept.put(id, kv.value);
           accepted.add(id);
+          offer(id, kv.value);
         }
       });
     }
     if (rebuild) {
-      accepted.addAll(scan(step).keySet());
+      scan(step).forEach((id, bytes) -> {
+        accepted.add(id);
+        offer(id, bytes);
+      });
+    }
+  }
+
+  private void offer(String id, byte[] bytes) {
+    if (reservoir != null) {
+      reservoir.offer(id, bytes);
     }
   }
 
@@ -107,6 +133,7 @@ final class StepScores {
     accepted.clear();
     kept.clear();
     rejected.clear();
+    reservoir = null;
   }
 
   /**
@@ -126,9 +153,10 @@ final class StepScores {
     return accepted.contains(sampleId);
   }
 
-  /** Accepts the scores just mirrored under their sample id. */
-  void accept(String sampleId) {
+  /** Accepts the scores just mirrored under their sample id ({@code bytes}: that record's value). */
+  void accept(String sampleId, byte[] bytes) {
     accepted.add(sampleId);
+    offer(sampleId, bytes);
     if (rejected.remove(sampleId)) {
       exceptions.delete(StepKeys.member(step, sampleId));
     }
@@ -153,16 +181,22 @@ final class StepScores {
     return accepted.size();
   }
 
-  Collection<String> acceptedIds() {
-    return accepted;
+  /**
+   * The step's reservoir: the bottom-k of the accepted ids by seeded hash, in id order, each with its accepted
+   * record bytes (read {@link #packedSketch} from them).
+   */
+  SortedMap<String, byte[]> reservoir() {
+    if (reservoir == null) {
+      throw new IllegalStateException("no reservoir is kept here");
+    }
+    return reservoir.byId();
   }
 
   /**
-   * The gradient sketch of a sample's accepted scores at the current step as packed float32 (copied, not decoded,
-   * from the record), or null if the stores disagree (they never should).
+   * The gradient sketch in a sample's accepted record bytes as packed float32 (copied, not decoded), or null for
+   * bytes that are not its scores at the current step (they never should be).
    */
-  ByteBuffer readPackedSketch(String sampleId) {
-    byte[] bytes = kept.containsKey(sampleId) ? kept.get(sampleId) : scores.get(sampleId);
+  ByteBuffer packedSketch(String sampleId, byte[] bytes) {
     if (bytes == null) {
       return null;
     }
