@@ -162,9 +162,8 @@ final class ScoreCollector extends StepProcessor {
       return;
     }
     // the bottom-k was kept as scores were accepted, with their bytes: nothing is read back here
-    Map<String, byte[]> reservoir = sc.clusters() ? scores.reservoir() : Map.of();
     long sent = 0;
-    for (Map.Entry<String, byte[]> kept : reservoir.entrySet()) {
+    for (Map.Entry<String, byte[]> kept : scores.reservoir().entrySet()) {
       String id = kept.getKey();
       ByteBuffer sketch = scores.packedSketch(id, kept.getValue());
       if (sketch == null) {

@@ -155,8 +155,7 @@ public final class SelectorTopology {
     t.addStateStore(PoolMemory.builder(POOL_MEMORY_STORE), POOL_PROCESSOR, SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addStateStore(store(POOL_RELEASES_STORE, ReleaseProgress.class), POOL_PROCESSOR);
     t.addStateStore(cachedStore(POOL_STEP_STORE, StepStart.class), POOL_PROCESSOR, SCORE_COLLECTOR);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STEP_SCORES_STORE), Serdes.String(),
-        Serdes.ByteArray()), SCORE_COLLECTOR, SCORE_ASSIGNER);
+    t.addStateStore(bytesStore(STEP_SCORES_STORE), SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addStateStore(cachedStore(COLLECTOR_BARRIERS_STORE, StepBarrier.class), SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addSink(POOL_REQUESTS_SINK, cat.scoreRequests.name(), keyOut, serializer(cat.scoreRequests, serdes),
         markersOrByKey((ScoreRequestEvent v) -> v.getPayload()), POOL_PROCESSOR);
@@ -183,8 +182,7 @@ public final class SelectorTopology {
     // 3. cluster fitter, one task
     t.addSource(RESERVOIR_SOURCE, keys, bytes, cat.reservoir.name());
     t.addProcessor(CLUSTER_FITTER, () -> new ClusterFitter(sc), RESERVOIR_SOURCE);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FITTER_SLICES_STORE), Serdes.String(),
-        Serdes.ByteArray()), CLUSTER_FITTER);
+    t.addStateStore(bytesStore(FITTER_SLICES_STORE), CLUSTER_FITTER);
     t.addStateStore(cachedStore(FITTER_BARRIERS_STORE, StepBarrier.class), CLUSTER_FITTER);
     t.addStateStore(store(CENTROIDS_STORE, Centroids.class), CLUSTER_FITTER);
     t.addSink(FITTER_CENTROIDS_SINK, cat.centroids.name(), keyOut, serializer(cat.centroids, serdes),
@@ -197,8 +195,7 @@ public final class SelectorTopology {
     t.addReadOnlyStateStore(mirror(SELECTOR_MEMBERS_STORE), BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name(),
         CLUSTER_SELECTOR, updating(wrapper.wrapProcessorSupplier(CLUSTER_SELECTOR,
             () -> new ClusterSelectorProcessor(sc))));
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SELECTOR_MEMBERS_KEPT_STORE),
-        Serdes.String(), Serdes.ByteArray()), CLUSTER_SELECTOR);
+    t.addStateStore(bytesStore(SELECTOR_MEMBERS_KEPT_STORE), CLUSTER_SELECTOR);
     t.addStateStore(cachedStore(SELECTOR_BARRIERS_STORE, StepBarrier.class), CLUSTER_SELECTOR);
     t.addStateStore(store(CLUSTERS_STORE, ClusterSummary.class), CLUSTER_SELECTOR);
     t.addStateStore(store(SELECTIONS_STORE, SelectedSample.class), CLUSTER_SELECTOR);
@@ -218,6 +215,11 @@ public final class SelectorTopology {
    * no changelog, so a record is written to Kafka once, by its producer.
    */
   private static StoreBuilder<KeyValueStore<String, byte[]>> mirror(String name) {
+    return bytesStore(name);
+  }
+
+  /** A persistent store of record bytes by string key (logged unless registered as a read-only mirror). */
+  private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name) {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
   }
 

@@ -183,13 +183,10 @@ final class StepScores {
 
   /**
    * The step's reservoir: the bottom-k of the accepted ids by seeded hash, in id order, each with its accepted
-   * record bytes (read {@link #packedSketch} from them).
+   * record bytes (read {@link #packedSketch} from them); empty when none is kept.
    */
   SortedMap<String, byte[]> reservoir() {
-    if (reservoir == null) {
-      throw new IllegalStateException("no reservoir is kept here");
-    }
-    return reservoir.byId();
+    return reservoir == null ? new TreeMap<>() : reservoir.byId();
   }
 
   /**
