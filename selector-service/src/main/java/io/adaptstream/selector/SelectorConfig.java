@@ -48,6 +48,12 @@ public final class SelectorConfig extends ServiceConfig {
   public static final String TRANSACTION_TIMEOUT_MS = "selector.transaction.timeout.ms";
   public static final String INPUT_BUFFER_RECORDS = "selector.input.buffer.records";
   public static final String FETCH_MAX_WAIT_MS = "selector.fetch.max.wait.ms";
+  public static final String SCORES_STORE = "selector.scores.store";
+
+  /** {@value}: the scores store lives on the heap, restored from the scores topic at every start. */
+  public static final String SCORES_STORE_MEMORY = "memory";
+  /** {@value}: the scores store is a RocksDB store on disk, restored only what the checkpoint lacks. */
+  public static final String SCORES_STORE_ROCKSDB = "rocksdb";
 
   /** {@value}: the query server is off. */
   public static final int HTTP_OFF = -1;
@@ -96,7 +102,15 @@ public final class SelectorConfig extends ServiceConfig {
           "Longest the broker holds the stream threads' fetches when nothing new is there "
               + "(main.consumer.fetch.max.wait.ms). While a fetch waits, the consumer sends that broker no other "
               + "fetch, so a partition resumed after a pause waits up to this long: Kafka's 500 ms stalls a "
-              + "backlog; lower values cost idle fetches.");
+              + "backlog; lower values cost idle fetches.")
+      .define(SCORES_STORE, Type.STRING, SCORES_STORE_MEMORY,
+          ConfigDef.ValidString.in(SCORES_STORE_MEMORY, SCORES_STORE_ROCKSDB), Importance.LOW,
+          "Where each data partition keeps the scores topic it reads (every score is written there once). "
+              + "'memory': on the heap; it holds the scores of the step in progress and the last one (older "
+              + "entries are dropped once a step's scores are assigned), about (pool + release) x record size "
+              + "over all partitions, and is read back from the scores topic at every start. 'rocksdb': on disk, "
+              + "for scores too large for the heap (big sketches or releases); each score costs a RocksDB write, "
+              + "which the throughput benchmark measured at about half the collector's CPU.");
 
   public SelectorConfig(Map<?, ?> originals) {
     super(DEFINITION, originals);
@@ -147,6 +161,11 @@ public final class SelectorConfig extends ServiceConfig {
     return httpPort() != HTTP_OFF;
   }
 
+  /** Whether the scores store lives on the heap ({@link #SCORES_STORE}). */
+  public boolean scoresInMemory() {
+    return SCORES_STORE_MEMORY.equals(getString(SCORES_STORE));
+  }
+
   public KMeans.Config kmeans() {
     KMeans.Config c = KMeans.Config.withK(getInt(K));
     return getBoolean(NEW_CLUSTERS) ? c : c.withoutNewClusters();
@@ -184,6 +203,10 @@ public final class SelectorConfig extends ServiceConfig {
         getInt(TRANSACTION_TIMEOUT_MS));
     p.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, getInt(INPUT_BUFFER_RECORDS));
     p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), getInt(FETCH_MAX_WAIT_MS));
+    // No task waits for its other inputs to line up by timestamp: the step protocol orders work by markers and
+    // sorts by sample id, never by arrival time across topics. Waiting bought nothing and, in the pool task (four
+    // inputs, only scores moving), its per-record check cost a tenth of the stream thread's CPU.
+    p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     if (applicationServer != null) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }

@@ -62,6 +62,28 @@ class SelectorConfigTest {
   }
 
   @Test
+  void shouldKeepScoresOnTheHeapAndNeverIdleForOtherInputsByDefault() {
+    // given
+    Map<String, String> onDisk = base();
+    onDisk.put(SelectorConfig.SCORES_STORE, "rocksdb");
+    Map<String, String> bad = base();
+    bad.put(SelectorConfig.SCORES_STORE, "tmpfs");
+    Map<String, String> idling = base();
+    idling.put("kafka.max.task.idle.ms", "50");
+
+    // when
+    SelectorConfig byDefault = new SelectorConfig(base());
+
+    // then
+    assertThat(byDefault.scoresInMemory()).isTrue();
+    assertThat(new SelectorConfig(onDisk).scoresInMemory()).isFalse();
+    assertThat(byDefault.streamsProperties(null)).containsEntry("max.task.idle.ms", -1L);
+    assertThat(new SelectorConfig(idling).streamsProperties(null).get("max.task.idle.ms")).hasToString("50");
+    assertThatThrownBy(() -> new SelectorConfig(bad)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(SelectorConfig.SCORES_STORE);
+  }
+
+  @Test
   void shouldGiveThePlannerTheSameSettingsTheTopologyUses() {
     // given
     Map<String, String> m = base();

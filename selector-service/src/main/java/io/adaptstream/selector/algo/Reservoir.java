@@ -40,6 +40,44 @@ public final class Reservoir<V> {
   private final long seed;
   private final TreeMap<Slot, V> slots = new TreeMap<>(ORDER);
 
+  /**
+   * How many of its bottom-k one of {@code partitions} hash-balanced partitions hands on so that the merged
+   * bottom-{@code capacity} is, but for a vanishing chance, the one of all partitions together: the global
+   * bottom-k draws about capacity/partitions from each (binomially), so a slice of that plus six standard
+   * deviations (and a little, for small reservoirs) covers it. Sending the full capacity from every partition
+   * would move and store {@code partitions} times the entries the fit uses. Whether a merge was exact can be
+   * checked afterwards: see {@link #mergeWasExact}.
+   */
+  public static int sliceCapacity(int capacity, int partitions) {
+    if (partitions <= 1) {
+      return capacity;
+    }
+    double share = (double) capacity / partitions;
+    return (int) Math.min(capacity, Math.ceil(share + 6 * Math.sqrt(share) + 16));
+  }
+
+  /**
+   * Whether this reservoir, merged from slices of at most {@code sliceCapacity} entries each, holds the bottom-k
+   * of everything the slices were cut from: true unless some slice was full and its largest hash lies below the
+   * merged k-th (that slice's partition may hold smaller hashes it did not send). {@code sliceOf} names the slice
+   * (partition) of an id. The merge is deterministic either way; this says whether it is the global sample.
+   */
+  public boolean mergeWasExact(int sliceCapacity, java.util.function.ToIntFunction<String> sliceOf) {
+    Map<Integer, long[]> slices = new java.util.HashMap<>(); // slice -> {count, largest hash}
+    for (Slot slot : slots.keySet()) {
+      long[] s = slices.computeIfAbsent(sliceOf.applyAsInt(slot.id()), k -> new long[] {0, Long.MIN_VALUE});
+      s[0]++;
+      s[1] = Math.max(s[1], slot.hash());
+    }
+    Long kth = slots.size() >= capacity ? slots.lastKey().hash() : null;
+    for (long[] s : slices.values()) {
+      if (s[0] >= sliceCapacity && (kth == null || s[1] < kth)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public Reservoir(int capacity, long seed) {
     if (capacity < 1) {
       throw new IllegalArgumentException("reservoir capacity must be at least 1, got " + capacity);

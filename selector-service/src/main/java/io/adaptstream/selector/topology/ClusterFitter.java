@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Fits a step's pseudo-task clusters, in the selector's single reservoir partition.
  *
  * <p>It merges the score collectors' reservoir slices (the global bottom-k is the bottom-k of the slices, so this
- * is the same sample a single-JVM run draws), sorts it by id, fits k-means warm-started from the previous step's
+ * is the same sample a single-JVM run draws; each slice holds a partition's share of it with a wide margin, and a
+ * merge that the margin did not cover is logged), sorts it by id, fits k-means warm-started from the previous step's
  * centroids (kept in its store; a step without centroids, or a policy without clustering, starts cold), and
  * multicasts {@link Centroids} to every score collector. The fit's summary stays in the store for interactive
  * queries.
@@ -107,6 +108,12 @@ final class ClusterFitter extends StepProcessor {
         ReservoirEntry e = (ReservoirEntry) events.deserialize(sc.catalogue.reservoir.name(), kv.value).getPayload();
         merged.offer(e.getSampleId(), Vectors.unpack(e.getSketch()));
       }
+    }
+    if (!merged.mergeWasExact(Reservoir.sliceCapacity(sc.reservoirCapacity, sc.partitions),
+        id -> StepKeys.partitionForKey(id, sc.partitions))) {
+      LOG.warn("step {}: a partition's reservoir slice was full below the merged bottom-{}, so the fit uses a "
+          + "sample that differs from the global bottom-k (deterministically; partitions are unusually unbalanced)",
+          step, sc.reservoirCapacity);
     }
     Centroids.Builder out = Centroids.newBuilder().setStep(step).setClustered(sc.clusters())
         .setCentroids(new ArrayList<>()).setIterations(0).setConverged(true).setInertia(0).setWarmStarted(false)

@@ -11,6 +11,7 @@ import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.avro.StepStart;
 import io.adaptstream.selector.algo.SelectionPolicy;
+import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.Seeds;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -32,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *       {@link StepScores}); an accepted score is named in the step's index. Records that cannot be read, belong
  *       to another step, name a sample the pool does not hold, repeat a sample, are not keyed by their sample id
  *       or lack the vectors the policy needs are dead-lettered and still counted, so the step completes.</li>
- *   <li>When every scoring source's marker is in and the counts add up, the partition's bottom-k reservoir of
- *       sketches (seeded hash of the id, the same set whatever the arrival order; kept as scores are accepted, so
- *       nothing is read back) goes to the cluster fitter, then a marker with its size.</li>
+ *   <li>When every scoring source's marker is in and the counts add up, the partition's slice of the reservoir
+ *       (its bottom-m of sketches by seeded hash of the id, the same set whatever the arrival order, with m the
+ *       share of the global bottom-k one partition can hold: {@link Reservoir#sliceCapacity}; kept as scores are
+ *       accepted, so nothing is read back) goes to the cluster fitter, then a marker with its size.</li>
  * </ul>
  */
 final class ScoreCollector extends StepProcessor {
@@ -58,7 +60,7 @@ final class ScoreCollector extends StepProcessor {
     super.init(context);
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name(),
-        sc.clusters() ? sc.reservoirCapacity : 0, Seeds.forReservoir(sc.seed));
+        sc.clusters() ? Reservoir.sliceCapacity(sc.reservoirCapacity, sc.partitions) : 0, Seeds.forReservoir(sc.seed));
     memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
     memory.bind(context.getStateStore(SelectorTopology.POOL_STORE),
         context.getStateStore(SelectorTopology.POOL_STEP_STORE));

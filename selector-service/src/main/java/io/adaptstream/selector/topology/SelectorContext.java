@@ -31,6 +31,7 @@ final class SelectorContext {
   final KMeans.Config kmeans;
   final ScorerChoice.Mode entropyMode;
   final int maxPairwise;
+  final boolean scoresInMemory;
 
   SelectorContext(SelectorConfig config, AvroSerdes serdes) {
     this.catalogue = config.catalogue();
@@ -45,6 +46,7 @@ final class SelectorContext {
     this.kmeans = config.kmeans();
     this.entropyMode = config.entropyMode();
     this.maxPairwise = config.pruneMaxPairwise();
+    this.scoresInMemory = config.scoresInMemory();
   }
 
   boolean clusters() {

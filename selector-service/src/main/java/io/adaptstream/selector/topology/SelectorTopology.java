@@ -54,9 +54,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>fitter</b>, one task, source {@code reservoir}: {@link ClusterFitter};</li>
  *   <li><b>selector</b>, one task per by-cluster partition: {@link ClusterSelectorProcessor}.</li>
  * </ol>
- * Every source reads raw bytes (processors decode, so bad bytes become dead letters); every state is a
- * changelogged RocksDB store; sinks that carry step markers use a partitioner that sends data by key (or cluster)
- * and each marker to the partition it is addressed to, or to all.
+ * Every source reads raw bytes (processors decode, so bad bytes become dead letters); every state is a store
+ * restored from a changelog or from the input topic it mirrors (RocksDB, except the fitter's slices and, by
+ * default, the scores, which live on the heap); sinks that carry step markers use a partitioner that sends data
+ * by key (or cluster) and each marker to the partition it is addressed to, or to all.
  */
 public final class SelectorTopology {
 
@@ -147,7 +148,7 @@ public final class SelectorTopology {
     t.addSource(POOL_CONTROL_SOURCE, keys, bytes, cat.poolControl.name());
     t.addSource(CENTROIDS_SOURCE, keys, bytes, cat.centroids.name());
     t.addProcessor(POOL_PROCESSOR, () -> new PoolProcessor(sc), INGEST_SOURCE, POOL_CONTROL_SOURCE);
-    t.addReadOnlyStateStore(mirror(SCORES_STORE), SCORES_SOURCE, keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
+    t.addReadOnlyStateStore(sc.scoresInMemory ? memoryBytesStore(SCORES_STORE) : mirror(SCORES_STORE), SCORES_SOURCE, keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
         updating(wrapper.wrapProcessorSupplier(SCORE_COLLECTOR, () -> new ScoreCollector(sc))));
     t.addProcessor(SCORE_ASSIGNER, () -> new ScoreAssigner(sc), CENTROIDS_SOURCE);
     t.connectProcessorAndStateStores(SCORE_ASSIGNER, SCORES_STORE);
@@ -182,7 +183,7 @@ public final class SelectorTopology {
     // 3. cluster fitter, one task
     t.addSource(RESERVOIR_SOURCE, keys, bytes, cat.reservoir.name());
     t.addProcessor(CLUSTER_FITTER, () -> new ClusterFitter(sc), RESERVOIR_SOURCE);
-    t.addStateStore(bytesStore(FITTER_SLICES_STORE), CLUSTER_FITTER);
+    t.addStateStore(memoryBytesStore(FITTER_SLICES_STORE), CLUSTER_FITTER);
     t.addStateStore(cachedStore(FITTER_BARRIERS_STORE, StepBarrier.class), CLUSTER_FITTER);
     t.addStateStore(store(CENTROIDS_STORE, Centroids.class), CLUSTER_FITTER);
     t.addSink(FITTER_CENTROIDS_SINK, cat.centroids.name(), keyOut, serializer(cat.centroids, serdes),
@@ -221,6 +222,16 @@ public final class SelectorTopology {
   /** A persistent store of record bytes by string key (logged unless registered as a read-only mirror). */
   private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name) {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  }
+
+  /**
+   * A heap store of record bytes by string key, for state that stays small (the fitter's slices of the open step)
+   * or that the config puts on the heap (the scores store). Logged unless registered as a read-only mirror, and
+   * then restored in full at every start, since the heap keeps nothing across restarts. On this project's VMs a
+   * RocksDB write cost several times a heap one, mostly in first touches of fresh memtable pages.
+   */
+  private static StoreBuilder<KeyValueStore<String, byte[]>> memoryBytesStore(String name) {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
   }
 
   /**

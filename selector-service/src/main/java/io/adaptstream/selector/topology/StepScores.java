@@ -2,6 +2,7 @@ package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
+import io.adaptstream.avro.StepMarker;
 import io.adaptstream.selector.algo.Reservoir;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The scores accepted for a step on one data partition, kept without writing any score to Kafka a second time.
  *
  * <p>The {@code scores} store holds the scores topic as it is (record key to record bytes, every record), written
- * by the collector and restored from the topic itself up to the committed offset. What was accepted follows from
+ * by the collector and restored from the topic itself up to the committed offset, less what the assigner's pass
+ * over a step dropped because no later step can use it. What was accepted follows from
  * it: the scores of step t accepted here are the entries whose bytes are scores of step t for the sample the key
  * names. The changelogged {@code step-scores} store holds the exceptions to that rule, which only bad input
  * creates ({@code <step>/<sample id>} keys):
@@ -207,7 +209,9 @@ final class StepScores {
 
   /**
    * Every accepted score of {@code step} in sample-id order, read from the stores (the assigner's pass; the
-   * memory is not used).
+   * memory is not used). The same pass drops from the scores store what no later step can use (scores of earlier
+   * steps, markers up to this step, records that are not scores of their key's sample), so the store holds about
+   * one step's scores however long the selector runs.
    */
   void forEachAccepted(int step, BiConsumer<String, SampleScores> visitor) {
     Map<String, byte[]> exceptional = new HashMap<>();
@@ -215,7 +219,8 @@ final class StepScores {
         Serdes.String().serializer())) {
       it.forEachRemaining(kv -> exceptional.put(StepKeys.lastPart(kv.key), kv.value));
     }
-    TreeMap<String, byte[]> all = scan(step, exceptional);
+    List<String> stale = new ArrayList<>();
+    TreeMap<String, byte[]> all = scan(step, exceptional, stale);
     exceptional.forEach((id, bytes) -> {
       if (bytes.length > 0) {
         all.put(id, bytes);
@@ -229,6 +234,7 @@ final class StepScores {
         visitor.accept(id, s);
       }
     });
+    stale.forEach(scores::delete); // a restore brings them back from the topic; the next pass drops them again
   }
 
   /** Drops the step's exceptions once its scores have gone downstream. */
@@ -245,24 +251,37 @@ final class StepScores {
     Map<String, byte[]> exceptional = new HashMap<>();
     rejected.forEach(id -> exceptional.put(id, REJECTED));
     exceptional.putAll(kept);
-    return scan(step, exceptional);
+    return scan(step, exceptional, null);
   }
 
-  /** Entries of the scores store that are scores of {@code step} for their key's sample, exceptions left out. */
-  private TreeMap<String, byte[]> scan(int step, Map<String, byte[]> exceptional) {
+  /**
+   * Entries of the scores store that are scores of {@code step} for their key's sample, exceptions left out; the
+   * keys of entries no step after {@code step} can use go to {@code stale} (when not null).
+   */
+  private TreeMap<String, byte[]> scan(int step, Map<String, byte[]> exceptional, List<String> stale) {
     TreeMap<String, byte[]> out = new TreeMap<>();
     try (KeyValueIterator<String, byte[]> it = scores.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        if (exceptional.containsKey(kv.key) || kv.value == null) {
+        if (kv.value == null) {
           continue;
         }
         ScoresPeek.Header h = peek.peek(kv.value);
+        int markerStep = -1;
         if (h == null) {
-          SampleScores s = decode(kv.key, kv.value);
-          h = s == null ? null : new ScoresPeek.Header(s.getSampleId(), s.getStep(), 0, 0);
+          ScoresEvent event = event(kv.value);
+          if (event != null && event.getPayload() instanceof SampleScores s) {
+            h = new ScoresPeek.Header(s.getSampleId(), s.getStep(), 0, 0);
+          } else if (event != null && event.getPayload() instanceof StepMarker m) {
+            markerStep = m.getStep();
+          }
         }
-        if (h != null && h.step() == step && h.sampleId().equals(kv.key)) {
+        boolean scoresOfKey = h != null && h.sampleId().equals(kv.key);
+        boolean usableLater = scoresOfKey ? h.step() >= step : markerStep > step;
+        if (stale != null && !usableLater) {
+          stale.add(kv.key);
+        }
+        if (scoresOfKey && h.step() == step && !exceptional.containsKey(kv.key)) {
           out.put(kv.key, kv.value);
         }
       }
@@ -272,12 +291,15 @@ final class StepScores {
 
   /** Scores for the sample in the bytes, or null when they are something else (a marker, bad bytes). */
   private SampleScores decode(String sampleId, byte[] bytes) {
-    if (bytes == null) {
-      return null;
-    }
+    ScoresEvent event = bytes == null ? null : event(bytes);
+    return event != null && event.getPayload() instanceof SampleScores s && s.getSampleId().equals(sampleId) ? s
+        : null;
+  }
+
+  /** The record in the bytes, or null when they cannot be read. */
+  private ScoresEvent event(byte[] bytes) {
     try {
-      return events.deserialize(topic, bytes).getPayload() instanceof SampleScores s
-          && s.getSampleId().equals(sampleId) ? s : null;
+      return events.deserialize(topic, bytes);
     } catch (RuntimeException e) {
       return null;
     }

@@ -51,6 +51,39 @@ class ReservoirTest {
   }
 
   @Test
+  void shouldMergeSlicesOfAPartitionsShareIntoTheGlobalOneAndSayWhenASliceWasTooSmall() {
+    // given three hash-balanced partitions, each keeping only its slice of the global bottom-200
+    int slice = Reservoir.sliceCapacity(200, 3);
+    List<Reservoir<Integer>> partitions = List.of(new Reservoir<>(slice, 9), new Reservoir<>(slice, 9),
+        new Reservoir<>(slice, 9));
+    for (int i = 0; i < IDS.size(); i++) {
+      partitions.get(i % 3).offer(IDS.get(i), i);
+    }
+    // and one partition holding nearly everything, cut to the same slice
+    Reservoir<Integer> crowded = new Reservoir<>(slice, 9);
+    Reservoir<Integer> sparse = new Reservoir<>(slice, 9);
+    for (int i = 0; i < IDS.size(); i++) {
+      (i % 50 == 0 ? sparse : crowded).offer(IDS.get(i), i);
+    }
+
+    // when
+    Reservoir<Integer> merged = new Reservoir<>(200, 9);
+    partitions.forEach(p -> p.byId().forEach(merged::offer));
+    Reservoir<Integer> unbalanced = new Reservoir<>(200, 9);
+    List.of(crowded, sparse).forEach(p -> p.byId().forEach(unbalanced::offer));
+
+    // then a slice is well under the capacity, and the balanced merge is the global sample and says so
+    assertThat(slice).isBetween(200 / 3, 199);
+    assertThat(Reservoir.sliceCapacity(200, 1)).isEqualTo(200);
+    assertThat(Reservoir.sliceCapacity(10, 3)).isEqualTo(10);
+    assertThat(merged.ids()).isEqualTo(fill(IDS).ids());
+    assertThat(merged.mergeWasExact(slice, id -> Integer.parseInt(id.substring(7)) % 3)).isTrue();
+    assertThat(unbalanced.ids()).isNotEqualTo(fill(IDS).ids());
+    assertThat(unbalanced.mergeWasExact(slice, id -> Integer.parseInt(id.substring(7)) % 50 == 0 ? 1 : 0))
+        .isFalse();
+  }
+
+  @Test
   void shouldKeepEverythingWhenUnderCapacityAndReplaceValuesOfKnownIds() {
     // given
     Reservoir<Integer> r = new Reservoir<>(10, 1);

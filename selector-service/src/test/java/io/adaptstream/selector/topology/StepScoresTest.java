@@ -96,4 +96,34 @@ class StepScoresTest {
     }
     assertThat(restarted.size()).isEqualTo(30);
   }
+
+  @Test
+  void shouldDropWhatNoLaterStepCanUseWhenTheAssignerReadsAStep() {
+    // given the scores store holding 5 scores of step 1 (samples since pruned), 5 of step 2, a marker of step 2,
+    // bad bytes, and scores of step 3 sent early
+    Serializer<ScoresEvent> serializer = serdes.<ScoresEvent>serializer();
+    List<Sample> samples = TestData.release("r1", 11, 0, 3);
+    for (int i = 0; i < 11; i++) {
+      int step = i < 5 ? 1 : i < 10 ? 2 : 3;
+      SampleScores s = TestData.scores(TestData.request(step, "m", samples.get(i), true));
+      scores.put(samples.get(i).getId(), serializer.serialize(TOPIC, new ScoresEvent(s)));
+    }
+    scores.put(StepKeys.marker(2, 0), serializer.serialize(TOPIC, new ScoresEvent(io.adaptstream.avro.StepMarker
+        .newBuilder().setStep(2).setSourcePartition(0).setCount(5).setSourcePartitions(1).setTargetPartition(0)
+        .build())));
+    scores.put("junk", new byte[] {1, 2, 3});
+
+    // when the assigner reads step 2
+    List<String> visited = new java.util.ArrayList<>();
+    new StepScores(scores, exceptions, new ScoresPeek(serdes.registry()), serdes.deserializer(ScoresEvent.class),
+        TOPIC).forEachAccepted(2, (id, s) -> visited.add(id));
+
+    // then it visits step 2's scores, and the store keeps only those and step 3's
+    List<String> step2 = samples.subList(5, 10).stream().map(Sample::getId).sorted().toList();
+    assertThat(visited).containsExactlyElementsOf(step2);
+    List<String> left = new java.util.ArrayList<>();
+    scores.all().forEachRemaining(kv -> left.add(kv.key));
+    assertThat(left).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.Stream.concat(step2.stream(), java.util.stream.Stream.of(samples.get(10).getId())).toList());
+  }
 }
