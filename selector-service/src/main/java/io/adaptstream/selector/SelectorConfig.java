@@ -52,7 +52,7 @@ public final class SelectorConfig extends ServiceConfig {
 
   /** {@value}: the scores store lives on the heap, restored from the scores topic at every start. */
   public static final String SCORES_STORE_MEMORY = "memory";
-  /** {@value}: the scores store is a RocksDB store on disk, restored only what the checkpoint lacks. */
+  /** {@value}: the scores store is a RocksDB store on disk, which a clean restart keeps. */
   public static final String SCORES_STORE_ROCKSDB = "rocksdb";
 
   /** {@value}: the query server is off. */

@@ -1,11 +1,13 @@
 package io.adaptstream.selector.algo;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 
 /**
  * A bounded sample of the pool that does not depend on arrival order: the {@code capacity} ids with the smallest
@@ -62,8 +64,8 @@ public final class Reservoir<V> {
    * merged k-th (that slice's partition may hold smaller hashes it did not send). {@code sliceOf} names the slice
    * (partition) of an id. The merge is deterministic either way; this says whether it is the global sample.
    */
-  public boolean mergeWasExact(int sliceCapacity, java.util.function.ToIntFunction<String> sliceOf) {
-    Map<Integer, long[]> slices = new java.util.HashMap<>(); // slice -> {count, largest hash}
+  public boolean mergeWasExact(int sliceCapacity, ToIntFunction<String> sliceOf) {
+    Map<Integer, long[]> slices = new HashMap<>(); // slice -> {count, largest hash}
     for (Slot slot : slots.keySet()) {
       long[] s = slices.computeIfAbsent(sliceOf.applyAsInt(slot.id()), k -> new long[] {0, Long.MIN_VALUE});
       s[0]++;

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It merges the score collectors' reservoir slices (the global bottom-k is the bottom-k of the slices, so this
  * is the same sample a single-JVM run draws; each slice holds a partition's share of it with a wide margin, and a
- * merge that the margin did not cover is logged), sorts it by id, fits k-means warm-started from the previous step's
- * centroids (kept in its store; a step without centroids, or a policy without clustering, starts cold), and
+ * merge that the margin did not cover is logged), sorts it by id, fits k-means warm-started from the previous
+ * step's centroids (kept in its store; a step without centroids, or a policy without clustering, starts cold), and
  * multicasts {@link Centroids} to every score collector. The fit's summary stays in the store for interactive
  * queries.
  */

@@ -10,9 +10,9 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.avro.StepStart;
-import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.Seeds;
+import io.adaptstream.selector.algo.SelectionPolicy;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -60,7 +60,8 @@ final class ScoreCollector extends StepProcessor {
     super.init(context);
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name(),
-        sc.clusters() ? Reservoir.sliceCapacity(sc.reservoirCapacity, sc.partitions) : 0, Seeds.forReservoir(sc.seed));
+        sc.clusters() ? Reservoir.sliceCapacity(sc.reservoirCapacity, sc.partitions) : 0,
+        Seeds.forReservoir(sc.seed));
     memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
     memory.bind(context.getStateStore(SelectorTopology.POOL_STORE),
         context.getStateStore(SelectorTopology.POOL_STEP_STORE));

@@ -148,7 +148,8 @@ public final class SelectorTopology {
     t.addSource(POOL_CONTROL_SOURCE, keys, bytes, cat.poolControl.name());
     t.addSource(CENTROIDS_SOURCE, keys, bytes, cat.centroids.name());
     t.addProcessor(POOL_PROCESSOR, () -> new PoolProcessor(sc), INGEST_SOURCE, POOL_CONTROL_SOURCE);
-    t.addReadOnlyStateStore(sc.scoresInMemory ? memoryBytesStore(SCORES_STORE) : mirror(SCORES_STORE), SCORES_SOURCE, keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
+    t.addReadOnlyStateStore(sc.scoresInMemory ? memoryBytesStore(SCORES_STORE) : mirror(SCORES_STORE), SCORES_SOURCE,
+        keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
         updating(wrapper.wrapProcessorSupplier(SCORE_COLLECTOR, () -> new ScoreCollector(sc))));
     t.addProcessor(SCORE_ASSIGNER, () -> new ScoreAssigner(sc), CENTROIDS_SOURCE);
     t.connectProcessorAndStateStores(SCORE_ASSIGNER, SCORES_STORE);
@@ -227,7 +228,7 @@ public final class SelectorTopology {
   /**
    * A heap store of record bytes by string key, for state that stays small (the fitter's slices of the open step)
    * or that the config puts on the heap (the scores store). Logged unless registered as a read-only mirror, and
-   * then restored in full at every start, since the heap keeps nothing across restarts. On this project's VMs a
+   * then restored in full at every start, since the heap keeps nothing across restarts. On the benchmark machine a
    * RocksDB write cost several times a heap one, mostly in first touches of fresh memtable pages.
    */
   private static StoreBuilder<KeyValueStore<String, byte[]>> memoryBytesStore(String name) {
