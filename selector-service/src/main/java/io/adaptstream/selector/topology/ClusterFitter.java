@@ -109,7 +109,7 @@ final class ClusterFitter extends StepProcessor {
         merged.offer(e.getSampleId(), Vectors.unpack(e.getSketch()));
       }
     }
-    if (!merged.mergeWasExact(Reservoir.sliceCapacity(sc.reservoirCapacity, sc.partitions),
+    if (!merged.mergeWasExact(sc.sliceCapacity,
         id -> StepKeys.partitionForKey(id, sc.partitions))) {
       LOG.warn("step {}: a partition's reservoir slice was full below the merged bottom-{}, so the fit uses a "
           + "sample that differs from the global bottom-k (deterministically; partitions are unusually unbalanced)",

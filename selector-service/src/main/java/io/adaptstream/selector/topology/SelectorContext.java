@@ -6,6 +6,7 @@ import io.adaptstream.selector.SelectorConfig;
 import io.adaptstream.selector.algo.CcsSampler;
 import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.KMeans;
+import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.ScorerChoice;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.selector.algo.SemDeDup;
@@ -28,6 +29,8 @@ final class SelectorContext {
   final long poolCap;
   final String modelName;
   final int reservoirCapacity;
+  /** Sketches each data partition hands the fitter: its share of the reservoir, with margin. */
+  final int sliceCapacity;
   final KMeans.Config kmeans;
   final ScorerChoice.Mode entropyMode;
   final int maxPairwise;
@@ -43,6 +46,7 @@ final class SelectorContext {
     this.poolCap = config.poolCap();
     this.modelName = config.modelName();
     this.reservoirCapacity = config.reservoirCapacity();
+    this.sliceCapacity = Reservoir.sliceCapacity(reservoirCapacity, partitions);
     this.kmeans = config.kmeans();
     this.entropyMode = config.entropyMode();
     this.maxPairwise = config.pruneMaxPairwise();

@@ -148,7 +148,7 @@ public final class SelectorTopology {
     t.addSource(POOL_CONTROL_SOURCE, keys, bytes, cat.poolControl.name());
     t.addSource(CENTROIDS_SOURCE, keys, bytes, cat.centroids.name());
     t.addProcessor(POOL_PROCESSOR, () -> new PoolProcessor(sc), INGEST_SOURCE, POOL_CONTROL_SOURCE);
-    t.addReadOnlyStateStore(sc.scoresInMemory ? memoryBytesStore(SCORES_STORE) : mirror(SCORES_STORE), SCORES_SOURCE,
+    t.addReadOnlyStateStore(mirror(SCORES_STORE, sc.scoresInMemory), SCORES_SOURCE,
         keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
         updating(wrapper.wrapProcessorSupplier(SCORE_COLLECTOR, () -> new ScoreCollector(sc))));
     t.addProcessor(SCORE_ASSIGNER, () -> new ScoreAssigner(sc), CENTROIDS_SOURCE);
@@ -157,7 +157,7 @@ public final class SelectorTopology {
     t.addStateStore(PoolMemory.builder(POOL_MEMORY_STORE), POOL_PROCESSOR, SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addStateStore(store(POOL_RELEASES_STORE, ReleaseProgress.class), POOL_PROCESSOR);
     t.addStateStore(cachedStore(POOL_STEP_STORE, StepStart.class), POOL_PROCESSOR, SCORE_COLLECTOR);
-    t.addStateStore(bytesStore(STEP_SCORES_STORE), SCORE_COLLECTOR, SCORE_ASSIGNER);
+    t.addStateStore(bytesStore(STEP_SCORES_STORE, false), SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addStateStore(cachedStore(COLLECTOR_BARRIERS_STORE, StepBarrier.class), SCORE_COLLECTOR, SCORE_ASSIGNER);
     t.addSink(POOL_REQUESTS_SINK, cat.scoreRequests.name(), keyOut, serializer(cat.scoreRequests, serdes),
         markersOrByKey((ScoreRequestEvent v) -> v.getPayload()), POOL_PROCESSOR);
@@ -184,7 +184,7 @@ public final class SelectorTopology {
     // 3. cluster fitter, one task
     t.addSource(RESERVOIR_SOURCE, keys, bytes, cat.reservoir.name());
     t.addProcessor(CLUSTER_FITTER, () -> new ClusterFitter(sc), RESERVOIR_SOURCE);
-    t.addStateStore(memoryBytesStore(FITTER_SLICES_STORE), CLUSTER_FITTER);
+    t.addStateStore(bytesStore(FITTER_SLICES_STORE, true), CLUSTER_FITTER);
     t.addStateStore(cachedStore(FITTER_BARRIERS_STORE, StepBarrier.class), CLUSTER_FITTER);
     t.addStateStore(store(CENTROIDS_STORE, Centroids.class), CLUSTER_FITTER);
     t.addSink(FITTER_CENTROIDS_SINK, cat.centroids.name(), keyOut, serializer(cat.centroids, serdes),
@@ -194,10 +194,10 @@ public final class SelectorTopology {
     t.addSink(FITTER_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_FITTER);
 
     // 4. cluster selectors, per by-cluster partition
-    t.addReadOnlyStateStore(mirror(SELECTOR_MEMBERS_STORE), BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name(),
+    t.addReadOnlyStateStore(mirror(SELECTOR_MEMBERS_STORE, false), BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name(),
         CLUSTER_SELECTOR, updating(wrapper.wrapProcessorSupplier(CLUSTER_SELECTOR,
             () -> new ClusterSelectorProcessor(sc))));
-    t.addStateStore(bytesStore(SELECTOR_MEMBERS_KEPT_STORE), CLUSTER_SELECTOR);
+    t.addStateStore(bytesStore(SELECTOR_MEMBERS_KEPT_STORE, false), CLUSTER_SELECTOR);
     t.addStateStore(cachedStore(SELECTOR_BARRIERS_STORE, StepBarrier.class), CLUSTER_SELECTOR);
     t.addStateStore(store(CLUSTERS_STORE, ClusterSummary.class), CLUSTER_SELECTOR);
     t.addStateStore(store(SELECTIONS_STORE, SelectedSample.class), CLUSTER_SELECTOR);
@@ -214,25 +214,22 @@ public final class SelectorTopology {
   /**
    * A store that holds an input topic as it is (key -> the record's bytes, null deleting), kept by the processor
    * reading that topic and restored from the topic itself up to the committed offset (KIP-813's read-only store):
-   * no changelog, so a record is written to Kafka once, by its producer.
+   * no changelog, so a record is written to Kafka once, by its producer. On the heap it is restored in full at
+   * every start.
    */
-  private static StoreBuilder<KeyValueStore<String, byte[]>> mirror(String name) {
-    return bytesStore(name);
-  }
-
-  /** A persistent store of record bytes by string key (logged unless registered as a read-only mirror). */
-  private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  private static StoreBuilder<KeyValueStore<String, byte[]>> mirror(String name, boolean onHeap) {
+    return bytesStore(name, onHeap);
   }
 
   /**
-   * A heap store of record bytes by string key, for state that stays small (the fitter's slices of the open step)
-   * or that the config puts on the heap (the scores store). Logged unless registered as a read-only mirror, and
-   * then restored in full at every start, since the heap keeps nothing across restarts. On the benchmark machine a
-   * RocksDB write cost several times a heap one, mostly in first touches of fresh memtable pages.
+   * A store of record bytes by string key (logged unless registered as a read-only mirror): on the heap for state
+   * that stays small (the fitter's slices of the open step) or that the config puts there (the scores store),
+   * otherwise RocksDB. On the benchmark machine a RocksDB write cost several times a heap one, mostly in first
+   * touches of fresh memtable pages.
    */
-  private static StoreBuilder<KeyValueStore<String, byte[]>> memoryBytesStore(String name) {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name, boolean onHeap) {
+    return Stores.keyValueStoreBuilder(onHeap ? Stores.inMemoryKeyValueStore(name)
+        : Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
   }
 
   /**

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
+import io.adaptstream.avro.StepMarker;
 import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.TestData;
 import io.adaptstream.selector.algo.Reservoir;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -108,22 +111,22 @@ class StepScoresTest {
       SampleScores s = TestData.scores(TestData.request(step, "m", samples.get(i), true));
       scores.put(samples.get(i).getId(), serializer.serialize(TOPIC, new ScoresEvent(s)));
     }
-    scores.put(StepKeys.marker(2, 0), serializer.serialize(TOPIC, new ScoresEvent(io.adaptstream.avro.StepMarker
-        .newBuilder().setStep(2).setSourcePartition(0).setCount(5).setSourcePartitions(1).setTargetPartition(0)
+    scores.put(StepKeys.marker(2, 0), serializer.serialize(TOPIC, new ScoresEvent(StepMarker.newBuilder().setStep(2)
+        .setSourcePartition(0).setCount(5).setSourcePartitions(1).setTargetPartition(0)
         .build())));
     scores.put("junk", new byte[] {1, 2, 3});
 
     // when the assigner reads step 2
-    List<String> visited = new java.util.ArrayList<>();
+    List<String> visited = new ArrayList<>();
     new StepScores(scores, exceptions, new ScoresPeek(serdes.registry()), serdes.deserializer(ScoresEvent.class),
         TOPIC).forEachAccepted(2, (id, s) -> visited.add(id));
 
     // then it visits step 2's scores, and the store keeps only those and step 3's
     List<String> step2 = samples.subList(5, 10).stream().map(Sample::getId).sorted().toList();
     assertThat(visited).containsExactlyElementsOf(step2);
-    List<String> left = new java.util.ArrayList<>();
+    List<String> left = new ArrayList<>();
     scores.all().forEachRemaining(kv -> left.add(kv.key));
     assertThat(left).containsExactlyInAnyOrderElementsOf(
-        java.util.stream.Stream.concat(step2.stream(), java.util.stream.Stream.of(samples.get(10).getId())).toList());
+        Stream.concat(step2.stream(), Stream.of(samples.get(10).getId())).toList());
   }
 }
