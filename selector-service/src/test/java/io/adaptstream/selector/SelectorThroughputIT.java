@@ -49,7 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Benchmark, not a test (it asserts nothing about speed): score records per second through the whole selector
  * topology, next to a plain consumer reading the same scores topic in the same JVM. The ratio is the figure.
  *
- * <p>{@code steps} steps (default 4) of {@code samples} scores each, through one running selector. For each, the
+ * <p>{@code steps} steps (default 6) of {@code samples} scores each (default 100,000: a release of realistic size;
+ * 20,000 are read in some 60 ms, a window in which a single 100 ms commit or fetch wait or the per-step hand-off of
+ * the reservoir weighs five times as much), through one running selector. For each, the
  * selector builds the step's requests and is paused (Kafka Streams' pause: it stays in its group, restored and
  * idle); the scores of every request (and the scoring markers) are written; a plain read_committed consumer reads
  * and decodes exactly those records (its first read, then the best of four); then the selector resumes and times
@@ -59,8 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * selector sees, and the last line gives their medians: single steps on two shared cores vary by a factor of two.
  *
  * <p>{@code mvn -B -q -pl selector-service verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=SelectorThroughputIT -Dselector.benchmark=true [-Dselector.benchmark.samples=20000]
- * [-Dselector.benchmark.steps=4]
+ * -Dit.test=SelectorThroughputIT -Dselector.benchmark=true [-Dselector.benchmark.samples=100000]
+ * [-Dselector.benchmark.steps=6]
  * [-Dselector.benchmark.threads=1] [-Dselector.benchmark.commit.ms=...] [-Dselector.benchmark.set=KEY=VALUE,...]
  * [-Dselector.benchmark.cpu=true]}; {@code set} adds selector settings ({@code kafka.*} keys go to Kafka
  * Streams); the last wraps the collector in {@link CpuProbeWrapper} to print CPU per record, which costs two clock
@@ -80,7 +82,7 @@ class SelectorThroughputIT {
 
   @Test
   void measureScoresPerSecondThroughTheSelectorAgainstAPlainConsumer(KafkaTestEnv env) throws Exception {
-    int samples = Integer.getInteger("selector.benchmark.samples", 20_000);
+    int samples = Integer.getInteger("selector.benchmark.samples", 100_000);
     Scenario scenario = new Scenario(env);
     Map<String, String> settings = scenario.config(dir.resolve("state"));
     settings.putAll(Map.of("selector.budget", "400", "selector.pool.cap", Integer.toString(POOL_CAP),
@@ -105,7 +107,7 @@ class SelectorThroughputIT {
         cat.scores.partitions(), config.getInt(SelectorConfig.THREADS),
         config.getLong(SelectorConfig.COMMIT_INTERVAL_MS), Runtime.getRuntime().availableProcessors());
 
-    int steps = Math.max(2, Integer.getInteger("selector.benchmark.steps", 4));
+    int steps = Math.max(2, Integer.getInteger("selector.benchmark.steps", 6));
     List<Measured> warm = new ArrayList<>();
     try (Pipeline ingest = new Pipeline(env, cat); SelectorService selector = new SelectorService(config)) {
       selector.start();

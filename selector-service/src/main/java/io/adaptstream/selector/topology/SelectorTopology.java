@@ -148,7 +148,7 @@ public final class SelectorTopology {
     t.addSource(POOL_CONTROL_SOURCE, keys, bytes, cat.poolControl.name());
     t.addSource(CENTROIDS_SOURCE, keys, bytes, cat.centroids.name());
     t.addProcessor(POOL_PROCESSOR, () -> new PoolProcessor(sc), INGEST_SOURCE, POOL_CONTROL_SOURCE);
-    t.addReadOnlyStateStore(mirror(SCORES_STORE, sc.scoresInMemory), SCORES_SOURCE,
+    t.addReadOnlyStateStore(sc.scoresInMemory ? heapMirror(SCORES_STORE) : mirror(SCORES_STORE), SCORES_SOURCE,
         keys, bytes, cat.scores.name(), SCORE_COLLECTOR,
         updating(wrapper.wrapProcessorSupplier(SCORE_COLLECTOR, () -> new ScoreCollector(sc))));
     t.addProcessor(SCORE_ASSIGNER, () -> new ScoreAssigner(sc), CENTROIDS_SOURCE);
@@ -194,7 +194,7 @@ public final class SelectorTopology {
     t.addSink(FITTER_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_FITTER);
 
     // 4. cluster selectors, per by-cluster partition
-    t.addReadOnlyStateStore(mirror(SELECTOR_MEMBERS_STORE, false), BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name(),
+    t.addReadOnlyStateStore(mirror(SELECTOR_MEMBERS_STORE), BY_CLUSTER_SOURCE, keys, bytes, cat.byCluster.name(),
         CLUSTER_SELECTOR, updating(wrapper.wrapProcessorSupplier(CLUSTER_SELECTOR,
             () -> new ClusterSelectorProcessor(sc))));
     t.addStateStore(bytesStore(SELECTOR_MEMBERS_KEPT_STORE, false), CLUSTER_SELECTOR);
@@ -214,11 +214,18 @@ public final class SelectorTopology {
   /**
    * A store that holds an input topic as it is (key -> the record's bytes, null deleting), kept by the processor
    * reading that topic and restored from the topic itself up to the committed offset (KIP-813's read-only store):
-   * no changelog, so a record is written to Kafka once, by its producer. On the heap it is restored in full at
-   * every start.
+   * no changelog, so a record is written to Kafka once, by its producer. In RocksDB, sorted by key.
    */
-  private static StoreBuilder<KeyValueStore<String, byte[]>> mirror(String name, boolean onHeap) {
-    return bytesStore(name, onHeap);
+  private static StoreBuilder<KeyValueStore<String, byte[]>> mirror(String name) {
+    return bytesStore(name, false);
+  }
+
+  /**
+   * A {@link #mirror} on the heap, restored in full at every start, and unordered ({@link HashBytesStore}): only
+   * for a topic whose readers get, put, delete and walk all entries, never a range (the scores).
+   */
+  private static StoreBuilder<KeyValueStore<String, byte[]>> heapMirror(String name) {
+    return Stores.keyValueStoreBuilder(HashBytesStore.supplier(name), Serdes.String(), Serdes.ByteArray());
   }
 
   /**

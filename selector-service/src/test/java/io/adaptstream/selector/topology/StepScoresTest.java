@@ -43,8 +43,8 @@ class StepScoresTest {
     registry = LocalSchemaRegistry.start();
     serdes = new AvroSerdes(registry.url());
     StateStoreContext context = new MockProcessorContext<>().getStateStoreContext();
-    scores = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("scores"), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
+    scores = Stores.keyValueStoreBuilder(HashBytesStore.supplier("scores"), Serdes.String(), Serdes.ByteArray())
+        .withLoggingDisabled().build(); // the store the topology runs the heap scores mirror on
     scores.init(context, scores);
     exceptions = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("exceptions"), Serdes.String(),
         Serdes.ByteArray()).withLoggingDisabled().build();
