@@ -30,14 +30,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Not persistent, so Kafka Streams restores it from its topic at every start, as it does its own heap store.
  * Range and prefix reads throw: a reader that needs order must use a sorted store.
  */
-final class HashBytesStore implements KeyValueStore<Bytes, byte[]> {
+final class HashBytesStore extends HeapStateStore implements KeyValueStore<Bytes, byte[]> {
 
-  private final String name;
   private final Map<Bytes, byte[]> map = new ConcurrentHashMap<>();
-  private volatile boolean open;
 
   HashBytesStore(String name) {
-    this.name = name;
+    super(name);
   }
 
   /** A supplier for {@code Stores.keyValueStoreBuilder}. */
@@ -61,14 +59,9 @@ final class HashBytesStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public void init(StateStoreContext context, StateStore root) {
     context.register(root, (key, value) -> put(Bytes.wrap(key), value)); // a null value deletes, as in the topic
-    open = true;
+    opened();
   }
 
   @Override
@@ -163,7 +156,7 @@ final class HashBytesStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private UnsupportedOperationException unordered(String read) {
-    return new UnsupportedOperationException("store " + name + " is unordered: it has no " + read);
+    return new UnsupportedOperationException("store " + name() + " is unordered: it has no " + read);
   }
 
   @Override
@@ -187,18 +180,7 @@ final class HashBytesStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   @Override
-  public void close() {
+  void forget() {
     map.clear();
-    open = false;
-  }
-
-  @Override
-  public boolean persistent() {
-    return false;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
   }
 }

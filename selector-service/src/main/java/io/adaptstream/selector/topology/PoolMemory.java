@@ -25,10 +25,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * clears this memory, so nothing written by an aborted transaction survives here either. No library offers such
  * a per-task cache over several stores; the code is small.
  */
-final class PoolMemory implements StateStore {
+final class PoolMemory extends HeapStateStore {
 
-  private final String name;
-  private boolean open;
 
   /** The task's stores, as the processors that use this memory see them (any processor's handle will do). */
   private KeyValueStore<String, PoolEntry> pool;
@@ -42,7 +40,7 @@ final class PoolMemory implements StateStore {
   private StepBarriers collectorBarriers;
 
   PoolMemory(String name) {
-    this.name = name;
+    super(name);
   }
 
   /** A builder for the topology; logging is off because nothing here is state of its own. */
@@ -168,7 +166,8 @@ final class PoolMemory implements StateStore {
     return collectorBarriers;
   }
 
-  private void clear() {
+  @Override
+  void forget() {
     current = null;
     currentKnown = false;
     live = null;
@@ -176,35 +175,14 @@ final class PoolMemory implements StateStore {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public void init(StateStoreContext context, StateStore root) {
-    clear();
+    forget();
     context.register(root, (key, value) -> { });
-    open = true;
+    opened();
   }
 
   @Override
   public void flush() {
     // nothing of its own to write
-  }
-
-  @Override
-  public void close() {
-    clear();
-    open = false;
-  }
-
-  @Override
-  public boolean persistent() {
-    return false;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
   }
 }
