@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * entries. Kafka Streams' own heap store keeps a sorted tree (for range queries this store's readers never make):
  * in CPU profiles its ordered insert cost a score on the collector's path about as much as the pool lookup, and
  * every walk first copies the keys into a second sorted set. A hash table puts in about half the time and walks in
- * a tenth ({@code ScoresStoreBenchmark}). Kafka Streams offers no unsorted store, so this one is written here; it
+ * a tenth to a quarter ({@code ScoresStoreBenchmark}). Kafka Streams offers no unsorted store, so this one is written here; it
  * is small.
  *
  * <p>Not persistent, so Kafka Streams restores it from its topic at every start, as it does its own heap store.

@@ -60,8 +60,7 @@ final class ScoreCollector extends StepProcessor {
     super.init(context);
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), peek, scoresEvents, sc.catalogue.scores.name(),
-        sc.clusters() ? sc.sliceCapacity : 0,
-        Seeds.forReservoir(sc.seed));
+        sc.clusters() ? sc.sliceCapacity : 0, Seeds.forReservoir(sc.seed));
     memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
     memory.bind(context.getStateStore(SelectorTopology.POOL_STORE),
         context.getStateStore(SelectorTopology.POOL_STEP_STORE));

@@ -56,8 +56,8 @@ import org.apache.kafka.streams.state.Stores;
  * </ol>
  * Every source reads raw bytes (processors decode, so bad bytes become dead letters); every state is a store
  * restored from a changelog or from the input topic it mirrors (RocksDB, except the fitter's slices and, by
- * default, the scores, which live on the heap, unordered); sinks that carry step markers use a partitioner that sends data
- * by key (or cluster) and each marker to the partition it is addressed to, or to all.
+ * default, the scores, which live on the heap, unordered); sinks that carry step markers use a partitioner that
+ * sends data by key (or cluster) and each marker to the partition it is addressed to, or to all.
  */
 public final class SelectorTopology {
 
@@ -230,8 +230,8 @@ public final class SelectorTopology {
 
   /**
    * A store of record bytes by string key (logged unless registered as a read-only mirror): on the heap for state
-   * that stays small (the fitter's slices of the open step), otherwise RocksDB. On the benchmark machine a RocksDB write cost several times a heap one, mostly in first
-   * touches of fresh memtable pages.
+   * that stays small (the fitter's slices of the open step), otherwise RocksDB. On the benchmark machine a RocksDB
+   * write cost several times a heap one, mostly in first touches of fresh memtable pages.
    */
   private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name, boolean onHeap) {
     return Stores.keyValueStoreBuilder(onHeap ? Stores.inMemoryKeyValueStore(name)

@@ -1,12 +1,9 @@
 package io.adaptstream.selector.topology;
 
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -58,7 +55,7 @@ public final class ScoresStoreBenchmark {
   }
 
   private static Result run(KeyValueStore<Bytes, byte[]> store, int perRound, int rounds) {
-    store.init(context(), store);
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     byte[] value = new byte[VALUE_BYTES];
     Bytes[] keys = new Bytes[perRound];
     long putNs = 0;
@@ -86,15 +83,5 @@ public final class ScoresStoreBenchmark {
     }
     store.close();
     return new Result((double) putNs / ((long) perRound * rounds), walkNs / 1e6);
-  }
-
-  /** Just enough of a store context for a store to open outside a topology (nothing restores into it). */
-  private static StateStoreContext context() {
-    return (StateStoreContext) Proxy.newProxyInstance(ScoresStoreBenchmark.class.getClassLoader(),
-        new Class<?>[] {StateStoreContext.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "appConfigs" -> Map.of();
-          case "recordMetadata" -> Optional.empty();
-          default -> null;
-        });
   }
 }
