@@ -46,24 +46,26 @@ public final class Evaluator {
     }
     List<Sample> samples = Sample.of(tests, model.config());
     List<String> answers = generateAll(model, samples);
-    Map<String, double[]> sums = new HashMap<>();
+    Map<String, List<Double>> scores = new HashMap<>();
     for (int i = 0; i < samples.size(); i++) {
       Sample s = samples.get(i);
       String group = s.group == null ? UNGROUPED : s.group;
-      double[] acc = sums.computeIfAbsent(group, g -> new double[2]);
-      acc[0] += AnswerMetric.score(answers.get(i), s.reference);
-      acc[1]++;
+      scores.computeIfAbsent(group, g -> new ArrayList<>()).add(AnswerMetric.score(answers.get(i), s.reference));
     }
     Map<String, Double> accuracy = new HashMap<>();
     Map<String, Long> support = new HashMap<>();
     double total = 0;
-    for (Map.Entry<String, double[]> e : sums.entrySet()) {
-      double a = e.getValue()[0] / e.getValue()[1];
+    for (Map.Entry<String, List<Double>> e : scores.entrySet()) {
+      double sum = 0;
+      for (double v : e.getValue()) {
+        sum += v;
+      }
+      double a = sum / e.getValue().size();
       accuracy.put(e.getKey(), a);
-      support.put(e.getKey(), (long) e.getValue()[1]);
+      support.put(e.getKey(), (long) e.getValue().size());
       total += a;
     }
-    return new EvalReport(accuracy, support, total / sums.size());
+    return new EvalReport(accuracy, support, total / scores.size(), scores);
   }
 
   /** The model's greedy answers to each example's final question (the final answer itself is not shown). */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +37,8 @@ class ModelLearningTest {
   @Test
   void shouldLowerTheLossClearly() {
     assertThat(stepLosses).hasSize(12 * 24);
-    assertThat(report.samples()).isEqualTo(12L * 384);
+    assertThat(report.samplePasses()).isEqualTo(12L * 384);
+    assertThat(report.optimizerSteps()).isEqualTo(12L * 24);
     assertThat(report.epochLosses()).hasSize(12);
     assertThat(report.epochLosses().get(11)).isLessThan(report.epochLosses().get(0) / 4);
     assertThat(report.epochLosses().get(11)).isLessThan(0.6f);
@@ -76,6 +79,30 @@ class ModelLearningTest {
     double mean = eval.accuracy().values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     assertThat(eval.average()).isCloseTo(mean, within(1e-12));
     assertThat(eval.accuracy().values()).allSatisfy(a -> assertThat(a).isBetween(0.0, 1.0));
+  }
+
+  @Test
+  void shouldReportEveryExamplesScorePerGroupInTheOrderGiven() {
+    // given
+    List<Example> tests = data.mixed(15);
+
+    // when
+    EvalReport eval = new Evaluator(4, 4).evaluate(model, tests);
+    List<String> answers = new Evaluator(4, 4).generate(model, tests);
+
+    // then: each group's scores are its examples' metric scores, in input order, and average to its accuracy
+    List<Sample> samples = Sample.of(tests, model.config());
+    Map<String, List<Double>> expected = new HashMap<>();
+    for (int i = 0; i < samples.size(); i++) {
+      expected.computeIfAbsent(samples.get(i).group, g -> new ArrayList<>())
+          .add(AnswerMetric.score(answers.get(i), samples.get(i).reference));
+    }
+    assertThat(eval.itemScores()).isEqualTo(expected);
+    eval.itemScores().forEach((group, scores) -> {
+      assertThat(scores).hasSize(eval.support().get(group).intValue());
+      assertThat(scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+          .isCloseTo(eval.accuracy().get(group), within(1e-12));
+    });
   }
 
   @Test

@@ -48,4 +48,22 @@ class TrainOptionsTest {
     assertThatThrownBy(() -> options.withWeightDecay(-1f)).hasMessageContaining("weightDecay");
     assertThatThrownBy(() -> options.withClipNorm(Float.POSITIVE_INFINITY)).hasMessageContaining("clipNorm");
   }
+
+  @Test
+  void shouldCountStepsFromTheTrainingSetInEpochsModeAndFromStepsInStepsMode() {
+    // given
+    TrainOptions epochs = TrainOptions.defaults().withBatchSize(8).withEpochs(3);
+    TrainOptions steps = epochs.withSteps(400);
+
+    // then
+    assertThat(epochs.stepsMode()).isFalse();
+    assertThat(epochs.steps()).isZero();
+    assertThat(epochs.totalSteps(13)).isEqualTo(6);
+    assertThat(steps.stepsMode()).isTrue();
+    assertThat(steps.totalSteps(13)).isEqualTo(400);
+    assertThat(steps.totalSteps(100_000)).isEqualTo(400);
+    assertThat(steps.stepsPerEpoch(13)).isEqualTo(2);
+    assertThat(steps.withSteps(0)).isEqualTo(epochs);
+    assertThatThrownBy(() -> epochs.withSteps(-5)).hasMessageContaining("steps");
+  }
 }
