@@ -21,8 +21,8 @@ import org.apache.kafka.common.config.ConfigException;
  * Settings of the trainer: the common keys plus the model, how version 0 comes about, and the fine-tuning and
  * evaluation hyper-parameters.
  *
- * <p>Everything that changes the trained weights (architecture, seed, epochs, batch size, learning rate, image
- * dropout, base) is a setting here, so a run's config file plus its ingest log is enough to reproduce its models.
+ * <p>Everything that changes the trained weights (architecture, seed, epochs or steps, batch size, learning rate,
+ * image dropout, base) is a setting here, so a run's config file plus its ingest log is enough to reproduce its models.
  */
 public final class TrainerConfig extends ServiceConfig {
 
@@ -34,12 +34,14 @@ public final class TrainerConfig extends ServiceConfig {
   public static final String SEED = "trainer.seed";
   public static final String DETERMINISTIC = "trainer.deterministic";
   public static final String EPOCHS = "trainer.epochs";
+  public static final String STEPS = "trainer.steps";
   public static final String BATCH_SIZE = "trainer.batch.size";
   public static final String LEARNING_RATE = "trainer.learning.rate";
   public static final String IMAGE_DROPOUT = "trainer.image.dropout";
   public static final String BASE = "trainer.base";
   public static final String BASE_CHECKPOINT = "trainer.base.checkpoint";
   public static final String PRETRAIN_EPOCHS = "trainer.pretrain.epochs";
+  public static final String PRETRAIN_STEPS = "trainer.pretrain.steps";
   public static final String EVAL_BATCH_SIZE = "trainer.eval.batch.size";
   public static final String INSTANCE_ID = "trainer.instance.id";
 
@@ -56,6 +58,9 @@ public final class TrainerConfig extends ServiceConfig {
       return Base.valueOf(value.trim().toUpperCase(Locale.ROOT));
     }
   }
+
+  /** A bound well above any useful call (the model refuses calls of more than 2^31 - 1 sample passes). */
+  private static final int MAX_STEPS = 1_000_000;
 
   /** Model names end up in record keys ({@code <model>@<version>}), so '@' and separators are refused. */
   private static final Pattern MODEL_NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -86,7 +91,11 @@ public final class TrainerConfig extends ServiceConfig {
       .define(DETERMINISTIC, Type.BOOLEAN, false, Importance.MEDIUM,
           "Run PyTorch with one thread so that the same inputs give bit-identical models (slower training).")
       .define(EPOCHS, Type.INT, 8, Range.between(1, 1000), Importance.MEDIUM,
-          "Passes over a step's selected samples.")
+          "Passes over a step's selected samples (when " + STEPS + " is 0).")
+      .define(STEPS, Type.INT, 0, Range.between(0, MAX_STEPS), Importance.MEDIUM,
+          "Optimizer steps per time step, each of " + BATCH_SIZE + " samples drawn from successive seeded shuffles "
+              + "of the step's selected samples, whatever their number; 0 = make " + EPOCHS + " passes instead. "
+              + "The equal-compute protocol sets it, so that every method gets the same compute per step.")
       .define(BATCH_SIZE, Type.INT, 8, Range.between(1, 4096), Importance.MEDIUM,
           "Samples per Adam step. Small batches give more steps from the few hundred samples a step trains on "
               + "(docs/benchmarks.md: batch 8 vs 32 on the same compute).")
@@ -111,7 +120,11 @@ public final class TrainerConfig extends ServiceConfig {
           "Checkpoint directory (model.params + model-config.json, see Checkpoints) or its model.params file; "
               + "required when " + BASE + "=checkpoint.")
       .define(PRETRAIN_EPOCHS, Type.INT, 8, Range.between(1, 1000), Importance.MEDIUM,
-          "Passes over the pretraining release's train samples when " + BASE + "=pretrain.")
+          "Passes over the pretraining release's train samples when " + BASE + "=pretrain (and "
+              + PRETRAIN_STEPS + " is 0).")
+      .define(PRETRAIN_STEPS, Type.INT, 0, Range.between(0, MAX_STEPS), Importance.MEDIUM,
+          "Optimizer steps of pretraining version 0 when " + BASE + "=pretrain, each of " + BATCH_SIZE
+              + " samples of the pretraining release; 0 = make " + PRETRAIN_EPOCHS + " passes instead.")
       .define(EVAL_BATCH_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW,
           "Test samples decoded together during evaluation.")
       .define(INSTANCE_ID, Type.STRING, "", Importance.LOW,
@@ -159,15 +172,21 @@ public final class TrainerConfig extends ServiceConfig {
     return getBoolean(DETERMINISTIC);
   }
 
-  /** Options of step {@code step}'s fine-tuning, seeded from ({@link #seed()}, step). */
+  /**
+   * Options of step {@code step}'s fine-tuning, seeded from ({@link #seed()}, step): {@value #STEPS} steps when
+   * set, else {@value #EPOCHS} epochs.
+   */
   public TrainOptions stepOptions(int step) {
     return new TrainOptions(getInt(EPOCHS), getInt(BATCH_SIZE), (float) (double) getDouble(LEARNING_RATE),
-        StepSeeds.training(seed(), step), (float) (double) getDouble(IMAGE_DROPOUT));
+        StepSeeds.training(seed(), step), (float) (double) getDouble(IMAGE_DROPOUT)).withSteps(getInt(STEPS));
   }
 
-  /** Options of pretraining version 0 (step 0's seed, {@value #PRETRAIN_EPOCHS} epochs). */
+  /**
+   * Options of pretraining version 0 (step 0's seed): {@value #PRETRAIN_STEPS} steps when set, else
+   * {@value #PRETRAIN_EPOCHS} epochs.
+   */
   public TrainOptions pretrainOptions() {
-    return stepOptions(0).withEpochs(getInt(PRETRAIN_EPOCHS));
+    return stepOptions(0).withEpochs(getInt(PRETRAIN_EPOCHS)).withSteps(getInt(PRETRAIN_STEPS));
   }
 
   public Base base() {

@@ -11,16 +11,11 @@ import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.SelectionEvent;
 import io.adaptstream.avro.StepMarker;
 import io.adaptstream.blob.BlobStore;
-import io.adaptstream.model.CheckpointRef;
 import io.adaptstream.model.DjlRuntime;
-import io.adaptstream.model.EvalReport;
-import io.adaptstream.model.Evaluator;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.InvalidExampleException;
 import io.adaptstream.model.ModelConfig;
-import io.adaptstream.model.ModelTrainer;
 import io.adaptstream.model.TrainOptions;
-import io.adaptstream.model.TrainReport;
 import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;
@@ -88,7 +83,9 @@ import org.slf4j.LoggerFactory;
  *   <li>then forever, for {@code t = latest + 1}: read {@code selections} from the committed offsets until step
  *       {@code t} is complete on every partition ({@link StepAssembler}), wait until release {@code t} is sealed
  *       in the ingest log, fine-tune version {@code t-1} on the selected samples (sample id order, seed from
- *       ({@code trainer.seed}, t)), evaluate, store the checkpoint and commit in one transaction the
+ *       ({@code trainer.seed}, t); {@code trainer.epochs} passes, or {@code trainer.steps} steps when set), evaluate,
+ *       store the checkpoint (these three are {@link VersionMaker}'s, which has no Kafka in it) and commit in one
+ *       transaction the
  *       {@link ModelVersion}, its {@link EvalResult}, the step's dead letters and the selections offsets just past
  *       the step's last markers.</li>
  * </ol>
@@ -109,8 +106,6 @@ public final class TrainerService implements AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration CLIENT_CLOSE = Duration.ofSeconds(5);
-  /** New tokens allowed beyond the reference answer's length while decoding (as the Evaluator's default). */
-  private static final int EVAL_ANSWER_MARGIN = 8;
 
   private final TrainerConfig config;
   private final TopicCatalogue catalogue;
@@ -118,6 +113,7 @@ public final class TrainerService implements AutoCloseable {
   private final BlobStore blobs;
   private final TrainerListener listener;
   private final ExampleFactory examples;
+  private final VersionMaker maker;
   private final String modelName;
   private final String clientId;
   private final Deserializer<SelectionEvent> selectionReader;
@@ -154,6 +150,7 @@ public final class TrainerService implements AutoCloseable {
     this.catalogue = config.catalogue();
     this.serdes = config.serdes();
     this.examples = new ExampleFactory(blobs);
+    this.maker = new VersionMaker(config.modelName(), blobs, config.evalBatchSize(), new Cancellable(listener));
     this.modelName = config.modelName();
     this.clientId = catalogue.runScopedName(SERVICE) + "-" + config.instanceId().replaceAll("[^A-Za-z0-9._-]", "_");
     this.selectionReader = serdes.deserializer(SelectionEvent.class);
@@ -267,8 +264,7 @@ public final class TrainerService implements AutoCloseable {
     VisionLanguageModel model = null;
     try {
       String release = null;
-      TrainReport report = null;
-      long trained = 0;
+      List<Example> train = List.of();
       switch (config.base()) {
         case RANDOM -> {
           model = VisionLanguageModel.create(modelConfig, StepSeeds.initialWeights(config.seed()), config.device());
@@ -286,20 +282,18 @@ public final class TrainerService implements AutoCloseable {
               + "partition of " + catalogue.ingest.name());
           release = view.sealed(0).orElseThrow().name();
           model = VisionLanguageModel.create(modelConfig, StepSeeds.initialWeights(config.seed()), config.device());
-          List<Example> train = pretrainExamples(model, dead);
+          train = pretrainExamples(model, dead);
           if (train.isEmpty()) {
             LOG.warn("version 0: the pretraining release {} has no usable train sample; publishing the untrained "
                 + "model", release);
           } else {
             LOG.info("version 0: pretraining a new model ({} parameters) on release {}", model.parameterCount(),
                 release);
-            report = train(model, 0, train, config.pretrainOptions());
-            trained = train.size();
           }
         }
         default -> throw new IllegalStateException("unknown base " + config.base());
       }
-      finishVersion(0, model, release, trained, report, dead, Map.of());
+      makeVersion(0, model, release, train, config.pretrainOptions(), dead, Map.of());
     } catch (RuntimeException | IOException | Error e) {
       if (model != null) {
         model.close();
@@ -346,11 +340,8 @@ public final class TrainerService implements AutoCloseable {
           dead.add(DeadLetters.of(s.ref(), SERVICE, c.reason(), c.detail()));
         }
       }
-      TrainReport report = null;
       if (train.isEmpty()) {
         LOG.warn("step {}: nothing to train on; version {} keeps the weights of version {}", step, step, step - 1);
-      } else {
-        report = train(model, step, train, config.stepOptions(step));
       }
       Map<TopicPartition, OffsetAndMetadata> offsets = new TreeMap<>(
           (a, b) -> Integer.compare(a.partition(), b.partition()));
@@ -358,7 +349,7 @@ public final class TrainerService implements AutoCloseable {
         offsets.put(new TopicPartition(catalogue.selections.name(), p),
             new OffsetAndMetadata(assembler.nextOffset(p), "step " + step));
       }
-      finishVersion(step, model, release, train.size(), report, dead, offsets);
+      makeVersion(step, model, release, train, config.stepOptions(step), dead, offsets);
     } catch (RuntimeException | IOException | Error e) {
       model.close();
       throw e;
@@ -459,76 +450,29 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  private TrainReport train(VisionLanguageModel model, int version, List<Example> train, TrainOptions options) {
-    listener.onPhase(version, Phase.TRAINING);
-    LOG.info("version {}: training on {} samples, {} epochs, batch {}, learning rate {}, image dropout {}, seed {}",
-        version, train.size(), options.epochs(), options.batchSize(), options.learningRate(), options.imageDropout(),
-        options.seed());
-    double[] epochLoss = new double[1];
-    TrainReport report = new ModelTrainer((epoch, batch, batches, loss) -> {
-      listener.onTrainingBatch(version, epoch, batch, batches, loss);
-      epochLoss[0] += loss;
-      if (batch == batches - 1) {
-        LOG.info("version {}: epoch {}/{}: mean batch loss {}", version, epoch + 1, options.epochs(),
-            String.format("%.4f", epochLoss[0] / batches));
-        epochLoss[0] = 0;
-      }
-      if (closed) {
-        throw new Stopped();
-      }
-    }).train(model, train, options);
-    LOG.info("version {}: trained in {} s ({} samples/s), epoch losses {}", version,
-        String.format("%.1f", report.seconds()), String.format("%.1f", report.samplesPerSecond()),
-        report.epochLosses());
-    return report;
-  }
-
-  /** Evaluates, stores the checkpoint and publishes the version; on success the model stays in memory. */
-  private void finishVersion(int version, VisionLanguageModel model, String release, long trained,
-      TrainReport report, List<DeadLetter> dead, Map<TopicPartition, OffsetAndMetadata> offsets) throws IOException {
+  /**
+   * Trains (when {@code train} is not empty), evaluates, stores the checkpoint and publishes the version; on success
+   * the model stays in memory.
+   */
+  private void makeVersion(int version, VisionLanguageModel model, String release, List<Example> train,
+      TrainOptions options, List<DeadLetter> dead, Map<TopicPartition, OffsetAndMetadata> offsets)
+      throws IOException {
     checkOpen();
-    EvalResult eval = evaluate(model, version);
+    List<Example> tests = testExamples(model, view.testSamples(version));
+    if (tests.isEmpty()) {
+      LOG.warn("version {}: no test samples in releases with sequence <= {}", version, version);
+    }
+    VersionMaker.Result made = maker.make(version, release, model, train, options, tests);
     checkOpen();
-    CheckpointRef ref = model.save(blobs);
-    List<Float> losses = report == null ? List.of() : report.epochLosses();
-    ModelVersion record = ModelVersion.newBuilder()
-        .setModel(modelName)
-        .setVersion(version)
-        .setUri(ref.uri().toString())
-        .setSha256(ref.sha256())
-        .setConfig(ref.configJson())
-        .setTrainedSamples(trained)
-        .setRelease(release)
-        .setTrainLoss(losses.isEmpty() ? null : (double) losses.get(losses.size() - 1))
-        .setTrainSeconds(report == null ? 0 : report.seconds())
-        .build();
-    commit(record, eval, dead, offsets);
-    latest = record;
+    commit(made.version(), made.evaluation(), dead, offsets);
+    latest = made.version();
     current = model;
     currentVersion = version;
-    LOG.info("published {}: sha256 {}, {} trained samples, {} dead letters, average accuracy {} on {} test samples",
-        versionKey(modelName, version), ref.sha256(), trained, dead.size(),
-        String.format("%.4f", eval.getAvgAccuracy()), eval.getTestSamples());
-    listener.onPublished(record, eval);
-  }
-
-  private EvalResult evaluate(VisionLanguageModel model, int version) {
-    listener.onPhase(version, Phase.EVALUATING);
-    long start = System.nanoTime();
-    List<Example> tests = testExamples(model, view.testSamples(version));
-    EvalResult.Builder result = EvalResult.newBuilder().setModel(modelName).setVersion(version);
-    if (tests.isEmpty()) {
-      LOG.warn("version {}: no test samples in releases with sequence <= {}; nothing to evaluate", version, version);
-      result.setAccuracy(Map.of()).setSupport(Map.of()).setAvgAccuracy(0).setTestSamples(0);
-    } else {
-      EvalReport report = new Evaluator(config.evalBatchSize(), EVAL_ANSWER_MARGIN).evaluate(model, tests);
-      result.setAccuracy(new HashMap<>(report.accuracy())).setSupport(new HashMap<>(report.support()))
-          .setAvgAccuracy(report.average()).setTestSamples(tests.size());
-      Map<String, String> shown = new TreeMap<>();
-      report.accuracy().forEach((g, a) -> shown.put(g, String.format("%.3f", a)));
-      LOG.info("version {}: accuracy {}", version, shown);
-    }
-    return result.setEvalSeconds((System.nanoTime() - start) / 1e9).build();
+    LOG.info("published {}: sha256 {}, {} trained samples ({} steps, {} sample passes), {} dead letters, average "
+        + "accuracy {} on {} test samples", versionKey(modelName, version), made.checkpoint().sha256(), train.size(),
+        made.version().getOptimizerSteps(), made.version().getSamplePasses(), dead.size(),
+        String.format("%.4f", made.evaluation().getAvgAccuracy()), made.evaluation().getTestSamples());
+    listener.onPublished(made.version(), made.evaluation());
   }
 
   /** Test examples for these samples, converted once per run; unusable ones are left out (and said so once). */
@@ -782,6 +726,28 @@ public final class TrainerService implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("closing a consumer failed", e);
       }
+    }
+  }
+
+  /** The service's listener, plus the check that ends a version being made at its next step once closed. */
+  private final class Cancellable implements TrainerListener {
+
+    private final TrainerListener delegate;
+
+    Cancellable(TrainerListener delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void onPhase(int version, Phase phase) {
+      checkOpen();
+      delegate.onPhase(version, phase);
+    }
+
+    @Override
+    public void onTrainingStep(int version, int step, int totalSteps, int stepsPerEpoch, float loss) {
+      delegate.onTrainingStep(version, step, totalSteps, stepsPerEpoch, loss);
+      checkOpen();
     }
   }
 

@@ -45,10 +45,52 @@ class TrainerConfigTest {
     assertThat(step.learningRate()).isEqualTo(1e-3f);
     assertThat(step.imageDropout()).isZero();
     assertThat(config.pretrainOptions().epochs()).isEqualTo(8);
+    assertThat(step.stepsMode()).isFalse();
+    assertThat(config.pretrainOptions().stepsMode()).isFalse();
     assertThat(config.evalBatchSize()).isEqualTo(32);
     assertThat(config.instanceId()).contains("@");
     assertThatThrownBy(() -> new TrainerConfig(Map.of("bootstrap.servers", "x", "schema.registry.url", "y")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("blob.store");
+  }
+
+  @Test
+  void shouldTrainAFixedNumberOfStepsWhenStepsAreSet() {
+    // given
+    Map<String, String> m = minimal();
+    m.put(TrainerConfig.STEPS, "400");
+    m.put(TrainerConfig.PRETRAIN_STEPS, "1200");
+    m.put(TrainerConfig.BATCH_SIZE, "16");
+
+    // when
+    TrainerConfig config = new TrainerConfig(m);
+
+    // then: each mode's own count, the batch and seeds as in epochs mode
+    assertThat(config.stepOptions(3).steps()).isEqualTo(400);
+    assertThat(config.stepOptions(3).totalSteps(37)).isEqualTo(400);
+    assertThat(config.stepOptions(3).batchSize()).isEqualTo(16);
+    assertThat(config.stepOptions(3).seed()).isEqualTo(new TrainerConfig(minimal()).stepOptions(3).seed());
+    assertThat(config.pretrainOptions().steps()).isEqualTo(1200);
+    assertThat(config.pretrainOptions().seed()).isEqualTo(config.stepOptions(0).seed());
+  }
+
+  @Test
+  void shouldKeepPretrainingInEpochsModeWhenOnlyTheStepsOfATimeStepAreSet() {
+    // when
+    TrainerConfig config = with(TrainerConfig.STEPS, "50");
+
+    // then
+    assertThat(config.stepOptions(1).steps()).isEqualTo(50);
+    assertThat(config.pretrainOptions().stepsMode()).isFalse();
+    assertThat(config.pretrainOptions().epochs()).isEqualTo(8);
+  }
+
+  @Test
+  void shouldRefuseNegativeStepCounts() {
+    assertThatThrownBy(() -> with(TrainerConfig.STEPS, "-1")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(TrainerConfig.STEPS);
+    assertThatThrownBy(() -> with(TrainerConfig.PRETRAIN_STEPS, "-3")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(TrainerConfig.PRETRAIN_STEPS);
+    assertThatThrownBy(() -> with(TrainerConfig.STEPS, "many")).isInstanceOf(ConfigException.class);
   }
 
   @Test
