@@ -56,7 +56,7 @@ class TrainerIT {
     TrainerHarness.publishRelease(kafka, topics, "pre", ReleaseRole.PRETRAIN, 0, world.pretrain());
     TrainerHarness.publishRelease(kafka, topics, "r1", ReleaseRole.TASK, 1, world.task());
     TrainerConfig config = TrainerHarness.config(kafka, topics, dir.resolve("blobs"),
-        Map.of(TrainerConfig.BASE, "pretrain"));
+        Map.of(TrainerConfig.BASE, "pretrain", TrainerConfig.STEPS, "5"));
     List<String> published = new CopyOnWriteArrayList<>();
     TrainerListener listener = new TrainerListener() {
       @Override
@@ -75,6 +75,8 @@ class TrainerIT {
       assertThat(v0.getRelease()).isEqualTo("pre");
       assertThat(v0.getTrainedSamples()).isEqualTo(16);
       assertThat(v0.getTrainLoss()).isNotNull().isPositive();
+      assertThat(v0.getOptimizerSteps()).isEqualTo(4); // pretraining in epochs mode: 1 epoch of 16 in batches of 4
+      assertThat(v0.getSamplePasses()).isEqualTo(16);
       assertThat(ModelConfig.fromJson(v0.getConfig())).isEqualTo(TrainerFixtures.TINY);
       EvalResult e0 = evals(kafka, topics).get("adapt-vlm@0").get(0);
       assertThat(e0.getAccuracy()).containsOnlyKeys("colour", "sum");
@@ -104,6 +106,8 @@ class TrainerIT {
     assertThat(v1.getRelease()).isEqualTo("r1");
     assertThat(v1.getTrainedSamples()).isEqualTo(8);
     assertThat(v1.getTrainSeconds()).isPositive();
+    assertThat(v1.getOptimizerSteps()).isEqualTo(5); // steps mode: 5 steps of 4, whatever the 8 samples
+    assertThat(v1.getSamplePasses()).isEqualTo(20);
     EvalResult e1 = evals.get("adapt-vlm@1").get(0);
     assertThat(e1.getModel()).isEqualTo("adapt-vlm");
     assertThat(e1.getVersion()).isEqualTo(1);
@@ -113,6 +117,12 @@ class TrainerIT {
     assertThat(e1.getAvgAccuracy())
         .isCloseTo(e1.getAccuracy().values().stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
             offset(1e-12));
+    assertThat(e1.getItemScores()).containsOnlyKeys("colour", "sum", "echo");
+    e1.getItemScores().forEach((group, scores) -> {
+      assertThat((long) scores.size()).isEqualTo(e1.getSupport().get(group));
+      assertThat(scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+          .isCloseTo(e1.getAccuracy().get(group), offset(1e-12));
+    });
 
     // and the two bad records of the step are dead letters, once each
     List<DeadLetter> dead = deadLetters(kafka, topics);
@@ -185,9 +195,12 @@ class TrainerIT {
     assertThat(v0.getTrainedSamples()).isZero();
     assertThat(v0.getTrainLoss()).isNull();
     assertThat(v0.getRelease()).isNull();
+    assertThat(v0.getOptimizerSteps()).isZero();
+    assertThat(v0.getSamplePasses()).isZero();
     EvalResult e0 = evals(kafka, topics).get("adapt-vlm@0").get(0);
     assertThat(e0.getAccuracy()).isEmpty();
     assertThat(e0.getTestSamples()).isZero();
+    assertThat(e0.getItemScores()).isEmpty();
     EvalResult e1 = evals(kafka, topics).get("adapt-vlm@1").get(0);
     assertThat(e1.getAccuracy()).containsOnlyKeys("plain");
     assertThat(e1.getSupport()).isEqualTo(Map.of("plain", 2L));
