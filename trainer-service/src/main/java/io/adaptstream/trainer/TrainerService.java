@@ -85,9 +85,8 @@ import org.slf4j.LoggerFactory;
  *       in the ingest log, fine-tune version {@code t-1} on the selected samples (sample id order, seed from
  *       ({@code trainer.seed}, t); {@code trainer.epochs} passes, or {@code trainer.steps} steps when set), evaluate,
  *       store the checkpoint (these three are {@link VersionMaker}'s, which has no Kafka in it) and commit in one
- *       transaction the
- *       {@link ModelVersion}, its {@link EvalResult}, the step's dead letters and the selections offsets just past
- *       the step's last markers.</li>
+ *       transaction the {@link ModelVersion}, its {@link EvalResult}, the step's dead letters and the selections
+ *       offsets just past the step's last markers.</li>
  * </ol>
  *
  * <p>Exactly once: a version becomes visible to read_committed readers only together with the offsets that
@@ -459,9 +458,6 @@ public final class TrainerService implements AutoCloseable {
       throws IOException {
     checkOpen();
     List<Example> tests = testExamples(model, view.testSamples(version));
-    if (tests.isEmpty()) {
-      LOG.warn("version {}: no test samples in releases with sequence <= {}", version, version);
-    }
     VersionMaker.Result made = maker.make(version, release, model, train, options, tests);
     checkOpen();
     commit(made.version(), made.evaluation(), dead, offsets);
