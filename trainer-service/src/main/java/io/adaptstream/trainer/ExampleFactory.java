@@ -8,6 +8,7 @@ import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.InvalidExampleException;
 import io.adaptstream.model.Turn;
+import io.adaptstream.model.VisionLanguageModel;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -19,14 +20,21 @@ import java.util.Objects;
  * from the blob store (every read verifies the sha256 the sample carries), and the evaluation group.
  *
  * <p>A sample whose image is gone or corrupt is not an error of the trainer: the conversion says why, and the
- * caller dead-letters the sample and goes on without it.
+ * caller dead-letters the sample and goes on without it. Public so that fits made outside the pipeline with
+ * {@link VersionMaker} (the command line's) convert and group samples exactly as the trainer does.
  */
-final class ExampleFactory {
+public final class ExampleFactory {
 
-  /** The result of one conversion: an example, or the reason there is none. */
-  record Conversion(Example example, String reason, String detail) {
+  /**
+   * The result of one conversion: an example, or the reason there is none.
+   *
+   * @param example the example; null when the sample cannot be used
+   * @param reason a short machine-readable code (e.g. {@code missing_image}, {@code invalid_example}); null when ok
+   * @param detail what went wrong, for logs and dead letters; null when ok
+   */
+  public record Conversion(Example example, String reason, String detail) {
 
-    boolean ok() {
+    public boolean ok() {
       return example != null;
     }
 
@@ -41,11 +49,26 @@ final class ExampleFactory {
 
   private final BlobStore blobs;
 
-  ExampleFactory(BlobStore blobs) {
+  public ExampleFactory(BlobStore blobs) {
     this.blobs = Objects.requireNonNull(blobs, "blobs");
   }
 
-  Conversion convert(Sample sample) {
+  /** The sample as an example that {@code model} can use (see {@link VisionLanguageModel#validate}), or why not. */
+  public Conversion convert(Sample sample, VisionLanguageModel model) {
+    Conversion c = convert(sample);
+    if (!c.ok()) {
+      return c;
+    }
+    try {
+      model.validate(c.example());
+      return c;
+    } catch (InvalidExampleException e) {
+      return Conversion.failed("invalid_example", e.getMessage());
+    }
+  }
+
+  /** The sample as an example, or why not (images missing or corrupt, no usable turns). */
+  public Conversion convert(Sample sample) {
     List<Turn> turns = new ArrayList<>(sample.getConversations().size());
     for (io.adaptstream.avro.Turn t : sample.getConversations()) {
       turns.add(new Turn(t.getFrom() == Speaker.HUMAN, t.getValue()));
@@ -75,7 +98,7 @@ final class ExampleFactory {
    * What evaluation groups a sample's accuracy under: its skill label when it has one, else its release, so a
    * dataset without labels is still reported per release.
    */
-  static String group(Sample sample) {
+  public static String group(Sample sample) {
     String skill = sample.getSkill();
     return skill != null && !skill.isBlank() ? skill : sample.getRelease();
   }

@@ -13,7 +13,6 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.DjlRuntime;
 import io.adaptstream.model.Example;
-import io.adaptstream.model.InvalidExampleException;
 import io.adaptstream.model.ModelConfig;
 import io.adaptstream.model.TrainOptions;
 import io.adaptstream.model.VisionLanguageModel;
@@ -305,7 +304,7 @@ public final class TrainerService implements AutoCloseable {
     List<Example> out = new ArrayList<>();
     for (Located l : view.pretrainSamples()) {
       Sample s = l.sample();
-      Conversion c = usable(examples.convert(s), model);
+      Conversion c = examples.convert(s, model);
       if (c.ok()) {
         out.add(c.example());
       } else {
@@ -330,7 +329,7 @@ public final class TrainerService implements AutoCloseable {
     try {
       List<Example> train = new ArrayList<>();
       for (Selected<ConsumerRecord<byte[], byte[]>> s : assembler.selections()) {
-        Conversion c = usable(examples.convert(s.selection().getSample()), model);
+        Conversion c = examples.convert(s.selection().getSample(), model);
         if (c.ok()) {
           train.add(c.example());
         } else {
@@ -481,7 +480,7 @@ public final class TrainerService implements AutoCloseable {
       }
       Example e = testExamples.get(id);
       if (e == null) {
-        Conversion c = usable(examples.convert(l.sample()), model);
+        Conversion c = examples.convert(l.sample(), model);
         if (!c.ok()) {
           unusableTests.add(id);
           LOG.warn("test sample {} of release {} (ingest partition {}, offset {}) is left out of evaluation: {}: {}",
@@ -494,18 +493,6 @@ public final class TrainerService implements AutoCloseable {
       out.add(e);
     }
     return out;
-  }
-
-  private static Conversion usable(Conversion c, VisionLanguageModel model) {
-    if (!c.ok()) {
-      return c;
-    }
-    try {
-      model.validate(c.example());
-      return c;
-    } catch (InvalidExampleException e) {
-      return Conversion.failed("invalid_example", e.getMessage());
-    }
   }
 
   // ---- Kafka

@@ -10,9 +10,12 @@ import io.adaptstream.avro.ImageRef;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.Split;
 import io.adaptstream.blob.FileBlobStore;
+import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.Turn;
+import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.trainer.ExampleFactory.Conversion;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -85,5 +88,26 @@ class ExampleFactoryTest {
     // then
     assertThat(c.ok()).isFalse();
     assertThat(c.reason()).isEqualTo("corrupt_image");
+  }
+
+  @Test
+  void shouldSayWhyWhenTheModelCannotUseAStoredImage() {
+    // given a sample whose stored "image" is not an image at all
+    FileBlobStore blobs = new FileBlobStore(dir);
+    ImageRef notAnImage = store(blobs, "plain text, not a PNG".getBytes(StandardCharsets.UTF_8));
+    Sample sample = sample("r1", Split.TRAIN, null, "q", "a", List.of(notAnImage));
+    ExampleFactory factory = new ExampleFactory(blobs);
+
+    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 1, ComputeDevice.CPU)) {
+      // when
+      Conversion plain = factory.convert(sample);
+      Conversion forModel = factory.convert(sample, model);
+
+      // then the bytes convert, but the model refuses them
+      assertThat(plain.ok()).isTrue();
+      assertThat(forModel.ok()).isFalse();
+      assertThat(forModel.reason()).isEqualTo("invalid_example");
+      assertThat(forModel.detail()).contains(sample.getId());
+    }
   }
 }
