@@ -30,6 +30,8 @@ public record Manifest(int design, long seed, Size size, List<Release> releases,
     List<String> untested) {
 
   public static final String FILE_NAME = "manifest.json";
+  /** The design version this code generates: a manifest with another {@link #design()} is from older code. */
+  public static final int CURRENT_DESIGN = BenchmarkDesign.VERSION;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   // "\n" on every platform, so the same seed gives the same bytes everywhere
