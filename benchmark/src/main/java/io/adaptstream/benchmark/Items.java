@@ -684,9 +684,10 @@ final class Items {
     String english = vocabulary.english(entries);
     String script = vocabulary.script(entries);
     String asked = toScript ? english : script;
+    String language = vocabulary.language;
     List<String> prompts = toScript
-        ? List.of("Say " + asked + " in " + vocabulary.language + ".", asked + " in " + vocabulary.language + "?",
-            "Translate to " + vocabulary.language + ": " + asked, "What is " + asked + " in " + vocabulary.language + "?")
+        ? List.of("Say " + asked + " in " + language + ".", asked + " in " + language + "?",
+            "Translate to " + language + ": " + asked, "What is " + asked + " in " + language + "?")
         : vocabulary.englishWords
             ? List.of("Say " + asked + " in English.", asked + " in English?", "Translate to English: " + asked,
                 "What is " + asked + " in English?")
