@@ -1,5 +1,6 @@
 package io.adaptstream.benchmark;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,13 @@ import java.util.Map;
  */
 final class BenchmarkDesign {
 
+  /**
+   * The design's version, written to the manifest, so a reader can tell a benchmark generated before a design
+   * change (the change log of {@code docs/benchmark.md}) from a current one. v1: captions-only pretraining, 40
+   * tests per skill; v2: pretraining primitives, 50 tests per skill.
+   */
+  static final int VERSION = 2;
+
   /** Share of item keys reserved for test: a seeded hash of the key decides, so train and test never share an item. */
   static final int TEST_KEY_ONE_IN = 8;
 
@@ -19,8 +27,14 @@ final class BenchmarkDesign {
   static final double MAX_REVISIT_SHARE = 0.05;
 
   static final List<ReleaseSpec> RELEASES = List.of(
-      new ReleaseSpec("pretrain", Manifest.Role.PRETRAIN, "image-caption pretraining (LLaVA-Pretrain-like)", 2000,
-          mix(Skill.CAPTION_BRIEF, 1.0),
+      // captions plus the world's primitives, so that a task release teaches formats and combinations rather
+      // than vision from nothing (issue 15; docs/benchmark.md, change log v2). caption.brief keeps exactly its
+      // v1 count (2000 FULL, 500 QUICK): with the no-repeat rule, the task releases' train samples then stay
+      // byte-identical to v1's
+      new ReleaseSpec("pretrain", Manifest.Role.PRETRAIN,
+          "image-caption pretraining (LLaVA-Pretrain-like) plus the world's primitives", 4000,
+          mix(Skill.CAPTION_BRIEF, 50.0, Skill.CAPTION_PLACES, 12.5, Skill.VQA_COUNT_ALL, 12.5, Skill.OCR_READ, 12.5,
+              Skill.LANGUAGE_VOCAB, 12.5),
           0, 0, 0, 0, null),
       new ReleaseSpec("r1-llava-mix", Manifest.Role.TASK, "LLaVA-665K: general VQA, captions, language-only", 2000,
           mix(Skill.VQA_COLOUR, 20.0, Skill.VQA_SHAPE, 17.0, Skill.VQA_COUNT, 15.0, Skill.VQA_POSITION, 15.0,
@@ -53,7 +67,21 @@ final class BenchmarkDesign {
 
   private BenchmarkDesign() {}
 
-  /** The release that introduces each skill; the skill's test samples live there. */
+  static {
+    for (ReleaseSpec release : RELEASES) {
+      for (Skill skill : release.mix().keySet()) {
+        if (!skill.tested() && release.role() != Manifest.Role.PRETRAIN) {
+          throw new IllegalStateException(skill.label() + " is a pretraining primitive but is in task release "
+              + release.name());
+        }
+      }
+    }
+  }
+
+  /**
+   * The release that introduces each skill. A tested skill's test samples live there; an untested one (a
+   * pretraining primitive, {@link Skill#tested()}) has none, and its home is the PRETRAIN release.
+   */
   static Map<Skill, String> homes() {
     Map<Skill, String> homes = new EnumMap<>(Skill.class);
     for (ReleaseSpec release : RELEASES) {
@@ -65,6 +93,19 @@ final class BenchmarkDesign {
       throw new IllegalStateException("a skill appears in no release");
     }
     return homes;
+  }
+
+  /** The skills whose test samples {@code release} holds: the tested skills it introduces. */
+  static List<Skill> testedIn(String release) {
+    return homes().entrySet().stream()
+        .filter(e -> e.getKey().tested() && e.getValue().equals(release))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /** The skills never tested anywhere (the pretraining primitives), in enum order. */
+  static List<Skill> untested() {
+    return Arrays.stream(Skill.values()).filter(s -> !s.tested()).toList();
   }
 
   private static Map<Skill, Double> mix(Object... skillWeightPairs) {

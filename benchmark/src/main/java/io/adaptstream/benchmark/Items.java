@@ -4,6 +4,7 @@ import io.adaptstream.benchmark.Item.Turn;
 import io.adaptstream.benchmark.SceneSampler.Distinct;
 import io.adaptstream.benchmark.Visual.ShapeScene;
 import io.adaptstream.benchmark.Visual.TextImage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,7 +29,17 @@ final class Items {
       "FISH", "BIRD", "LAMP", "DOOR", "MOON", "STAR", "RAIN", "SHIP", "FROG", "CAKE", "DESK", "ROSE", "WIND",
       "GOLD", "MILK");
 
-  private static final String[] RU_NUMBERS = {"ноль", "один", "два", "три", "четыре", "пять"};
+  /**
+   * Russian number words 0–9: {@code multilingual.count_ru} answers with 1–5, the vocabulary primitive
+   * translates every digit.
+   */
+  private static final String[] RU_NUMBERS =
+      {"ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"};
+  /** What a reading image may show: the bitmap font's capital letters and digits. */
+  private static final String READ_SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  /** Wordings of {@code caption.places}: short, so that three objects with their places fit the byte budget. */
+  private static final List<String> PLACES_PROMPTS = List.of(
+      "List the objects.", "Where is each object?", "Say what is where.", "List objects and places.");
   private static final String CONSONANTS = "bcdfghklmnprstvz";
   private static final String VOWELS = "aeiou";
 
@@ -60,6 +71,10 @@ final class Items {
       case MULTIIMAGE_MORE -> multiImageMore(rng);
       case MULTIIMAGE_SAME_COLOUR -> multiImageSameColour(rng);
       case MULTIIMAGE_DIFF -> multiImageDiff(rng);
+      case CAPTION_PLACES -> captionPlaces(rng);
+      case VQA_COUNT_ALL -> countAll(rng);
+      case OCR_READ -> ocrRead(rng);
+      case LANGUAGE_VOCAB -> vocabulary(rng);
     };
   }
 
@@ -551,7 +566,207 @@ final class Items {
         shape + " turned " + now.word, shape + " turned " + wrong.word);
   }
 
+  // ---- pretraining primitives (PRETRAIN release only, never tested): the world's vocabulary, broadly
+
+  /**
+   * Every object with its size, colour, shape and quadrant, in reading order: {@code small red circle top left,
+   * big blue square bottom right}. A list, unlike {@code caption.detailed}'s sentence, so the task release still
+   * has a format of its own to teach. Scenes whose longest wording and answer exceed the byte budget are drawn
+   * again (a few three-object scenes with long words).
+   */
+  private static Item captionPlaces(SplittableRandom rng) {
+    int longestPrompt = PLACES_PROMPTS.stream().mapToInt(Items::utf8).max().orElseThrow();
+    while (true) {
+      int n = weighted(rng, new int[] {0, 1, 2, 2}); // 1 object 20%, 2 objects 40%, 3 objects 40%
+      ShapeScene scene = SceneSampler.scene(rng, n, Distinct.NONE, 0.4);
+      String answer = placesCaption(scene);
+      String wrong = placesCaption(recolourOne(rng, scene));
+      if (longestPrompt + Math.max(utf8(answer), utf8(wrong)) <= SkillWorld.TEXT_BUDGET_BYTES) {
+        return single(Skill.CAPTION_PLACES, scene, "", PLACES_PROMPTS, answer, wrong, null);
+      }
+    }
+  }
+
+  static String placesCaption(ShapeScene scene) {
+    return scene.readingOrder().stream()
+        .map(o -> o.sizeWord() + " " + o.description() + " " + o.quadrant())
+        .collect(Collectors.joining(", "));
+  }
+
+  /** All objects of the scene, whatever their shape (1–9), unlike {@code vqa.count}'s "how many circles". */
+  private static Item countAll(SplittableRandom rng) {
+    int n = rng.nextInt(1, 10);
+    ShapeScene scene;
+    if (n <= 4) {
+      scene = SceneSampler.scene(rng, n, Distinct.NONE, 0.3); // up to four big objects still fit the grid
+    } else {
+      List<Shape> shapes = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        shapes.add(SceneSampler.pick(rng, Shape.values()));
+      }
+      scene = SceneSampler.smallObjects(rng, shapes);
+    }
+    int wrong = n == 1 ? 2 : n == 9 ? 8 : n + (rng.nextBoolean() ? 1 : -1);
+    return single(Skill.VQA_COUNT_ALL, scene, "", List.of(
+            "How many objects are there?", "Count all the objects.", "How many shapes are in the image?",
+            "How many things can you see?"),
+        Integer.toString(n), Integer.toString(wrong), null);
+  }
+
+  /**
+   * A random string of 1–5 capital letters and digits in the bitmap font (five is the most that fits 32 pixels
+   * at scale 1). Never a word of {@link #WORDS} nor a number {@code ocr.digits} asks, so reading is learnt on
+   * texts no OCR task shows.
+   */
+  private static Item ocrRead(SplittableRandom rng) {
+    String text;
+    do {
+      int length = rng.nextInt(1, 6);
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < length; i++) {
+        sb.append(READ_SYMBOLS.charAt(rng.nextInt(READ_SYMBOLS.length())));
+      }
+      text = sb.toString();
+    } while (WORDS.contains(text) || isOcrDigitsNumber(text));
+    int scale = text.length() <= 2 && rng.nextBoolean() ? 2 : 1;
+    TextImage image = text(rng, text, scale);
+    return single(Skill.OCR_READ, image, "", List.of(
+            "Read the text.", "What characters are written?", "Read the characters in the image.",
+            "What is written here?"),
+        text.toLowerCase(Locale.ROOT), changeOneSymbol(rng, text).toLowerCase(Locale.ROOT), null);
+  }
+
+  /** Whether {@code ocr.digits} could ask for {@code text}: 1–4 digits, no leading zero unless a single digit. */
+  static boolean isOcrDigitsNumber(String text) {
+    return text.length() <= 4 && text.chars().allMatch(Character::isDigit)
+        && (text.length() == 1 || text.charAt(0) != '0');
+  }
+
+  /** One symbol replaced by another of its kind (a letter by a letter, a digit by a digit). */
+  private static String changeOneSymbol(SplittableRandom rng, String text) {
+    char[] chars = text.toCharArray();
+    int i = rng.nextInt(chars.length);
+    String kind = Character.isDigit(chars[i]) ? READ_SYMBOLS.substring(26) : READ_SYMBOLS.substring(0, 26);
+    char replacement;
+    do {
+      replacement = kind.charAt(rng.nextInt(kind.length()));
+    } while (replacement == chars[i]);
+    chars[i] = replacement;
+    return new String(chars);
+  }
+
+  /**
+   * Text only: translates a list of 1–3 words between English and a script the multilingual skills use, in
+   * either direction: {@code Say red cross in Chinese.} → {@code 红色 十字形}. The words are exactly those of the
+   * multilingual skills: Chinese colours (the answers of {@code multilingual.colour_zh}) and shapes (its
+   * questions), Japanese shapes (the answers of {@code multilingual.shape_ja}) and colour adjectives (its
+   * questions), Russian number words (the answers of {@code multilingual.count_ru}) for the digits 0–9. Lists
+   * rather than single words give enough distinct items for the no-repeat rule while every word recurs often.
+   */
+  private static Item vocabulary(SplittableRandom rng) {
+    Vocabulary vocabulary = SceneSampler.pick(rng, Vocabulary.values());
+    List<Integer> entries = new ArrayList<>();
+    int n = rng.nextInt(1, 4);
+    while (entries.size() < n) {
+      int e = rng.nextInt(vocabulary.size());
+      if (!entries.contains(e)) {
+        entries.add(e);
+      }
+    }
+    boolean toScript = rng.nextBoolean();
+    int replaced = rng.nextInt(n);
+    List<Integer> wrongEntries = new ArrayList<>(entries);
+    int other;
+    do {
+      other = rng.nextInt(vocabulary.size());
+    } while (entries.contains(other));
+    wrongEntries.set(replaced, other);
+    String english = vocabulary.english(entries);
+    String script = vocabulary.script(entries);
+    String asked = toScript ? english : script;
+    String language = vocabulary.language;
+    List<String> prompts = toScript
+        ? List.of("Say " + asked + " in " + language + ".", asked + " in " + language + "?",
+            "Translate to " + language + ": " + asked, "What is " + asked + " in " + language + "?")
+        : vocabulary.englishWords
+            ? List.of("Say " + asked + " in English.", asked + " in English?", "Translate to English: " + asked,
+                "What is " + asked + " in English?")
+            : List.of("Write " + asked + " in digits.", asked + " in digits?", "Which digits are " + asked + "?");
+    String key = Skill.LANGUAGE_VOCAB.label() + "|" + vocabulary.name() + "|" + (toScript ? "to" : "from") + "|"
+        + entries.stream().map(String::valueOf).collect(Collectors.joining(","));
+    return new Item(Skill.LANGUAGE_VOCAB, key, List.of(), List.of(), prompts,
+        toScript ? script : english,
+        toScript ? vocabulary.script(wrongEntries) : vocabulary.english(wrongEntries), null);
+  }
+
+  /** The words of one script, each paired with its English word or digit. */
+  private enum Vocabulary {
+    CHINESE("Chinese", true) {
+      @Override
+      String englishWord(int i) {
+        return i < Colour.values().length ? Colour.values()[i].word : Shape.values()[i - Colour.values().length].word;
+      }
+
+      @Override
+      String scriptWord(int i) {
+        return i < Colour.values().length ? Colour.values()[i].zh : Shape.values()[i - Colour.values().length].zh;
+      }
+    },
+    JAPANESE("Japanese", true) {
+      @Override
+      String englishWord(int i) {
+        return i < Shape.values().length ? Shape.values()[i].word : Colour.values()[i - Shape.values().length].word;
+      }
+
+      @Override
+      String scriptWord(int i) {
+        return i < Shape.values().length
+            ? Shape.values()[i].ja : Colour.values()[i - Shape.values().length].jaAdjective;
+      }
+    },
+    RUSSIAN("Russian", false) {
+      @Override
+      String englishWord(int i) {
+        return Integer.toString(i);
+      }
+
+      @Override
+      String scriptWord(int i) {
+        return RU_NUMBERS[i];
+      }
+    };
+
+    final String language;
+    /** English words on the Latin side; false for digits. */
+    final boolean englishWords;
+
+    Vocabulary(String language, boolean englishWords) {
+      this.language = language;
+      this.englishWords = englishWords;
+    }
+
+    int size() {
+      return this == RUSSIAN ? RU_NUMBERS.length : Colour.values().length + Shape.values().length;
+    }
+
+    abstract String englishWord(int i);
+
+    abstract String scriptWord(int i);
+
+    String english(List<Integer> entries) {
+      return entries.stream().map(this::englishWord).collect(Collectors.joining(" "));
+    }
+
+    String script(List<Integer> entries) {
+      return entries.stream().map(this::scriptWord).collect(Collectors.joining(" "));
+    }
+  }
+
   // ---- helpers
+
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
 
   private static Item single(Skill skill, Visual visual, String asked, List<String> prompts, String answer,
       String wrong, String blind) {

@@ -20,11 +20,18 @@ import java.util.Map;
  * skill (each skill's group), plus the counts of every defect, so a report can state what each release
  * contained without opening it.
  *
+ * @param design the version of the benchmark's design ({@code docs/benchmark.md}, change log); 0 when read from
+ *     a manifest written before the version was recorded (v1)
  * @param skills skill label → group, for every skill of the benchmark
+ * @param untested labels of the skills that are trained on but never tested (the pretraining primitives): they
+ *     have no test split, so an evaluation, and the average accuracy over skills, leaves them out
  */
-public record Manifest(long seed, Size size, List<Release> releases, Map<String, String> skills) {
+public record Manifest(int design, long seed, Size size, List<Release> releases, Map<String, String> skills,
+    List<String> untested) {
 
   public static final String FILE_NAME = "manifest.json";
+  /** The design version this code generates: a manifest with another {@link #design()} is from older code. */
+  public static final int CURRENT_DESIGN = BenchmarkDesign.VERSION;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   // "\n" on every platform, so the same seed gives the same bytes everywhere
@@ -35,6 +42,7 @@ public record Manifest(long seed, Size size, List<Release> releases, Map<String,
   public Manifest {
     releases = List.copyOf(releases);
     skills = Collections.unmodifiableMap(new LinkedHashMap<>(skills));
+    untested = untested == null ? List.of() : List.copyOf(untested);
   }
 
   /** A PRETRAIN release trains the base model and never enters the selection pool; TASK releases are the steps. */

@@ -64,20 +64,18 @@ public final class SkillWorld {
     Set<String> itemKeys = new HashSet<>();
     Set<String> contentKeys = new HashSet<>();
     ReleaseBuilder builder = new ReleaseBuilder(seed, size, itemKeys);
-    Map<Skill, String> homes = BenchmarkDesign.homes();
     List<Manifest.Release> releases = new ArrayList<>();
     for (ReleaseSpec spec : BenchmarkDesign.RELEASES) {
       List<Draft> train = builder.train(spec);
-      List<Skill> introduced = homes.entrySet().stream()
-          .filter(e -> e.getValue().equals(spec.name())).map(Map.Entry::getKey).toList();
-      List<Draft> test = builder.test(spec, introduced);
+      List<Draft> test = builder.test(spec, BenchmarkDesign.testedIn(spec.name()));
       releases.add(write(out, seed, spec, train, test, contentKeys));
     }
     Map<String, String> skills = new LinkedHashMap<>();
     for (Skill skill : Skill.values()) {
       skills.put(skill.label(), skill.group());
     }
-    Manifest manifest = new Manifest(seed, size, releases, skills);
+    List<String> untested = BenchmarkDesign.untested().stream().map(Skill::label).toList();
+    Manifest manifest = new Manifest(BenchmarkDesign.VERSION, seed, size, releases, skills, untested);
     manifest.write(out.resolve(Manifest.FILE_NAME));
     LOG.info("skill-world benchmark (seed {}, {}) written to {} in {} ms", seed, size, out,
         (System.nanoTime() - start) / 1_000_000);

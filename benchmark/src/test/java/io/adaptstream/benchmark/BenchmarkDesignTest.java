@@ -3,6 +3,7 @@ package io.adaptstream.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +15,14 @@ class BenchmarkDesignTest {
     for (ReleaseSpec release : BenchmarkDesign.RELEASES) {
       int full = Size.FULL.train(release.fullTrain());
       if (release.role() == Manifest.Role.PRETRAIN) {
-        assertThat(full).isBetween(1500, 2500);
+        assertThat(full).isEqualTo(4000);
       } else {
         assertThat(full).isBetween(800, 2500);
       }
       assertThat(Size.QUICK.train(release.fullTrain())).isEqualTo(Math.round(full / 4.0f));
     }
-    assertThat(Size.FULL.testPerSkill()).isBetween(30, 50);
+    assertThat(Size.FULL.testPerSkill()).as("issue 15: at least 50 tests per skill at FULL").isEqualTo(50);
+    assertThat(Size.QUICK.testPerSkill()).isEqualTo(10);
     assertThat(BenchmarkDesign.RELEASES).filteredOn(r -> r.role() == Manifest.Role.TASK).hasSize(5);
   }
 
@@ -32,6 +34,39 @@ class BenchmarkDesignTest {
     assertThat(homes.get(Skill.MULTILINGUAL_COLOUR_ZH)).isEqualTo("r2-m3it-many");
     assertThat(homes.get(Skill.CAPTION_DETAILED)).isEqualTo("r3-minigpt4-detail");
     assertThat(homes.get(Skill.MULTIIMAGE_DIFF)).isEqualTo("r4-mantis-multi");
+  }
+
+  @Test
+  void shouldKeepPretrainingPrimitivesInThePretrainReleaseOnlyAndUntested() {
+    List<Skill> primitives = List.of(Skill.CAPTION_PLACES, Skill.VQA_COUNT_ALL, Skill.OCR_READ, Skill.LANGUAGE_VOCAB);
+
+    assertThat(BenchmarkDesign.untested()).containsExactlyElementsOf(primitives);
+    assertThat(primitives).noneMatch(Skill::tested);
+    assertThat(Skill.CAPTION_BRIEF.tested()).isTrue();
+    Map<Skill, String> homes = BenchmarkDesign.homes();
+    primitives.forEach(p -> assertThat(homes.get(p)).isEqualTo("pretrain"));
+    for (ReleaseSpec release : BenchmarkDesign.RELEASES) {
+      if (release.role() == Manifest.Role.TASK) {
+        assertThat(release.mix().keySet()).as(release.name()).doesNotContainAnyElementsOf(primitives);
+      }
+    }
+    assertThat(BenchmarkDesign.testedIn("pretrain")).containsExactly(Skill.CAPTION_BRIEF);
+    assertThat(BenchmarkDesign.testedIn("r3-minigpt4-detail")).containsExactly(Skill.CAPTION_DETAILED);
+  }
+
+  @Test
+  void shouldKeepCaptionBriefAtItsFirstDesignCountSoTaskReleasesAreUnchanged() {
+    ReleaseSpec pretrain = BenchmarkDesign.RELEASES.get(0);
+
+    Map<Skill, Integer> full = ReleaseBuilder.apportion(Size.FULL.train(pretrain.fullTrain()), pretrain.mix());
+    Map<Skill, Integer> quick = ReleaseBuilder.apportion(Size.QUICK.train(pretrain.fullTrain()), pretrain.mix());
+
+    // v1 pretrained on 2000 (FULL) and 500 (QUICK) brief captions; the no-repeat rule makes later releases'
+    // captions depend on that count
+    assertThat(full).containsEntry(Skill.CAPTION_BRIEF, 2000).containsEntry(Skill.CAPTION_PLACES, 500)
+        .containsEntry(Skill.VQA_COUNT_ALL, 500).containsEntry(Skill.OCR_READ, 500)
+        .containsEntry(Skill.LANGUAGE_VOCAB, 500);
+    assertThat(quick).containsEntry(Skill.CAPTION_BRIEF, 500).containsEntry(Skill.LANGUAGE_VOCAB, 125);
   }
 
   @Test

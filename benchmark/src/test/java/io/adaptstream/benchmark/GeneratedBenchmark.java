@@ -10,15 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /** A generated benchmark read back from disk the way a consumer would: manifest, LLaVA files, annotations. */
 final class GeneratedBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static GeneratedBenchmark quick;
+  private static Manifest quickGenerated;
 
   final Path dir;
   final Manifest manifest;
@@ -39,6 +43,34 @@ final class GeneratedBenchmark {
         notes.add(JSON.readTree(line));
       }
       annotations.put(release.name(), notes);
+    }
+  }
+
+  /**
+   * The QUICK benchmark of seed 0, generated once per test JVM (into a temporary directory removed when the JVM
+   * exits) and shared by the test classes that only read it, so it is generated once, not once per class.
+   */
+  static synchronized GeneratedBenchmark quick() throws IOException {
+    if (quick == null) {
+      Path dir = Files.createTempDirectory("skill-world-quick");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+      quickGenerated = SkillWorld.generate(dir, 0, Size.QUICK);
+      quick = new GeneratedBenchmark(dir);
+    }
+    return quick;
+  }
+
+  /** The manifest {@link SkillWorld#generate} returned for {@link #quick()}. */
+  static synchronized Manifest quickGenerated() throws IOException {
+    quick();
+    return quickGenerated;
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory: the OS cleans it up eventually
     }
   }
 
