@@ -76,7 +76,8 @@ class ExperimentTableTest {
     assertThat(adapt.relativeGain().mean()).isCloseTo(112.5, within(1e-9));
     assertThat(adapt.relativeGain().std()).isCloseTo(Math.sqrt(2 * 12.5 * 12.5), within(1e-9));
     assertThat(adapt.finalAvgAccuracy().mean()).isCloseTo(0.4, within(1e-9));
-    assertThat(table.notes()).isEmpty();
+    assertThat(table.gainReference()).isEqualTo("multitask");
+    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("relative gain against multitask"));
   }
 
   @Test
@@ -89,7 +90,8 @@ class ExperimentTableTest {
 
     // then there is no relative gain, and a note says so
     assertThat(table.methods().get(0).relativeGain()).isNull();
-    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("multitask is not among the methods"));
+    assertThat(table.gainReference()).isNull();
+    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("no relative gain"));
   }
 
   @Test
@@ -133,7 +135,10 @@ class ExperimentTableTest {
     assertThat(json.path("notes").toString()).contains("a note");
     String md = Files.readString(out.resolve(ExperimentReport.TABLE_MD));
     assertThat(md).contains("adapt experiment --methods adapt,multitask").contains("| adapt | 0.500 ± 0.000 |")
-        .contains("125.0 ± 0.0");
+        .contains("125.0 ± 0.0").contains("## Paired differences").contains("| adapt − multitask | 1 | +0.100 |");
+    assertThat(json.path("pairedDifferences").path("reference").asText()).isEqualTo("adapt");
+    assertThat(json.path("pairedDifferences").path("methods").get(0).path("finalAvgAccuracy").path("mean")
+        .asDouble()).isCloseTo(0.1, within(1e-9));
     for (String chart : List.of(ExperimentCharts.ACCURACY, ExperimentCharts.GROUPS, ExperimentCharts.MULTILINGUAL)) {
       byte[] png = Files.readAllBytes(out.resolve(chart));
       assertThat(png).as(chart).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
