@@ -2,6 +2,7 @@ package io.adaptstream.cli.experiment;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -59,7 +60,7 @@ final class Bootstrap {
       double[] sum = new double[figures];
       for (int pos = 0; pos < seeds; pos++) {
         int s = seeds == 1 ? 0 : rng.nextInt(seeds);
-        Map<String, int[]> resample = new TreeMap<>();
+        Map<String, int[]> resample = new HashMap<>();
         for (Map.Entry<String, Integer> e : sorted.get(s).entrySet()) {
           int n = e.getValue();
           if (n > 0) {

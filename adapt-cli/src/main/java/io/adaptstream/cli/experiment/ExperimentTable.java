@@ -189,7 +189,8 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
         notes.add(gainReference + "'s final average accuracy is 0 at some seed: no relative gain there");
       }
     }
-    boolean anyScores = runs.stream().anyMatch(r -> !RunFigures.testSamples(r.result()).isEmpty());
+    boolean anyScores = runs.stream().anyMatch(r -> r.result().steps().stream()
+        .anyMatch(st -> !st.testScores().isEmpty()));
     if (!anyScores) {
       notes.add("no per-test-sample scores (testScores) in the results: the intervals resample seeds only");
     }
@@ -226,13 +227,14 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
     }
     Map<String, Double> groups = meanGroups(seeds);
     List<String> groupNames = List.copyOf(groups.keySet());
-    List<Map<String, Integer>> sizes = list.stream().map(r -> RunFigures.testSamples(r.result())).toList();
+    List<RunFigures> figures = list.stream().map(r -> RunFigures.of(r.result())).toList();
+    List<Map<String, Integer>> sizes = figures.stream().map(RunFigures::testSamples).toList();
     List<Interval> ci = Bootstrap.intervals(sizes, 2 + groupNames.size(), (i, resample) -> {
-      DemoResult r = list.get(i).result();
-      double[] g = RunFigures.groups(r, groupNames, resample);
+      RunFigures r = figures.get(i);
+      double[] g = r.groups(groupNames, resample);
       double[] v = new double[2 + g.length];
-      v[0] = RunFigures.finalAvgAccuracy(r, resample);
-      v[1] = RunFigures.forgetting(r, resample);
+      v[0] = r.finalAvgAccuracy(resample);
+      v[1] = r.forgetting(resample);
       System.arraycopy(g, 0, v, 2, g.length);
       return v;
     });
@@ -258,12 +260,15 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
   private static Interval gainInterval(List<Run> list, Map<Long, DemoResult> reference) {
     List<Run> paired = list.stream().filter(r -> reference.containsKey(r.seed())
         && reference.get(r.seed()).finalAvgAccuracy() > 0).toList();
-    List<Map<String, Integer>> sizes = paired.stream()
-        .map(r -> RunFigures.commonTestSamples(r.result(), reference.get(r.seed()))).toList();
+    List<RunFigures> method = paired.stream().map(r -> RunFigures.of(r.result())).toList();
+    List<RunFigures> ref = paired.stream().map(r -> RunFigures.of(reference.get(r.seed()))).toList();
+    List<Map<String, Integer>> sizes = new ArrayList<>();
+    for (int i = 0; i < paired.size(); i++) {
+      sizes.add(RunFigures.commonTestSamples(method.get(i), ref.get(i)));
+    }
     List<Interval> ci = Bootstrap.intervals(sizes, 1, (i, resample) -> {
-      double ref = RunFigures.finalAvgAccuracy(reference.get(paired.get(i).seed()), resample);
-      return new double[] {ref <= 0 ? Double.NaN
-          : 100 * RunFigures.finalAvgAccuracy(paired.get(i).result(), resample) / ref};
+      double r = ref.get(i).finalAvgAccuracy(resample);
+      return new double[] {r <= 0 ? Double.NaN : 100 * method.get(i).finalAvgAccuracy(resample) / r};
     });
     return ci == null ? null : ci.get(0);
   }

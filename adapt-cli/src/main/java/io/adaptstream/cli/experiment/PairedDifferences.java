@@ -73,22 +73,22 @@ public record PairedDifferences(String reference, List<Pair> methods) {
       return null;
     }
     List<Map<String, Integer>> sizes = new ArrayList<>();
+    List<RunFigures> fa = new ArrayList<>();
+    List<RunFigures> fb = new ArrayList<>();
     List<Double> acc = new ArrayList<>();
     List<Double> forg = new ArrayList<>();
     for (long s : seeds) {
       DemoResult x = ra.get(s);
       DemoResult y = rb.get(s);
-      sizes.add(RunFigures.commonTestSamples(x, y));
+      fa.add(RunFigures.of(x));
+      fb.add(RunFigures.of(y));
+      sizes.add(RunFigures.commonTestSamples(fa.get(fa.size() - 1), fb.get(fb.size() - 1)));
       acc.add(x.finalAvgAccuracy() - y.finalAvgAccuracy());
       forg.add(x.forgetting() - y.forgetting());
     }
-    List<ExperimentTable.Interval> ci = Bootstrap.intervals(sizes, 2, (i, resample) -> {
-      DemoResult x = ra.get(seeds.get(i));
-      DemoResult y = rb.get(seeds.get(i));
-      return new double[] {
-          RunFigures.finalAvgAccuracy(x, resample) - RunFigures.finalAvgAccuracy(y, resample),
-          RunFigures.forgetting(x, resample) - RunFigures.forgetting(y, resample)};
-    });
+    List<ExperimentTable.Interval> ci = Bootstrap.intervals(sizes, 2, (i, resample) -> new double[] {
+        fa.get(i).finalAvgAccuracy(resample) - fb.get(i).finalAvgAccuracy(resample),
+        fa.get(i).forgetting(resample) - fb.get(i).forgetting(resample)});
     return new Pair(method, seeds, ExperimentTable.Stat.of(acc, ci == null ? null : ci.get(0)),
         ExperimentTable.Stat.of(forg, ci == null ? null : ci.get(1)));
   }
