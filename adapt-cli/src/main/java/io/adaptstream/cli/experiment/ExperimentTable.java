@@ -82,6 +82,10 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Stat(double mean, double std, Interval ci95) {
 
+    @JsonCreator
+    public Stat {
+    }
+
     public Stat(double mean, double std) {
       this(mean, std, null);
     }

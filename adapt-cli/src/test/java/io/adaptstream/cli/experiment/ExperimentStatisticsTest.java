@@ -208,4 +208,15 @@ class ExperimentStatisticsTest {
     assertThat(adaptGain.ci95().low()).isLessThan(adaptGain.mean());
     assertThat(adaptGain.ci95().high()).isGreaterThan(adaptGain.mean());
   }
+
+  @Test
+  void shouldReadBackTheTableItWrote(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+    // given a table with intervals, paired differences and diagnostics
+    ExperimentTable table = ExperimentTable.of(List.of(scored("adapt", 0, 10, x -> x),
+        scored("random", 0, 10, x -> x * 0.5), scored("multitask", 0, 10, x -> x)));
+
+    // when it is written and read back, then nothing is lost
+    table.write(tmp.resolve(ExperimentTable.FILE_NAME));
+    assertThat(ExperimentTable.read(tmp.resolve(ExperimentTable.FILE_NAME))).isEqualTo(table);
+  }
 }
