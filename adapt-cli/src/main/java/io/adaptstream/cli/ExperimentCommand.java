@@ -213,14 +213,40 @@ final class ExperimentCommand implements Callable<Integer> {
         + "except sequential (all of the new release), multitask (all data so far) and lite (a quarter, by policy)");
     ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, job.benchmarks(), dir);
     pw.println();
-    pw.print(Files.readString(dir.resolve(ExperimentReport.TABLE_MD)).lines()
-        .filter(l -> l.startsWith("|")).takeWhile(l -> !l.startsWith("| method | seed"))
-        .reduce("", (a, b) -> a + b + System.lineSeparator()));
+    pw.print(terminalTables(Files.readString(dir.resolve(ExperimentReport.TABLE_MD))));
     table.notes().forEach(n -> pw.println("note: " + n));
     pw.println();
     pw.println("written to " + dir + ": [table.json, table.md, charts, runs/]");
     pw.flush();
     return AdaptCli.EXIT_OK;
+  }
+
+  /**
+   * What the terminal shows of {@code table.md}: its first table (the methods) and the paired differences; the
+   * diagnostics and the runs stay in the file.
+   */
+  static String terminalTables(String markdown) {
+    StringBuilder out = new StringBuilder();
+    boolean first = true;
+    boolean paired = false;
+    boolean inTable = false;
+    for (String line : markdown.lines().toList()) {
+      boolean row = line.startsWith("|");
+      if (line.startsWith("## ")) {
+        paired = line.equals("## Paired differences");
+      }
+      if (row && (first || paired)) {
+        out.append(line).append(System.lineSeparator());
+      }
+      if (inTable && !row) {
+        if (first) {
+          out.append(System.lineSeparator());
+        }
+        first = false;
+      }
+      inTable = row;
+    }
+    return out.toString();
   }
 
   /** The command as typed, from {@code experiment} on. */
@@ -255,17 +281,25 @@ final class ExperimentCommand implements Callable<Integer> {
     return trimmed(new DemoData(list, true), seedDir.resolve(DATA_DIR));
   }
 
-  /**
-   * The benchmark the user's releases come from, when they are the files of one generated with annotations
-   * ({@code adapt bench-data}): every release file (and the pretraining file) is listed in the {@code manifest.json}
-   * of its directory. Empty for any other releases: their diagnostics skip the selection shares.
-   */
+  /** The benchmark the user's releases come from ({@link #benchmarkOf}), if any. */
   private Optional<Path> userBenchmark() {
     List<Path> files = new ArrayList<>(releases);
     if (pretrain != null) {
       files.add(pretrain);
     }
-    Path dir = releases.get(0).toAbsolutePath().normalize().getParent();
+    return benchmarkOf(files);
+  }
+
+  /**
+   * The benchmark {@code files} come from, when they are the files of one generated with annotations
+   * ({@code adapt bench-data}): every file is listed in the {@code manifest.json} of the first file's directory.
+   * Empty for any other releases: their diagnostics skip the selection shares.
+   */
+  static Optional<Path> benchmarkOf(List<Path> files) {
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = files.get(0).toAbsolutePath().normalize().getParent();
     Optional<Path> found = BenchmarkAnnotations.locate(dir);
     if (found.isEmpty()) {
       return found;

@@ -24,7 +24,7 @@ import javax.imageio.ImageIO;
  * file {@code r1.json} with four train samples (two with an image, two text-only) and their
  * {@code annotations/r1.jsonl}.
  */
-final class BenchmarkFixture {
+public final class BenchmarkFixture {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +37,7 @@ final class BenchmarkFixture {
 
   private BenchmarkFixture() {}
 
-  static Path write(Path dir) throws IOException {
+  public static Path write(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("images/r1"));
     Files.createDirectories(dir.resolve("annotations"));
     Files.write(dir.resolve("images/r1/train-000000.png"), png(0xff0000));
