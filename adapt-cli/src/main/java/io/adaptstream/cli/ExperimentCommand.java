@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
 import io.adaptstream.cli.demo.DemoData;
 import io.adaptstream.cli.demo.DemoProfile;
 import io.adaptstream.cli.demo.DemoProgress;
+import io.adaptstream.cli.experiment.BenchmarkAnnotations;
 import io.adaptstream.cli.experiment.ExperimentJob;
 import io.adaptstream.cli.experiment.ExperimentReport;
 import io.adaptstream.cli.experiment.ExperimentTable;
@@ -18,10 +20,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
@@ -54,6 +59,8 @@ final class ExperimentCommand implements Callable<Integer> {
   /** A smoke comparison with {@code --quick}. */
   static final List<String> QUICK_METHODS = List.of("sequential", "random", "adapt", "multitask");
   static final String SETTINGS_FILE = "experiment.json";
+  /** Where a seed's data goes in its directory: the generated benchmark, with its annotations. */
+  static final String DATA_DIR = "data";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -170,29 +177,76 @@ final class ExperimentCommand implements Callable<Integer> {
         + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
         + "are skipped");
     pw.flush();
-    ExperimentJob.Source source = user ? this::userData : (seed, seedDir) -> benchmarkData(seed, seedDir, size);
+    ExperimentJob.Source source = user ? new ExperimentJob.Source() {
+      @Override
+      public DemoData data(long seed, Path seedDir) throws java.io.IOException {
+        return userData(seed, seedDir);
+      }
+
+      @Override
+      public Optional<Path> benchmark(long seed, Path seedDir) {
+        return userBenchmark();
+      }
+    } : new ExperimentJob.Source() {
+      @Override
+      public DemoData data(long seed, Path seedDir) throws java.io.IOException {
+        return benchmarkData(seed, seedDir, size);
+      }
+
+      @Override
+      public Optional<Path> benchmark(long seed, Path seedDir) {
+        return BenchmarkAnnotations.locate(seedDir.resolve(DATA_DIR));
+      }
+    };
     ExperimentJob.Clusters clusters = (seed, seedDir) -> {
       LocalSession local = LocalSession.open(seedDir.resolve("local"), pw);
       return new ExperimentJob.Lease(local.cluster(), local::attach, local.layout().dir(), local);
     };
     String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
-    List<ExperimentJob.Outcome> outcomes = new ExperimentJob(root.services(), clusters, source, names, seedList,
-        !speed.fast(), all, sizeLabel, dir, DemoProgress.timed(pw)).run();
+    ExperimentJob job = new ExperimentJob(root.services(), clusters, source, names, seedList, !speed.fast(), all,
+        sizeLabel, dir, DemoProgress.timed(pw));
+    List<ExperimentJob.Outcome> outcomes = job.run();
     List<String> notes = new ArrayList<>();
     notes.add("the base model v0 of each seed was trained once, by the seed's first run, and loaded by the others "
         + "(trainer.base=checkpoint): that run's wall time includes it");
     notes.add("same training budget per step (selector.budget=" + all.get("selector.budget") + ") for every method "
         + "except sequential (all of the new release), multitask (all data so far) and lite (a quarter, by policy)");
-    ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, dir);
+    ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, job.benchmarks(), dir);
     pw.println();
-    pw.print(Files.readString(dir.resolve(ExperimentReport.TABLE_MD)).lines()
-        .filter(l -> l.startsWith("|")).takeWhile(l -> !l.startsWith("| method | seed"))
-        .reduce("", (a, b) -> a + b + System.lineSeparator()));
+    pw.print(terminalTables(Files.readString(dir.resolve(ExperimentReport.TABLE_MD))));
     table.notes().forEach(n -> pw.println("note: " + n));
     pw.println();
     pw.println("written to " + dir + ": [table.json, table.md, charts, runs/]");
     pw.flush();
     return AdaptCli.EXIT_OK;
+  }
+
+  /**
+   * What the terminal shows of {@code table.md}: its first table (the methods) and the paired differences; the
+   * diagnostics and the runs stay in the file.
+   */
+  static String terminalTables(String markdown) {
+    StringBuilder out = new StringBuilder();
+    boolean first = true;
+    boolean paired = false;
+    boolean inTable = false;
+    for (String line : markdown.lines().toList()) {
+      boolean row = line.startsWith("|");
+      if (line.startsWith("## ")) {
+        paired = line.equals("## Paired differences");
+      }
+      if (row && (first || paired)) {
+        out.append(line).append(System.lineSeparator());
+      }
+      if (inTable && !row) {
+        if (first) {
+          out.append(System.lineSeparator());
+        }
+        first = false;
+      }
+      inTable = row;
+    }
+    return out.toString();
   }
 
   /** The command as typed, from {@code experiment} on. */
@@ -209,7 +263,7 @@ final class ExperimentCommand implements Callable<Integer> {
   }
 
   private DemoData benchmarkData(long seed, Path seedDir, Size size) throws java.io.IOException {
-    Path dataDir = seedDir.resolve("data");
+    Path dataDir = seedDir.resolve(DATA_DIR);
     DemoData data = DemoData.generate(dataDir, seed, size);
     return trimmed(data, dataDir);
   }
@@ -224,7 +278,36 @@ final class ExperimentCommand implements Callable<Integer> {
     for (Path f : releases) {
       list.add(new DemoData.Release(releaseName(f), ReleaseRole.TASK, f.toAbsolutePath(), imageRoot(f)));
     }
-    return trimmed(new DemoData(list, true), seedDir.resolve("data"));
+    return trimmed(new DemoData(list, true), seedDir.resolve(DATA_DIR));
+  }
+
+  /** The benchmark the user's releases come from ({@link #benchmarkOf}), if any. */
+  private Optional<Path> userBenchmark() {
+    List<Path> files = new ArrayList<>(releases);
+    if (pretrain != null) {
+      files.add(pretrain);
+    }
+    return benchmarkOf(files);
+  }
+
+  /**
+   * The benchmark {@code files} come from, when they are the files of one generated with annotations
+   * ({@code adapt bench-data}): every file is listed in the {@code manifest.json} of the first file's directory.
+   * Empty for any other releases: their diagnostics skip the selection shares.
+   */
+  static Optional<Path> benchmarkOf(List<Path> files) {
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = files.get(0).toAbsolutePath().normalize().getParent();
+    Optional<Path> found = BenchmarkAnnotations.locate(dir);
+    if (found.isEmpty()) {
+      return found;
+    }
+    Set<Path> listed = new HashSet<>();
+    Manifest.read(dir).releases().forEach(r -> listed.add(dir.resolve(r.file()).normalize()));
+    return files.stream().allMatch(f -> listed.contains(f.toAbsolutePath().normalize())) ? found
+        : Optional.empty();
   }
 
   private DemoData trimmed(DemoData data, Path dataDir) throws java.io.IOException {

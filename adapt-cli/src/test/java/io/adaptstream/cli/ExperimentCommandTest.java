@@ -2,8 +2,10 @@ package io.adaptstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adaptstream.cli.experiment.BenchmarkFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,5 +63,55 @@ class ExperimentCommandTest {
   void shouldNameAReleaseAfterItsFile() {
     assertThat(ExperimentCommand.releaseName(Path.of("data", "R1 LLaVA mix.json"))).isEqualTo("r1-llava-mix");
     assertThat(ExperimentCommand.releaseName(Path.of("m3it.v2.json"))).isEqualTo("m3it.v2");
+  }
+
+  @Test
+  void shouldFindTheBenchmarkOfReleasesOnlyWhenTheyAreItsFiles() throws Exception {
+    // given a generated benchmark's release file, and the same file copied elsewhere (a user's own release)
+    Path bench = BenchmarkFixture.write(tmp.resolve("bench"));
+    Path copy = Files.copy(bench.resolve("r1.json"), Files.createDirectories(tmp.resolve("mine")).resolve("r1.json"));
+
+    // then only the benchmark's own file leads to its annotations
+    assertThat(ExperimentCommand.benchmarkOf(List.of(bench.resolve("r1.json"))))
+        .contains(bench.toAbsolutePath().normalize());
+    assertThat(ExperimentCommand.benchmarkOf(List.of(copy))).isEmpty();
+    assertThat(ExperimentCommand.benchmarkOf(List.of(bench.resolve("r1.json"), copy))).isEmpty();
+  }
+
+  @Test
+  void shouldShowTheMethodsAndPairedDifferencesTablesOnTheTerminal() {
+    // given a table.md with the methods, the paired differences, the diagnostics and the runs
+    String md = """
+        # Experiment
+
+        | method | final avg acc |
+        |---|---:|
+        | adapt | 0.500 ± 0.000 [0.4, 0.6] |
+
+        - a note
+
+        ## Paired differences
+
+        | difference | seeds |
+        |---|---:|
+        | adapt − random | 1 |
+
+        ## Diagnostics
+
+        | method | step |
+        |---|---:|
+        | adapt | 1 |
+
+        ## Runs
+
+        | method | seed |
+        """;
+
+    // when the terminal's part is taken
+    String shown = ExperimentCommand.terminalTables(md);
+
+    // then it is the first two tables only
+    assertThat(shown).contains("| adapt | 0.500 ± 0.000 [0.4, 0.6] |", "| adapt − random | 1 |")
+        .doesNotContain("| method | step |", "| method | seed |", "a note");
   }
 }

@@ -1,6 +1,8 @@
 package io.adaptstream.cli.demo;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,9 @@ public record DemoResult(String runId, String method, long seed, List<Step> step
   /**
    * One step.
    *
+   * <p>The fields from {@code testScores} on were added later: a {@code results.json} written before them still
+   * reads, with an empty {@code testScores} and null for the others (null = not recorded, never "zero").
+   *
    * @param release the task release of the step (the pretraining release for step 0)
    * @param poolSize samples scored at the step (the pool, the new release included)
    * @param fresh of which from the step's new release
@@ -36,17 +41,44 @@ public record DemoResult(String runId, String method, long seed, List<Step> step
    * @param accuracy the model after the step, per skill, in [0, 1]
    * @param modelSha256 the checkpoint of model version {@code step}
    * @param selectedIds the selected sample ids in id order (not in {@code results.json})
+   * @param testScores the model after the step, per skill (the keys of {@code accuracy}): one score in [0, 1] per
+   *     test sample of the skill, ordered by test sample id, so that index i is the same test sample in every run
+   *     of the same seed (and the mean of the list is the skill's accuracy); empty when not recorded
+   * @param optimizerSteps optimizer (Adam) steps the training of the step took
+   * @param samplePasses samples passed through training at the step (each epoch's passes counted)
+   * @param prunedFresh of the {@code pruned} samples, how many came from the step's new release
+   * @param pickPercentile mean score percentile, within its cluster, of the samples the CCS sampler picked, in
+   *     [0, 100]; null when the step had no CCS picks
    */
   @JsonPropertyOrder({"step", "release", "poolSize", "fresh", "selected", "pruned", "clusters", "accuracy",
-      "avgAccuracy", "seconds", "trainedSamples", "modelSha256"})
+      "avgAccuracy", "seconds", "trainedSamples", "modelSha256", "optimizerSteps", "samplePasses", "prunedFresh",
+      "pickPercentile", "testScores"})
   public record Step(int step, String release, long poolSize, long fresh, long selected, long pruned,
       List<Cluster> clusters, Map<String, Double> accuracy, double avgAccuracy, Seconds seconds, long trainedSamples,
-      String modelSha256, @JsonIgnore List<String> selectedIds) {
+      String modelSha256, @JsonIgnore List<String> selectedIds, Map<String, List<Double>> testScores,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long optimizerSteps,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long samplePasses,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long prunedFresh,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double pickPercentile) {
 
+    @JsonCreator
     public Step {
       clusters = List.copyOf(clusters);
       accuracy = new TreeMap<>(accuracy);
       selectedIds = selectedIds == null ? List.of() : List.copyOf(selectedIds); // null when read from JSON
+      Map<String, List<Double>> scores = new TreeMap<>();
+      if (testScores != null) {
+        testScores.forEach((skill, list) -> scores.put(skill, List.copyOf(list)));
+      }
+      testScores = scores;
+    }
+
+    /** A step without the per-test-sample scores, compute counts, fresh pruning and pick percentile. */
+    public Step(int step, String release, long poolSize, long fresh, long selected, long pruned,
+        List<Cluster> clusters, Map<String, Double> accuracy, double avgAccuracy, Seconds seconds,
+        long trainedSamples, String modelSha256, List<String> selectedIds) {
+      this(step, release, poolSize, fresh, selected, pruned, clusters, accuracy, avgAccuracy, seconds,
+          trainedSamples, modelSha256, selectedIds, Map.of(), null, null, null, null);
     }
   }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -62,6 +63,15 @@ public final class ExperimentJob {
   @FunctionalInterface
   public interface Source {
     DemoData data(long seed, Path seedDir) throws IOException;
+
+    /**
+     * The directory of the generated benchmark the seed's releases come from, when it has annotations
+     * ({@link BenchmarkAnnotations#locate}); empty for releases without (a user's own), whose diagnostics then
+     * skip the selection shares. Called after the runs, so the data exists.
+     */
+    default Optional<Path> benchmark(long seed, Path seedDir) {
+      return Optional.empty();
+    }
   }
 
   /** One finished (or earlier finished) run of the table. */
@@ -102,6 +112,15 @@ public final class ExperimentJob {
     if (this.methods.isEmpty() || this.seeds.isEmpty()) {
       throw new IllegalArgumentException("an experiment needs at least one method and one seed");
     }
+  }
+
+  /** Per seed, the generated benchmark with annotations its runs used ({@link Source#benchmark}). */
+  public Map<Long, Path> benchmarks() {
+    Map<Long, Path> out = new LinkedHashMap<>();
+    for (long seed : seeds) {
+      source.benchmark(seed, dir.resolve(SEEDS_DIR).resolve(Long.toString(seed))).ifPresent(p -> out.put(seed, p));
+    }
+    return out;
   }
 
   /** The run id of {@code method} at {@code seed}, before any retry suffix. */

@@ -1,12 +1,15 @@
 package io.adaptstream.cli.experiment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.adaptstream.cli.demo.DemoReport;
 import io.adaptstream.cli.demo.DemoResult;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,104 +18,285 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * The comparison table, computed only from the runs' {@code results.json}: per method, the mean and standard
- * deviation over seeds of the final average accuracy, the forgetting and the relative gain (final average accuracy
- * as a percentage of {@code multitask}'s at the same seed, the paper's measure), the samples trained, the wall time
- * and the final accuracy per skill group. Per-seed numbers and each run's {@code results.json} stay in it.
+ * The comparison table, computed only from the runs' {@code results.json} (and, for the diagnostics, their
+ * {@code selections.json} and the benchmark's annotations): per method, the mean and standard deviation over seeds
+ * of the final average accuracy, the forgetting and the relative gain (final average accuracy as a percentage of
+ * the gain reference's at the same seed, the paper's measure), each with a 95% bootstrap interval
+ * ({@link Bootstrap}: seeds and, within a seed, test samples per skill), the samples trained, the optimizer steps
+ * and sample passes, the wall time, the final accuracy per skill group; the paired differences of
+ * {@link PairedDifferences#REFERENCE} against every other method; and per step the {@link Diagnostics}. Per-seed
+ * numbers and each run's {@code results.json} stay in it. Fields are only ever added, so older readers still read it.
  *
  * @param methods one row per method, in the order they were asked for
+ * @param gainReference the method relative gain is measured against (null when none of
+ *     {@link #GAIN_REFERENCES} ran)
+ * @param pairedDifferences null when {@link PairedDifferences#REFERENCE} is not among the methods
+ * @param bootstrap how the intervals were computed
  * @param notes what a reader must know (e.g. no multitask, so no relative gain)
  */
-@JsonPropertyOrder({"methods", "notes"})
-public record ExperimentTable(List<Row> methods, List<String> notes) {
+@JsonPropertyOrder({"methods", "gainReference", "pairedDifferences", "bootstrap", "notes"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentTable(List<Row> methods, String gainReference, PairedDifferences pairedDifferences,
+    BootstrapSettings bootstrap, List<String> notes) {
 
-  /** The reference method of the relative gain. */
+  /**
+   * The references of the relative gain, preferred first: {@code joint} (one fit on the union of all releases,
+   * the paper's 100%) when it ran, else {@code multitask} (cumulative retraining, a compute ceiling).
+   */
+  public static final List<String> GAIN_REFERENCES = List.of("joint", "multitask");
+  /** The fallback reference of the relative gain, the one every earlier table used. */
   public static final String REFERENCE = "multitask";
   public static final String FILE_NAME = "table.json";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  @JsonCreator
   public ExperimentTable {
     methods = List.copyOf(methods);
     notes = List.copyOf(notes);
   }
 
-  /** Mean and standard deviation over seeds (sample deviation; 0 with one seed). */
-  public record Stat(double mean, double std) {
+  public ExperimentTable(List<Row> methods, List<String> notes) {
+    this(methods, null, null, null, notes);
+  }
+
+  /** The same table with other notes. */
+  public ExperimentTable withNotes(List<String> others) {
+    return new ExperimentTable(methods, gainReference, pairedDifferences, bootstrap, others);
+  }
+
+  /** A 95% confidence interval. */
+  public record Interval(double low, double high) {}
+
+  /** The bootstrap behind the intervals: draws, its random seed, the confidence level. */
+  public record BootstrapSettings(int resamples, long seed, double confidence) {}
+
+  /**
+   * Mean and standard deviation over seeds (sample deviation; 0 with one seed), and the 95% bootstrap interval
+   * of the mean (null where nothing could be resampled: one seed without per-test-sample scores).
+   */
+  @JsonPropertyOrder({"mean", "std", "ci95"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Stat(double mean, double std, Interval ci95) {
+
+    @JsonCreator
+    public Stat {
+    }
+
+    public Stat(double mean, double std) {
+      this(mean, std, null);
+    }
+
     static Stat of(List<Double> values) {
+      return of(values, null);
+    }
+
+    static Stat of(List<Double> values, Interval ci95) {
       int n = values.size();
       double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       if (n < 2) {
-        return new Stat(mean, 0);
+        return new Stat(mean, 0, ci95);
       }
       double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-      return new Stat(mean, Math.sqrt(ss / (n - 1)));
+      return new Stat(mean, Math.sqrt(ss / (n - 1)), ci95);
     }
   }
 
   /**
    * One method.
    *
-   * @param relativeGain null when {@code multitask} is not in the experiment (or scored 0)
+   * @param relativeGain null when no gain reference is in the experiment (or it scored 0)
    * @param samplesTrained samples trained over all steps (step 0 excluded), mean over seeds
+   * @param optimizerSteps optimizer steps over steps 1..T, mean over seeds; null when a run did not record them
+   * @param samplePasses sample passes over steps 1..T, mean over seeds; null when a run did not record them
    * @param wallSeconds a run's wall time, mean over seeds
    * @param groups final accuracy per skill group (the label before the first '.'), mean over seeds
+   * @param groupsCi95 the 95% interval of each of {@code groups} (absent where none could be computed)
+   * @param diagnostics per step after the base model
    */
-  @JsonPropertyOrder({"method", "finalAvgAccuracy", "forgetting", "relativeGain", "samplesTrained", "wallSeconds",
-      "groups", "seeds"})
+  @JsonPropertyOrder({"method", "finalAvgAccuracy", "forgetting", "relativeGain", "samplesTrained",
+      "optimizerSteps", "samplePasses", "wallSeconds", "groups", "groupsCi95", "diagnostics", "seeds"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Row(String method, Stat finalAvgAccuracy, Stat forgetting, Stat relativeGain, long samplesTrained,
-      double wallSeconds, Map<String, Double> groups, List<SeedRun> seeds) {}
+      Long optimizerSteps, Long samplePasses, double wallSeconds, Map<String, Double> groups,
+      Map<String, Interval> groupsCi95, List<Diagnostics> diagnostics, List<SeedRun> seeds) {
 
-  /** One run's raw numbers. */
-  @JsonPropertyOrder({"seed", "runId", "results", "finalAvgAccuracy", "forgetting", "relativeGain",
-      "samplesTrained", "wallSeconds", "groups"})
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record SeedRun(long seed, String runId, String results, double finalAvgAccuracy, double forgetting,
-      Double relativeGain, long samplesTrained, double wallSeconds, Map<String, Double> groups) {}
-
-  /** A run of the table with its result as read from its {@code results.json}. */
-  public record Run(String method, long seed, String runId, Path resultsFile, DemoResult result) {
-    public static Run read(ExperimentJob.Outcome o) throws IOException {
-      return new Run(o.method(), o.seed(), o.runId(), o.runDir().resolve(DemoReport.RESULTS),
-          DemoReport.readResults(o.runDir()));
+    @JsonCreator
+    public Row {
+      groupsCi95 = groupsCi95 == null ? Map.of() : new TreeMap<>(groupsCi95);
+      diagnostics = diagnostics == null ? List.of() : List.copyOf(diagnostics);
     }
   }
 
-  /** The table of {@code runs}, rows in the order their methods first appear. */
-  public static ExperimentTable of(List<Run> runs) {
-    List<String> notes = new ArrayList<>();
-    Map<Long, Double> reference = new TreeMap<>();
-    runs.stream().filter(r -> r.method().equals(REFERENCE))
-        .forEach(r -> reference.put(r.seed(), r.result().finalAvgAccuracy()));
-    if (reference.isEmpty()) {
-      notes.add("multitask is not among the methods: no relative gain");
-    } else if (reference.values().stream().anyMatch(v -> v <= 0)) {
-      notes.add("multitask's final average accuracy is 0 at some seed: no relative gain there");
+  /** One run's raw numbers. */
+  @JsonPropertyOrder({"seed", "runId", "results", "finalAvgAccuracy", "forgetting", "relativeGain",
+      "samplesTrained", "optimizerSteps", "samplePasses", "wallSeconds", "groups"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record SeedRun(long seed, String runId, String results, double finalAvgAccuracy, double forgetting,
+      Double relativeGain, long samplesTrained, Long optimizerSteps, Long samplePasses, double wallSeconds,
+      Map<String, Double> groups) {}
+
+  /**
+   * A run of the table with its result as read from its {@code results.json}.
+   *
+   * @param selections per step, the selected sample ids ({@code selections.json}; empty when absent)
+   */
+  public record Run(String method, long seed, String runId, Path resultsFile, DemoResult result,
+      Map<Integer, List<String>> selections) {
+
+    public Run {
+      selections = selections == null ? Map.of() : Map.copyOf(selections);
     }
+
+    public Run(String method, long seed, String runId, Path resultsFile, DemoResult result) {
+      this(method, seed, runId, resultsFile, result, Map.of());
+    }
+
+    public static Run read(ExperimentJob.Outcome o) throws IOException {
+      Path selections = o.runDir().resolve(DemoReport.SELECTIONS);
+      Map<Integer, List<String>> ids = Files.isRegularFile(selections)
+          ? JSON.readValue(selections.toFile(), new TypeReference<Map<Integer, List<String>>>() {})
+          : Map.of();
+      return new Run(o.method(), o.seed(), o.runId(), o.runDir().resolve(DemoReport.RESULTS),
+          DemoReport.readResults(o.runDir()), ids);
+    }
+  }
+
+  /** The table of {@code runs} without diagnostics from annotations. */
+  public static ExperimentTable of(List<Run> runs) {
+    return of(runs, Map.of());
+  }
+
+  /**
+   * The table of {@code runs}, rows in the order their methods first appear.
+   *
+   * @param annotations per seed, the benchmark's annotations for the diagnostics (a seed absent: its selection
+   *     shares are skipped, with a note)
+   */
+  public static ExperimentTable of(List<Run> runs, Map<Long, BenchmarkAnnotations> annotations) {
+    List<String> notes = new ArrayList<>();
     Map<String, List<Run>> byMethod = new LinkedHashMap<>();
     runs.forEach(r -> byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r));
-    List<Row> rows = new ArrayList<>();
-    byMethod.forEach((method, list) -> {
-      List<SeedRun> seeds = new ArrayList<>();
-      for (Run r : list) {
-        Double ref = reference.get(r.seed());
-        Double gain = ref == null || ref <= 0 ? null : 100 * r.result().finalAvgAccuracy() / ref;
-        seeds.add(new SeedRun(r.seed(), r.runId(), r.resultsFile().toString(), r.result().finalAvgAccuracy(),
-            r.result().forgetting(), gain, samplesTrained(r.result()), r.result().seconds(), groups(r.result())));
+    String gainReference = GAIN_REFERENCES.stream().filter(byMethod::containsKey).findFirst().orElse(null);
+    Map<Long, DemoResult> reference = new TreeMap<>();
+    if (gainReference == null) {
+      notes.add("neither " + String.join(" nor ", GAIN_REFERENCES) + " is among the methods: no relative gain");
+    } else {
+      byMethod.get(gainReference).forEach(r -> reference.putIfAbsent(r.seed(), r.result()));
+      notes.add("relative gain against " + gainReference + (gainReference.equals(REFERENCE)
+          ? " (cumulative retraining on everything so far, a compute ceiling; no joint run in the experiment)"
+          : " (one fit on the union of all releases)"));
+      if (reference.values().stream().anyMatch(v -> v.finalAvgAccuracy() <= 0)) {
+        notes.add(gainReference + "'s final average accuracy is 0 at some seed: no relative gain there");
       }
-      List<Double> gains = seeds.stream().map(SeedRun::relativeGain).filter(Objects::nonNull).toList();
-      rows.add(new Row(method,
-          Stat.of(seeds.stream().map(SeedRun::finalAvgAccuracy).toList()),
-          Stat.of(seeds.stream().map(SeedRun::forgetting).toList()),
-          gains.isEmpty() ? null : Stat.of(gains),
-          Math.round(seeds.stream().mapToLong(SeedRun::samplesTrained).average().orElse(0)),
-          seeds.stream().mapToDouble(SeedRun::wallSeconds).average().orElse(0),
-          meanGroups(seeds), seeds));
+    }
+    boolean anyScores = runs.stream().anyMatch(r -> r.result().steps().stream()
+        .anyMatch(st -> !st.testScores().isEmpty()));
+    if (!anyScores) {
+      notes.add("no per-test-sample scores (testScores) in the results: the intervals resample seeds only");
+    }
+    List<Row> rows = new ArrayList<>();
+    byMethod.forEach((method, list) -> rows.add(row(method, list, reference, annotations)));
+    List<String> without = rows.stream().filter(r -> r.finalAvgAccuracy().ci95() == null).map(Row::method)
+        .toList();
+    if (!without.isEmpty()) {
+      notes.add("one seed and no per-test-sample scores, so no confidence interval: " + String.join(", ", without));
+    }
+    PairedDifferences paired = PairedDifferences.of(PairedDifferences.REFERENCE, byMethod, notes);
+    boolean annotated = runs.stream().anyMatch(r -> annotations.containsKey(r.seed()));
+    if (!annotated) {
+      notes.add("no benchmark annotations (e.g. your own releases): the diagnostics have no label-noise, "
+          + "near-duplicate or image-not-needed shares");
+    } else if (runs.stream().anyMatch(r -> !annotations.containsKey(r.seed()))) {
+      notes.add("some seeds have no benchmark annotations: their runs are left out of the selection shares");
+    }
+    return new ExperimentTable(rows, gainReference, paired,
+        new BootstrapSettings(Bootstrap.RESAMPLES, Bootstrap.SEED, Bootstrap.CONFIDENCE), notes);
+  }
+
+  private static Row row(String method, List<Run> list, Map<Long, DemoResult> reference,
+      Map<Long, BenchmarkAnnotations> annotations) {
+    List<SeedRun> seeds = new ArrayList<>();
+    for (Run r : list) {
+      DemoResult ref = reference.get(r.seed());
+      Double gain = ref == null || ref.finalAvgAccuracy() <= 0 ? null
+          : 100 * r.result().finalAvgAccuracy() / ref.finalAvgAccuracy();
+      seeds.add(new SeedRun(r.seed(), r.runId(), r.resultsFile().toString(), r.result().finalAvgAccuracy(),
+          r.result().forgetting(), gain, samplesTrained(r.result()), total(r.result(),
+              DemoResult.Step::optimizerSteps), total(r.result(), DemoResult.Step::samplePasses),
+          r.result().seconds(), groups(r.result())));
+    }
+    Map<String, Double> groups = meanGroups(seeds);
+    List<String> groupNames = List.copyOf(groups.keySet());
+    List<RunFigures> figures = list.stream().map(r -> RunFigures.of(r.result())).toList();
+    List<Map<String, Integer>> sizes = figures.stream().map(RunFigures::testSamples).toList();
+    List<Interval> ci = Bootstrap.intervals(sizes, 2 + groupNames.size(), (i, resample) -> {
+      RunFigures r = figures.get(i);
+      double[] g = r.groups(groupNames, resample);
+      double[] v = new double[2 + g.length];
+      v[0] = r.finalAvgAccuracy(resample);
+      v[1] = r.forgetting(resample);
+      System.arraycopy(g, 0, v, 2, g.length);
+      return v;
     });
-    return new ExperimentTable(rows, notes);
+    Map<String, Interval> groupsCi = new TreeMap<>();
+    for (int k = 0; ci != null && k < groupNames.size(); k++) {
+      if (ci.get(2 + k) != null) {
+        groupsCi.put(groupNames.get(k), ci.get(2 + k));
+      }
+    }
+    List<Double> gains = seeds.stream().map(SeedRun::relativeGain).filter(Objects::nonNull).toList();
+    return new Row(method,
+        Stat.of(seeds.stream().map(SeedRun::finalAvgAccuracy).toList(), ci == null ? null : ci.get(0)),
+        Stat.of(seeds.stream().map(SeedRun::forgetting).toList(), ci == null ? null : ci.get(1)),
+        gains.isEmpty() ? null : Stat.of(gains, gainInterval(list, reference)),
+        Math.round(seeds.stream().mapToLong(SeedRun::samplesTrained).average().orElse(0)),
+        meanOrNull(seeds.stream().map(SeedRun::optimizerSteps).toList()),
+        meanOrNull(seeds.stream().map(SeedRun::samplePasses).toList()),
+        seeds.stream().mapToDouble(SeedRun::wallSeconds).average().orElse(0),
+        groups, groupsCi, Diagnostics.of(list, annotations), seeds);
+  }
+
+  /** The interval of the relative gain: the method and the reference resampled together (paired). */
+  private static Interval gainInterval(List<Run> list, Map<Long, DemoResult> reference) {
+    List<Run> paired = list.stream().filter(r -> reference.containsKey(r.seed())
+        && reference.get(r.seed()).finalAvgAccuracy() > 0).toList();
+    List<RunFigures> method = paired.stream().map(r -> RunFigures.of(r.result())).toList();
+    List<RunFigures> ref = paired.stream().map(r -> RunFigures.of(reference.get(r.seed()))).toList();
+    List<Map<String, Integer>> sizes = new ArrayList<>();
+    for (int i = 0; i < paired.size(); i++) {
+      sizes.add(RunFigures.commonTestSamples(method.get(i), ref.get(i)));
+    }
+    List<Interval> ci = Bootstrap.intervals(sizes, 1, (i, resample) -> {
+      double r = ref.get(i).finalAvgAccuracy(resample);
+      return new double[] {r <= 0 ? Double.NaN : 100 * method.get(i).finalAvgAccuracy(resample) / r};
+    });
+    return ci == null ? null : ci.get(0);
+  }
+
+  /** The sum over steps 1..T of a per-step count; null when a step did not record it. */
+  static Long total(DemoResult r, Function<DemoResult.Step, Long> count) {
+    long sum = 0;
+    for (DemoResult.Step s : r.steps()) {
+      if (s.step() > 0) {
+        Long v = count.apply(s);
+        if (v == null) {
+          return null;
+        }
+        sum += v;
+      }
+    }
+    return sum;
+  }
+
+  private static Long meanOrNull(List<Long> values) {
+    if (values.isEmpty() || values.stream().anyMatch(Objects::isNull)) {
+      return null;
+    }
+    return Math.round(values.stream().mapToLong(Long::longValue).average().orElse(0));
   }
 
   /** Samples trained over the steps after the base model. */

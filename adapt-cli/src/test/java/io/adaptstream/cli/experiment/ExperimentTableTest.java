@@ -76,7 +76,8 @@ class ExperimentTableTest {
     assertThat(adapt.relativeGain().mean()).isCloseTo(112.5, within(1e-9));
     assertThat(adapt.relativeGain().std()).isCloseTo(Math.sqrt(2 * 12.5 * 12.5), within(1e-9));
     assertThat(adapt.finalAvgAccuracy().mean()).isCloseTo(0.4, within(1e-9));
-    assertThat(table.notes()).isEmpty();
+    assertThat(table.gainReference()).isEqualTo("multitask");
+    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("relative gain against multitask"));
   }
 
   @Test
@@ -89,7 +90,8 @@ class ExperimentTableTest {
 
     // then there is no relative gain, and a note says so
     assertThat(table.methods().get(0).relativeGain()).isNull();
-    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("multitask is not among the methods"));
+    assertThat(table.gainReference()).isNull();
+    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("no relative gain"));
   }
 
   @Test
@@ -133,10 +135,74 @@ class ExperimentTableTest {
     assertThat(json.path("notes").toString()).contains("a note");
     String md = Files.readString(out.resolve(ExperimentReport.TABLE_MD));
     assertThat(md).contains("adapt experiment --methods adapt,multitask").contains("| adapt | 0.500 ± 0.000 |")
-        .contains("125.0 ± 0.0");
+        .contains("125.0 ± 0.0").contains("## Paired differences").contains("| adapt − multitask | 1 | +0.100 |");
+    assertThat(json.path("pairedDifferences").path("reference").asText()).isEqualTo("adapt");
+    assertThat(json.path("pairedDifferences").path("methods").get(0).path("finalAvgAccuracy").path("mean")
+        .asDouble()).isCloseTo(0.1, within(1e-9));
     for (String chart : List.of(ExperimentCharts.ACCURACY, ExperimentCharts.GROUPS, ExperimentCharts.MULTILINGUAL)) {
       byte[] png = Files.readAllBytes(out.resolve(chart));
       assertThat(png).as(chart).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
     }
+  }
+
+  @Test
+  void shouldBuildTheTableFromResultsWrittenBeforeTheNewFields() throws IOException {
+    // given two seeds of a results.json as written before testScores and the compute fields, without
+    // selections.json
+    List<ExperimentJob.Outcome> outcomes = new ArrayList<>();
+    for (long seed : List.of(0L, 1L)) {
+      Path dir = Files.createDirectories(tmp.resolve("runs").resolve("adapt-s" + seed));
+      Files.writeString(dir.resolve(DemoReport.RESULTS), ("""
+          {"runId":"adapt-s%d","method":"adapt","seed":%d,"steps":[{"step":0,"release":"p","poolSize":0,"fresh":0,
+          "selected":0,"pruned":0,"clusters":[],"accuracy":{"vqa.colour":0.2},"avgAccuracy":0.2,
+          "seconds":{"scoring":0,"selection":0,"training":1},"trainedSamples":10,"modelSha256":"a"},{"step":1,
+          "release":"r1","poolSize":10,"fresh":10,"selected":4,"pruned":2,"clusters":[{"id":0,"size":10,
+          "scorer":"el2n","selected":4,"pruned":2,"skills":{"vqa.colour":10}}],"accuracy":{"vqa.colour":%s},
+          "avgAccuracy":%s,"seconds":{"scoring":1,"selection":1,"training":1},"trainedSamples":4,
+          "modelSha256":"b"}],"finalAvgAccuracy":%s,"forgetting":0.0,"seconds":3.0}""")
+          .formatted(seed, seed, 0.3 + seed / 10.0, 0.3 + seed / 10.0, 0.3 + seed / 10.0));
+      outcomes.add(new ExperimentJob.Outcome("adapt", seed, "adapt-s" + seed, dir, true));
+    }
+
+    // when the report is written
+    Path out = tmp.resolve("out");
+    ExperimentTable table = ExperimentReport.write(outcomes, "adapt experiment", Map.of(), List.of(), out);
+
+    // then the table has today's figures, a seeds-only interval, no compute totals, and diagnostics without shares
+    ExperimentTable.Row row = table.methods().get(0);
+    assertThat(row.finalAvgAccuracy().mean()).isCloseTo(0.35, within(1e-9));
+    assertThat(row.finalAvgAccuracy().ci95().low()).isCloseTo(0.3, within(1e-9));
+    assertThat(row.finalAvgAccuracy().ci95().high()).isCloseTo(0.4, within(1e-9));
+    assertThat(row.optimizerSteps()).isNull();
+    assertThat(row.diagnostics()).singleElement().satisfies(d -> {
+      assertThat(d.labelNoiseShare()).isNull();
+      assertThat(d.scorers()).containsEntry("el2n", 2L);
+    });
+    assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("no benchmark annotations"));
+    assertThat(Files.readString(out.resolve(ExperimentReport.TABLE_MD))).contains("| adapt | 0.350 ± 0.071 [0.300, 0.400] |");
+  }
+
+  @Test
+  void shouldWriteTheDiagnosticsWithSelectionSharesWhenTheBenchmarkIsGiven() throws IOException {
+    // given a run of seed 0 whose step 1 selected the benchmark's two text-only samples (one mislabelled)
+    Path bench = BenchmarkFixture.write(tmp.resolve("bench"));
+    ExperimentJob.Outcome o = run("adapt", 0, 4, Map.of("vqa.colour", 0.6));
+    JSON.writeValue(o.runDir().resolve(DemoReport.SELECTIONS).toFile(), Map.of(1, List.of(
+        BenchmarkFixture.textOnlyId("What is 2 + 2?", "4"), BenchmarkFixture.textOnlyId("What is 3 + 3?", "7")),
+        2, List.of()));
+
+    // when the report is written with the seed's benchmark
+    Path out = tmp.resolve("out");
+    ExperimentReport.write(List.of(o), "adapt experiment", Map.of(), List.of(), Map.of(0L, bench), out);
+
+    // then table.json has the step's shares, and table.md the diagnostics table
+    JsonNode d = JSON.readTree(out.resolve(ExperimentTable.FILE_NAME).toFile()).path("methods").get(0)
+        .path("diagnostics");
+    assertThat(d.get(0).path("step").asInt()).isEqualTo(1);
+    assertThat(d.get(0).path("labelNoiseShare").asDouble()).isCloseTo(0.5, within(1e-12));
+    assertThat(d.get(0).path("nearDuplicateShare").asDouble()).isCloseTo(0.5, within(1e-12));
+    assertThat(d.get(0).path("unannotatedSelected").asDouble()).isZero();
+    assertThat(Files.readString(out.resolve(ExperimentReport.TABLE_MD))).contains("## Diagnostics")
+        .contains("| adapt | 1 | 4 | 0.50 | 0.50 | 0.50 |");
   }
 }
