@@ -117,6 +117,88 @@ class CcsSamplerTest {
     assertThat(c).isNotEqualTo(a);
   }
 
+  @Test
+  void shouldPickAroundTheMiddleOfTheScoreRangeWhenTheClusterBudgetIsFarBelowFiftyStrata() {
+    // given 20 candidates and a budget of 6, scores Gaussian, over many seeded clusters
+    CcsSampler spread = new CcsSampler(CcsSampler.Rule.SPREAD);
+    CcsSampler reference = new CcsSampler(CcsSampler.Rule.REFERENCE);
+
+    // when
+    double spreadMean = meanPickPercentile(spread, 20, 6, 400);
+    double referenceMean = meanPickPercentile(reference, 20, 6, 400);
+
+    // then the spread rule picks around the middle, the reference rule from the top tail
+    assertThat(spreadMean).isBetween(0.35, 0.65);
+    assertThat(referenceMean).isGreaterThan(0.75);
+  }
+
+  @Test
+  void shouldUseOneStratumPerSampleOfBudgetBelowFiftyAndFiftyAbove() {
+    double[] scores = Fixtures.gaussians(400, 1, 3);
+    assertThat(new CcsSampler().sample(scores, 6, 1).quotas()).hasSize(6);
+    assertThat(new CcsSampler().sample(scores, 120, 1).quotas()).hasSize(50);
+    assertThat(new CcsSampler(CcsSampler.Rule.REFERENCE).sample(scores, 6, 1).quotas()).hasSize(50);
+  }
+
+  @Test
+  void shouldBehaveLikeTheReferenceForALargeClusterUpToWhereTheLeftoversGo() {
+    CcsSampler spread = new CcsSampler(CcsSampler.Rule.SPREAD);
+    CcsSampler reference = new CcsSampler(CcsSampler.Rule.REFERENCE);
+    for (int trial = 0; trial < 50; trial++) {
+      // given 400 candidates and a budget of 120
+      double[] scores = Fixtures.gaussians(400, 1, 100 + trial);
+
+      // when
+      CcsSampler.Sample a = spread.sample(scores, 120, trial);
+      CcsSampler.Sample b = reference.sample(scores, 120, trial);
+
+      // then the same 50 strata and trim bounds, and quotas that differ only by where the leftovers went
+      assertThat(a.strataSizes()).isEqualTo(b.strataSizes());
+      assertThat(a.low()).isEqualTo(b.low());
+      assertThat(a.high()).isEqualTo(b.high());
+      assertThat(a.indices()).hasSize(120);
+      assertThat(b.indices()).hasSize(120);
+      for (int k = 0; k < 50; k++) {
+        assertThat(Math.abs(a.quotas()[k] - b.quotas()[k])).isLessThanOrEqualTo(1);
+      }
+    }
+    // and on average the spread picks sit at the middle; the reference's leftovers still lean to the top (about
+    // 0.55 here: up to 49 leftover samples go to the highest strata)
+    double spreadMean = meanPickPercentile(spread, 400, 120, 100);
+    double referenceMean = meanPickPercentile(reference, 400, 120, 100);
+    assertThat(spreadMean).isBetween(0.47, 0.53);
+    assertThat(referenceMean).isBetween(spreadMean, 0.6);
+  }
+
+  @Test
+  void shouldRankPicksByTheirPercentileAmongTheCandidates() {
+    // given five distinct scores, a tie and an unscored sample
+    double[] scores = {3, 1, 2, 5, 4, Double.NaN};
+
+    // when the lowest, the highest and the unscored are picked
+    double[] ranks = CcsSampler.percentileRanks(scores, new int[] {1, 3, 5});
+
+    // then 0 and 1 are summed over the two scored picks
+    assertThat(ranks).containsExactly(1.0, 2.0);
+    assertThat(CcsSampler.percentileRanks(new double[] {7, 7, 7}, new int[] {0})).containsExactly(0.5, 1.0);
+  }
+
+  /** The mean percentile rank (0..1, midrank over ties) of the picks, over {@code trials} seeded clusters. */
+  private static double meanPickPercentile(CcsSampler sampler, int n, int budget, int trials) {
+    double sum = 0;
+    long count = 0;
+    for (int trial = 0; trial < trials; trial++) {
+      double[] scores = Fixtures.gaussians(n, 1, 1000 + trial);
+      double[] sorted = scores.clone();
+      Arrays.sort(sorted);
+      for (int i : sampler.sample(scores, budget, trial).indices()) {
+        sum += (double) Arrays.binarySearch(sorted, scores[i]) / (n - 1);
+        count++;
+      }
+    }
+    return sum / count;
+  }
+
   private static long[] perStratum(double[] scores, CcsSampler.Sample s) {
     long[] counts = new long[50];
     double width = (s.high() - s.low()) / 50;

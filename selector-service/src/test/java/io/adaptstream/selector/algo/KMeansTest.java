@@ -105,7 +105,7 @@ class KMeansTest {
   @Test
   void shouldOpenANewClusterWhenAReleaseBringsAFarAwaySkill() {
     // given three known skills, then a release with a fourth one
-    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20));
+    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20, KMeans.NewClusters.REFERENCE));
     KMeans.Result previous = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 6), 1);
     List<float[]> next = new ArrayList<>(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 7));
     next.addAll(Fixtures.blobs(DIM, new int[] {9}, 40, 0.2, 8));
@@ -128,7 +128,7 @@ class KMeansTest {
   @Test
   void shouldNotOpenANewClusterForAHandfulOfOutliers() {
     // given
-    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20));
+    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20, KMeans.NewClusters.REFERENCE));
     KMeans.Result previous = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 6), 1);
     List<float[]> next = new ArrayList<>(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 7));
     next.addAll(Fixtures.blobs(DIM, new int[] {9}, 5, 0.2, 8));

@@ -81,11 +81,11 @@ class ClusterSelectorProcessorTest {
     long[] sizes = {byCluster.get(0).size(), byCluster.get(1).size()};
     long[] freshSizes = byCluster.stream().mapToLong(l -> l.stream().filter(ClusterMember::getFresh).count())
         .toArray();
-    StepBudgets budgets = StepBudgets.plan(h.config.policy(), sizes, freshSizes, 12, 30);
+    StepBudgets budgets = StepBudgets.plan(h.config.policy(), sizes, freshSizes, 12, 30,
+        h.config.rules().pruneTiming());
     ClusterSelector selector = new ClusterSelector(h.config.policy(),
-        new io.adaptstream.selector.algo.ScorerChoice(h.config.entropyMode()),
-        new io.adaptstream.selector.algo.CcsSampler(),
-        new io.adaptstream.selector.algo.SemDeDup(h.config.pruneMaxPairwise()));
+        new io.adaptstream.selector.algo.ScorerChoice(h.config.entropyMode()), h.config.pruneMaxPairwise(),
+        h.config.rules());
     TreeSet<String> expectedSelected = new TreeSet<>();
     TreeSet<String> expectedPruned = new TreeSet<>();
     for (int c = 0; c < 2; c++) {
