@@ -27,16 +27,17 @@ import java.util.SplittableRandom;
  *       reorder). If the previous step had fewer than k centroids, k-means++ adds the missing ones after them.
  *   <li><b>New skill</b>, on a warm start only, by {@link NewClusters}:
  *       <ul>
- *         <li>{@code CALIBRATED} (default; a documented deviation): after the warm-started fit, a point is far
- *             when its distance {@code 1 - cos} to its nearest centroid exceeds the 99th percentile of those
- *             distances in the fit; the normalised mean of the far points is a candidate centroid (refined once
- *             to the mean of the points it would take). It opens, with the next id, only when at least
- *             {@code newClusterMinPoints} points are closer to it than to their centroid AND it halves their
- *             median distance: a new, separated group passes, the outer shell of existing clusters (which any
- *             percentile cuts off) does not, since its points are no closer to any one direction than to their
- *             own centroid. Then the fit is rerun with the new centroid and the test repeats, while fewer than
- *             {@code maxK} centroids exist. The threshold moves with the data's own spread, so it does not fire
- *             on diffuse high-dimensional sketches as a fixed cosine does.
+ *         <li>{@code CALIBRATED} (default; a documented deviation): before the fit, each point's distance
+ *             {@code 1 - cos} to its nearest known centroid (the previous step's) is measured; a point is far
+ *             when it exceeds the 99th percentile of those distances. The normalised mean of the far points is a
+ *             candidate centroid (refined once to the mean of the points it would take). It opens, with the next
+ *             id, only when at least {@code newClusterMinPoints} points are closer to it than to their centroid
+ *             AND it cuts their median distance to at most 3/4 of what it was: a new, separated group passes;
+ *             the outer shell of the known clusters (which any percentile cuts off) does not, since its points
+ *             are no closer to one new direction than to their own centroid. The test repeats with the new
+ *             centroid counted, while fewer than {@code maxK} centroids exist; then Lloyd runs. The threshold
+ *             moves with the data's own spread, so it does not fire on diffuse high-dimensional sketches as a
+ *             fixed cosine does.
  *         <li>{@code REFERENCE}: when at least {@code newClusterMinPoints} points have cosine below
  *             {@code newClusterMaxCosine} to every centroid, the farthest of them (lowest best cosine, ties by
  *             index) becomes a new centroid with the next id before the fit; this repeats, farthest-first, while
@@ -64,7 +65,7 @@ public final class KMeans {
   /** {@code CALIBRATED}: the quantile of fitted distances beyond which a point is far. */
   public static final double NEW_CLUSTER_QUANTILE = 0.99;
   /** {@code CALIBRATED}: a candidate must bring its members' median distance to at most this fraction. */
-  public static final double NEW_CLUSTER_GAIN = 0.5;
+  public static final double NEW_CLUSTER_GAIN = 0.75;
 
   /** When a warm start may open clusters for a new skill (see the class doc). */
   public enum NewClusters { CALIBRATED, REFERENCE, OFF }
@@ -208,22 +209,11 @@ public final class KMeans {
     seedPlusPlus(x, centroids, Math.max(config.k(), centroids.size()), random);
     if (warm && config.newClusters() == NewClusters.REFERENCE) {
       opened = openNewClusters(x, centroids);
+    } else if (warm && config.newClusters() == NewClusters.CALIBRATED) {
+      opened = openCalibrated(x, centroids);
     }
     Lloyd fit = lloyd(x, centroids.toArray(new float[0][]));
     int iterations = fit.iterations;
-    if (warm && config.newClusters() == NewClusters.CALIBRATED) {
-      while (fit.centroids.length < config.maxK()) {
-        float[] candidate = calibratedCandidate(x, fit.centroids, fit.best);
-        if (candidate == null) {
-          break;
-        }
-        float[][] more = Arrays.copyOf(fit.centroids, fit.centroids.length + 1);
-        more[more.length - 1] = candidate;
-        opened++;
-        fit = lloyd(x, more);
-        iterations += fit.iterations;
-      }
-    }
     long[] sizes = new long[fit.centroids.length];
     double inertia = 0;
     for (int i = 0; i < x.length; i++) {
@@ -260,12 +250,32 @@ public final class KMeans {
     return new Lloyd(c, assignment, best, iterations, converged);
   }
 
+  /** The calibrated new-skill rule; returns how many centroids were added. */
+  private int openCalibrated(float[][] x, List<float[]> centroids) {
+    double[] best = new double[x.length];
+    Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    for (float[] c : centroids) {
+      updateBest(x, c, best);
+    }
+    int opened = 0;
+    while (centroids.size() < config.maxK()) {
+      float[] candidate = calibratedCandidate(x, best);
+      if (candidate == null) {
+        break;
+      }
+      centroids.add(candidate);
+      updateBest(x, candidate, best);
+      opened++;
+    }
+    return opened;
+  }
+
   /**
-   * The calibrated new-skill test (class doc): a candidate centroid for the points beyond the fit's 99th
-   * percentile distance, or null when it would not take at least {@code newClusterMinPoints} points or would
-   * not halve their median distance.
+   * The calibrated new-skill test (class doc): a candidate centroid for the points beyond the 99th percentile of
+   * the distances to the known centroids, or null when it would not take at least {@code newClusterMinPoints}
+   * points or would not cut their median distance to {@link #NEW_CLUSTER_GAIN} of what it was.
    */
-  private float[] calibratedCandidate(float[][] x, float[][] c, double[] best) {
+  private float[] calibratedCandidate(float[][] x, double[] best) {
     double[] distances = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       distances[i] = 1.0 - best[i];
