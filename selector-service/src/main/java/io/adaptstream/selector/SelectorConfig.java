@@ -102,9 +102,10 @@ public final class SelectorConfig extends ServiceConfig {
               + "to every centroid (fires at almost every step with 256-d sketches); 'off' (k fixed). 'true' and "
               + "'false' are read as 'reference' and 'off'.")
       .define(CCS_RULE, Type.STRING, CCS_SPREAD, ConfigDef.ValidString.in(CCS_SPREAD, REFERENCE), Importance.LOW,
-          "CCS strata and leftovers: 'spread' (default) uses min(50, cluster budget) strata and gives leftover "
-              + "samples to strata in a seeded random order; 'reference' always uses 50 strata and gives leftovers "
-              + "to the highest-score strata (at a budget of 6 of 20 the picks then sit at the ~85th percentile).")
+          "CCS strata and leftovers: 'spread' (default) uses min(50, cluster budget) strata, a trim symmetric in "
+              + "rank and gives leftover samples to strata in a seeded random order; 'reference' always uses 50 "
+              + "strata, trims at sorted[floor(0.95n)] above and gives leftovers to the highest-score strata (at a "
+              + "budget of 6 of 20 the picks then sit at the ~85th percentile).")
       .define(PRUNE_TIMING, Type.STRING, PRUNE_AFTER_SELECTION,
           ConfigDef.ValidString.in(PRUNE_AFTER_SELECTION, PRUNE_BEFORE_SELECTION), Importance.LOW,
           "When pruning policies prune: 'after-selection' (default) selects from all the cluster's members and "

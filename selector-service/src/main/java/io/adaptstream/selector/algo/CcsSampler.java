@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li>Trim: scores below the 5th and above the 95th percentile are set aside (likely mislabeled or trivial).
  *       Percentiles are nearest-rank, as the reference: {@code sorted[floor(n * 0.05)]} and
- *       {@code sorted[floor(n * 0.95)]}.
+ *       {@code sorted[floor(n * 0.95)]} (under {@link Rule#SPREAD} the upper one mirrors the lower in rank).
  *   <li>Stratify [p5, p95] into 50 equal-width strata, numbered from the highest scores down; each stratum is
  *       right-closed {@code (lo, hi]} as in the reference, and the lowest is also closed at p5 (the reference
  *       drops samples exactly at p5; here they stay candidates).
@@ -34,11 +34,14 @@ import java.util.SplittableRandom;
  * budget far below 50 (about 6 of 20 members in our runs) most strata hold 0 or 1 sample, the water level is 0
  * and every pick is a leftover; the reference gives leftovers to the highest strata, so the picks sit near the
  * top of the score range (mean percentile about 0.85 at 6 of 20), i.e. on the likely mislabelled samples CCS is
- * meant to avoid. Under {@code SPREAD} the number of strata is {@code min(strata, budget)} (the budget capped at the cluster size) (at least 1), so
- * each stratum's share is about one pick, and the few leftovers go to strata in a seeded random order instead of
- * highest first, so no part of the score range is favoured in expectation. At budgets of 50 or more the strata
- * are the reference's; only where the (fewer than 50) leftovers land differs. {@link Rule#REFERENCE} restores
- * the reference rule exactly.
+ * meant to avoid. Under {@code SPREAD} the number of strata is {@code min(strata, budget)} (the budget capped
+ * at the cluster size, at least 1), so each stratum's share is about one pick; the few leftovers go to strata in
+ * a seeded random order instead of highest first; and the trim is symmetric in rank ({@code sorted[n - 1 -
+ * floor(n * 0.05)]} above, where the reference's {@code sorted[floor(n * 0.95)]} is the maximum itself for
+ * n = 20 and trims nothing at the top). No part of the score range is then favoured in expectation: the mean
+ * percentile of the picks is about 0.5 at 6 of 20 (reference 0.85). At budgets of 50 or more the strata are the
+ * reference's 50, the upper bound is at most one rank lower, and only where the (fewer than 50) leftovers land
+ * differs. {@link Rule#REFERENCE} restores the reference rule exactly.
  *
  * <p>Inputs are in member order (the caller sorts members by sample id); the output is the same for the same
  * scores, budget and seed.
@@ -125,7 +128,9 @@ public final class CcsSampler {
     List<Integer> unscored = new ArrayList<>();
     if (finite.length > 0) {
       low = finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * lowPercentile))];
-      high = finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * highPercentile))];
+      high = rule == Rule.SPREAD
+          ? finite[Math.max(0, finite.length - 1 - (int) Math.floor(finite.length * (1 - highPercentile)))]
+          : finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * highPercentile))];
     }
     double width = (high - low) / strata;
     for (int i = 0; i < n; i++) {
