@@ -1,6 +1,8 @@
 package io.adaptstream.selector;
 
 import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.selector.algo.CcsSampler;
+import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.KMeans;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.ScorerChoice;
@@ -39,6 +41,10 @@ public final class SelectorConfig extends ServiceConfig {
   public static final String ENTROPY_MODE = "selector.entropy.mode";
   public static final String NEW_CLUSTERS = "selector.new.clusters";
   public static final String PRUNE_MAX_PAIRWISE = "selector.prune.max.pairwise";
+  public static final String CCS_RULE = "selector.ccs.rule";
+  public static final String PRUNE_TIMING = "selector.prune.timing";
+  public static final String PRUNE_RULE = "selector.prune.rule";
+  public static final String PRUNE_DUPLICATE_COSINE = "selector.prune.duplicate.cosine";
   public static final String MODEL_NAME = "selector.model.name";
   public static final String STATE_DIR = "selector.state.dir";
   public static final String THREADS = "selector.threads";
@@ -54,6 +60,21 @@ public final class SelectorConfig extends ServiceConfig {
   public static final String SCORES_STORE_MEMORY = "memory";
   /** {@value}: the scores store is a RocksDB store on disk, which a clean restart keeps. */
   public static final String SCORES_STORE_ROCKSDB = "rocksdb";
+
+  /** {@value}: CCS with min(50, budget) strata and leftovers in a seeded random stratum order. */
+  public static final String CCS_SPREAD = "spread";
+  /** {@value}: the reference's rule, for CCS, pruning timing and statistic, and new clusters. */
+  public static final String REFERENCE = "reference";
+  /** {@value}: select from all members, then prune. */
+  public static final String PRUNE_AFTER_SELECTION = "after-selection";
+  /** {@value}: prune, then select from the survivors (the reference). */
+  public static final String PRUNE_BEFORE_SELECTION = "before-selection";
+  /** {@value}: symmetric max-cosine pruning, near-duplicates first. */
+  public static final String PRUNE_ORDER_FREE = "order-free";
+  /** {@value}: new clusters only past a threshold calibrated on the fit. */
+  public static final String NEW_CLUSTERS_CALIBRATED = "calibrated";
+  /** {@value}: k stays fixed. */
+  public static final String NEW_CLUSTERS_OFF = "off";
 
   /** {@value}: the query server is off. */
   public static final int HTTP_OFF = -1;
@@ -74,8 +95,29 @@ public final class SelectorConfig extends ServiceConfig {
       .define(ENTROPY_MODE, Type.STRING, ScorerChoice.Mode.STANDARDISED.name(), SelectorConfig::validateEntropyMode,
           Importance.LOW, "How the multi-way scorer choice bins scores: STANDARDISED (scale-free) or REFERENCE "
               + "(the reference code's raw-std bin edges).")
-      .define(NEW_CLUSTERS, Type.BOOLEAN, true, Importance.LOW,
-          "Whether a warm-started fit may open clusters for far-away points (up to 2k).")
+      .define(NEW_CLUSTERS, Type.STRING, NEW_CLUSTERS_CALIBRATED, SelectorConfig::validateNewClusters,
+          Importance.LOW, "Whether a warm-started fit may open clusters for a new skill (up to 2k): 'calibrated' "
+              + "(default) only for a group of at least 20 points beyond the fit's 99th percentile distance that a "
+              + "new centroid brings to half their median distance; 'reference' when 20 points have cosine < 0.3 "
+              + "to every centroid (fires at almost every step with 256-d sketches); 'off' (k fixed). 'true' and "
+              + "'false' are read as 'reference' and 'off'.")
+      .define(CCS_RULE, Type.STRING, CCS_SPREAD, ConfigDef.ValidString.in(CCS_SPREAD, REFERENCE), Importance.LOW,
+          "CCS strata and leftovers: 'spread' (default) uses min(50, cluster budget) strata, a trim symmetric in "
+              + "rank and gives leftover samples to strata in a seeded random order; 'reference' always uses 50 "
+              + "strata, trims at sorted[floor(0.95n)] above and gives leftovers to the highest-score strata (at a "
+              + "budget of 6 of 20 the picks then sit at the ~85th percentile).")
+      .define(PRUNE_TIMING, Type.STRING, PRUNE_AFTER_SELECTION,
+          ConfigDef.ValidString.in(PRUNE_AFTER_SELECTION, PRUNE_BEFORE_SELECTION), Importance.LOW,
+          "When pruning policies prune: 'after-selection' (default) selects from all the cluster's members and "
+              + "then prunes the pool to its cap, so every sample is a candidate at least once; 'before-selection' "
+              + "(the reference) prunes first and selects from the survivors.")
+      .define(PRUNE_RULE, Type.STRING, PRUNE_ORDER_FREE, ConfigDef.ValidString.in(PRUNE_ORDER_FREE, REFERENCE),
+          Importance.LOW, "SemDeDup's statistic: 'order-free' (default) removes near-duplicate copies first (one "
+              + "kept per group, by sample id), then keeps the lowest max cosine to ANY other member; 'reference' "
+              + "keeps the lowest max cosine to EARLIER members with pool members first, which prunes fresh ones "
+              + "more than their share.")
+      .define(PRUNE_DUPLICATE_COSINE, Type.DOUBLE, SemDeDup.DEFAULT_DUPLICATE_COSINE, Range.between(-1.0, 1.0),
+          Importance.LOW, "Cosine above which two members are near-duplicates under the order-free pruning rule.")
       .define(PRUNE_MAX_PAIRWISE, Type.INT, SemDeDup.DEFAULT_MAX_PAIRWISE, Range.atLeast(2), Importance.LOW,
           "Largest cluster SemDeDup compares all pairs of; larger clusters compare neighbours only.")
       .define(MODEL_NAME, Type.STRING, "adapt-vlm", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -167,8 +209,17 @@ public final class SelectorConfig extends ServiceConfig {
   }
 
   public KMeans.Config kmeans() {
-    KMeans.Config c = KMeans.Config.withK(getInt(K));
-    return getBoolean(NEW_CLUSTERS) ? c : c.withoutNewClusters();
+    return KMeans.Config.withK(getInt(K)).withNewClusters(newClusters(getString(NEW_CLUSTERS)));
+  }
+
+  /** The small-budget rules ({@link #CCS_RULE}, {@link #PRUNE_TIMING}, {@link #PRUNE_RULE}). */
+  public ClusterSelector.Rules rules() {
+    return new ClusterSelector.Rules(
+        REFERENCE.equals(getString(CCS_RULE)) ? CcsSampler.Rule.REFERENCE : CcsSampler.Rule.SPREAD,
+        PRUNE_BEFORE_SELECTION.equals(getString(PRUNE_TIMING)) ? ClusterSelector.PruneTiming.BEFORE_SELECTION
+            : ClusterSelector.PruneTiming.AFTER_SELECTION,
+        REFERENCE.equals(getString(PRUNE_RULE)) ? SemDeDup.Rule.REFERENCE : SemDeDup.Rule.ORDER_FREE,
+        getDouble(PRUNE_DUPLICATE_COSINE));
   }
 
   public ScorerChoice.Mode entropyMode() {
@@ -182,7 +233,7 @@ public final class SelectorConfig extends ServiceConfig {
   /** The algorithm settings of a step, exactly as the single-JVM {@link StepPlanner} would use them. */
   public StepPlanner.Settings stepSettings(int step) {
     return new StepPlanner.Settings(seed(), step, budget(), poolCap(), kmeans(), reservoirCapacity(),
-        entropyMode(), pruneMaxPairwise());
+        entropyMode(), pruneMaxPairwise(), rules());
   }
 
   /**
@@ -224,6 +275,23 @@ public final class SelectorConfig extends ServiceConfig {
       SelectionPolicy.byName((String) value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(name, value, e.getMessage());
+    }
+  }
+
+  private static KMeans.NewClusters newClusters(String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case NEW_CLUSTERS_CALIBRATED -> KMeans.NewClusters.CALIBRATED;
+      case REFERENCE, "true" -> KMeans.NewClusters.REFERENCE;
+      case NEW_CLUSTERS_OFF, "false" -> KMeans.NewClusters.OFF;
+      default -> throw new IllegalArgumentException("must be calibrated, reference or off, got " + value);
+    };
+  }
+
+  private static void validateNewClusters(String name, Object value) {
+    try {
+      newClusters((String) value);
+    } catch (RuntimeException e) {
+      throw new ConfigException(name, value, "must be calibrated, reference or off");
     }
   }
 

@@ -3,8 +3,13 @@ package io.adaptstream.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adaptstream.selector.algo.CcsSampler;
+import io.adaptstream.selector.algo.ClusterSelector;
+import io.adaptstream.selector.algo.KMeans;
 import io.adaptstream.selector.algo.ScorerChoice;
+import io.adaptstream.selector.algo.SemDeDup;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -101,6 +106,44 @@ class SelectorConfigTest {
     assertThat(settings.entropyMode()).isEqualTo(ScorerChoice.Mode.REFERENCE);
     assertThat(settings.experimentSeed()).isEqualTo(3);
     assertThat(settings.step()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldDefaultToTheSmallBudgetFixesAndRestoreEachReferenceRuleByItsKey() {
+    // given
+    Map<String, String> reference = base();
+    reference.putAll(Map.of(SelectorConfig.CCS_RULE, "reference", SelectorConfig.PRUNE_TIMING, "before-selection",
+        SelectorConfig.PRUNE_RULE, "reference", SelectorConfig.NEW_CLUSTERS, "reference",
+        SelectorConfig.PRUNE_DUPLICATE_COSINE, "0.9"));
+    Map<String, String> off = base();
+    off.put(SelectorConfig.NEW_CLUSTERS, "off");
+    Map<String, String> legacy = base();
+    legacy.put(SelectorConfig.NEW_CLUSTERS, "true");
+
+    // when
+    var byDefault = new SelectorConfig(base()).stepSettings(1);
+    var restored = new SelectorConfig(reference).stepSettings(1);
+
+    // then
+    assertThat(byDefault.rules()).isEqualTo(ClusterSelector.Rules.defaults());
+    assertThat(byDefault.kmeans().newClusters()).isEqualTo(KMeans.NewClusters.CALIBRATED);
+    assertThat(byDefault.kmeans().maxK()).isEqualTo(2 * KMeans.DEFAULT_K);
+    assertThat(restored.rules()).isEqualTo(new ClusterSelector.Rules(CcsSampler.Rule.REFERENCE,
+        ClusterSelector.PruneTiming.BEFORE_SELECTION, SemDeDup.Rule.REFERENCE, 0.9));
+    assertThat(restored.kmeans().newClusters()).isEqualTo(KMeans.NewClusters.REFERENCE);
+    assertThat(new SelectorConfig(off).kmeans().newClusters()).isEqualTo(KMeans.NewClusters.OFF);
+    assertThat(new SelectorConfig(legacy).kmeans().newClusters()).isEqualTo(KMeans.NewClusters.REFERENCE);
+  }
+
+  @Test
+  void shouldRefuseUnknownRuleNames() {
+    for (String key : List.of(SelectorConfig.CCS_RULE, SelectorConfig.PRUNE_TIMING, SelectorConfig.PRUNE_RULE,
+        SelectorConfig.NEW_CLUSTERS)) {
+      Map<String, String> m = base();
+      m.put(key, "sometimes");
+      assertThatThrownBy(() -> new SelectorConfig(m)).as(key).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key);
+    }
   }
 
   @Test

@@ -20,6 +20,18 @@ public final class BudgetSplit {
 
   /** Water-filled split; entry c is group c's share. Sums to exactly {@code min(budget, sum(sizes))}. */
   public static long[] equal(long[] sizes, long budget) {
+    return equal(sizes, budget, null);
+  }
+
+  /**
+   * {@link #equal(long[], long)} with the few leftover samples given to groups with room in {@code leftoverOrder}
+   * (a permutation of the group ids) instead of lowest id first; null means lowest id first.
+   */
+  public static long[] equal(long[] sizes, long budget, int[] leftoverOrder) {
+    if (leftoverOrder != null && leftoverOrder.length != sizes.length) {
+      throw new IllegalArgumentException("leftover order has " + leftoverOrder.length + " entries for "
+          + sizes.length + " groups");
+    }
     long total = checkedTotal(sizes, budget);
     long target = Math.min(budget, total);
     long[] out = new long[sizes.length];
@@ -47,8 +59,9 @@ public final class BudgetSplit {
       out[c] = Math.min(sizes[c], level);
       left -= out[c];
     }
-    // fewer left over than groups with room above the level (else the level would be higher): lowest ids first
-    for (int c = 0; c < sizes.length && left > 0; c++) {
+    // fewer left over than groups with room above the level (else the level would be higher)
+    for (int r = 0; r < sizes.length && left > 0; r++) {
+      int c = leftoverOrder == null ? r : leftoverOrder[r];
       if (sizes[c] > level) {
         out[c]++;
         left--;

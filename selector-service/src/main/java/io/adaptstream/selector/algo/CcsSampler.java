@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li>Trim: scores below the 5th and above the 95th percentile are set aside (likely mislabeled or trivial).
  *       Percentiles are nearest-rank, as the reference: {@code sorted[floor(n * 0.05)]} and
- *       {@code sorted[floor(n * 0.95)]}.
+ *       {@code sorted[floor(n * 0.95)]} (under {@link Rule#SPREAD} the upper one mirrors the lower in rank).
  *   <li>Stratify [p5, p95] into 50 equal-width strata, numbered from the highest scores down; each stratum is
  *       right-closed {@code (lo, hi]} as in the reference, and the lowest is also closed at p5 (the reference
  *       drops samples exactly at p5; here they stay candidates).
@@ -30,6 +30,19 @@ import java.util.SplittableRandom;
  * ties by member order), then from samples with no usable score (NaN) in member order: trimming exists to avoid
  * extremes, so the least extreme are the best remaining choice, and a deterministic fill keeps replays exact.
  *
+ * <p>Small budgets ({@link Rule#SPREAD}, the default; a documented deviation): with 50 strata and a cluster
+ * budget far below 50 (about 6 of 20 members in our runs) most strata hold 0 or 1 sample, the water level is 0
+ * and every pick is a leftover; the reference gives leftovers to the highest strata, so the picks sit near the
+ * top of the score range (mean percentile about 0.85 at 6 of 20), i.e. on the likely mislabelled samples CCS is
+ * meant to avoid. Under {@code SPREAD} the number of strata is {@code min(strata, budget)} (the budget capped
+ * at the cluster size, at least 1), so each stratum's share is about one pick; the few leftovers go to strata in
+ * a seeded random order instead of highest first; and the trim is symmetric in rank ({@code sorted[n - 1 -
+ * floor(n * 0.05)]} above, where the reference's {@code sorted[floor(n * 0.95)]} is the maximum itself for
+ * n = 20 and trims nothing at the top). No part of the score range is then favoured in expectation: the mean
+ * percentile of the picks is about 0.5 at 6 of 20 (reference 0.85). At budgets of 50 or more the strata are the
+ * reference's 50, the upper bound is at most one rank lower, and only where the (fewer than 50) leftovers land
+ * differs. {@link Rule#REFERENCE} restores the reference rule exactly.
+ *
  * <p>Inputs are in member order (the caller sorts members by sample id); the output is the same for the same
  * scores, budget and seed.
  */
@@ -38,6 +51,16 @@ public final class CcsSampler {
   public static final int DEFAULT_STRATA = 50;
   public static final double DEFAULT_LOW_PERCENTILE = 0.05;
   public static final double DEFAULT_HIGH_PERCENTILE = 0.95;
+  /** Seed purpose of the leftover order under {@link Rule#SPREAD}. */
+  private static final long PURPOSE_LEFTOVERS = 0x4c454654L;
+
+  /** How strata and leftovers are set (see the class doc). */
+  public enum Rule {
+    /** {@code min(strata, budget)} strata, leftovers in a seeded random stratum order. */
+    SPREAD,
+    /** The reference: always {@code strata} strata, leftovers to the highest-score strata. */
+    REFERENCE
+  }
 
   /**
    * What was sampled and why.
@@ -51,15 +74,24 @@ public final class CcsSampler {
    */
   public record Sample(int[] indices, double low, double high, long[] strataSizes, long[] quotas, int filled) {}
 
-  private final int strata;
+  private final int maxStrata;
   private final double lowPercentile;
   private final double highPercentile;
+  private final Rule rule;
 
+  /** The default rule ({@link Rule#SPREAD}) with the reference's 50 strata and p5/p95 trim. */
   public CcsSampler() {
-    this(DEFAULT_STRATA, DEFAULT_LOW_PERCENTILE, DEFAULT_HIGH_PERCENTILE);
+    this(Rule.SPREAD);
   }
 
-  public CcsSampler(int strata, double lowPercentile, double highPercentile) {
+  public CcsSampler(Rule rule) {
+    this(DEFAULT_STRATA, DEFAULT_LOW_PERCENTILE, DEFAULT_HIGH_PERCENTILE, rule);
+  }
+
+  /**
+   * @param strata the number of strata (under {@link Rule#SPREAD}: at most this many)
+   */
+  public CcsSampler(int strata, double lowPercentile, double highPercentile, Rule rule) {
     if (strata < 1) {
       throw new IllegalArgumentException("CCS needs at least 1 stratum, got " + strata);
     }
@@ -67,9 +99,14 @@ public final class CcsSampler {
       throw new IllegalArgumentException("CCS percentiles must satisfy 0 <= low <= high <= 1, got "
           + lowPercentile + ", " + highPercentile);
     }
-    this.strata = strata;
+    this.maxStrata = strata;
     this.lowPercentile = lowPercentile;
     this.highPercentile = highPercentile;
+    this.rule = java.util.Objects.requireNonNull(rule, "rule");
+  }
+
+  public Rule rule() {
+    return rule;
   }
 
   /** Samples at most {@code budget} positions of {@code scores}. */
@@ -79,6 +116,7 @@ public final class CcsSampler {
     }
     int n = scores.length;
     int target = Math.min(budget, n);
+    int strata = rule == Rule.SPREAD ? Math.max(1, Math.min(maxStrata, target)) : maxStrata;
     double[] finite = Arrays.stream(scores).filter(Double::isFinite).sorted().toArray();
     double low = Double.NaN;
     double high = Double.NaN;
@@ -90,7 +128,9 @@ public final class CcsSampler {
     List<Integer> unscored = new ArrayList<>();
     if (finite.length > 0) {
       low = finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * lowPercentile))];
-      high = finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * highPercentile))];
+      high = rule == Rule.SPREAD
+          ? finite[Math.max(0, finite.length - 1 - (int) Math.floor(finite.length * (1 - highPercentile)))]
+          : finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * highPercentile))];
     }
     double width = (high - low) / strata;
     for (int i = 0; i < n; i++) {
@@ -105,7 +145,9 @@ public final class CcsSampler {
       }
     }
     long[] sizes = byStratum.stream().mapToLong(List::size).toArray();
-    long[] quotas = BudgetSplit.equal(sizes, target);
+    long[] quotas = rule == Rule.SPREAD
+        ? BudgetSplit.equal(sizes, target, shuffled(strata, Seeds.derive(seed, PURPOSE_LEFTOVERS)))
+        : BudgetSplit.equal(sizes, target);
     SplittableRandom random = new SplittableRandom(seed);
     List<Integer> chosen = new ArrayList<>(target);
     for (int s = 0; s < strata; s++) {
@@ -124,6 +166,63 @@ public final class CcsSampler {
     }
     int[] indices = chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
     return new Sample(indices, low, high, sizes, quotas, filled);
+  }
+
+  /** A seeded random permutation of 0..n-1 (Fisher-Yates). */
+  private static int[] shuffled(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /**
+   * The percentile rank (0..1) of each chosen position's score among the finite scores: (values below + half the
+   * other values equal) / (finite count - 1), 0.5 when only one score is finite. Unscored (NaN) picks are left
+   * out. Returns {sum, count}, the selector's diagnostic of where in the score range CCS picked.
+   */
+  public static double[] percentileRanks(double[] scores, int[] chosen) {
+    double[] finite = Arrays.stream(scores).filter(Double::isFinite).sorted().toArray();
+    double sum = 0;
+    long count = 0;
+    for (int i : chosen) {
+      double s = scores[i];
+      if (!Double.isFinite(s)) {
+        continue;
+      }
+      count++;
+      if (finite.length < 2) {
+        sum += 0.5;
+        continue;
+      }
+      int below = lowerBound(finite, s);
+      int equal = lowerBound(finite, Math.nextUp(s)) - below;
+      sum += (below + (equal - 1) / 2.0) / (finite.length - 1);
+    }
+    return new double[] {sum, count};
+  }
+
+  /** First index whose value is >= key. */
+  private static int lowerBound(double[] sorted, double key) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Seeded uniform choice of {@code k} of {@code members} without replacement (partial Fisher-Yates). */

@@ -11,37 +11,109 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The per-cluster step: prune the cluster's pool, choose its scorer, pick its training samples. This is the unit
+ * The per-cluster step: choose the cluster's scorer, pick its training samples, prune its pool. This is the unit
  * the topology runs in a cluster-keyed task; it needs only the cluster's members, its two budgets (from
  * {@link StepBudgets} on GLOBAL counts) and a seed from {@link Seeds#forCluster}, so the distributed run and
  * {@link StepPlanner} decide the same.
  *
- * <p>Order of work, as in the reference: pruning first ({@link SemDeDup}, keep budget), then the scorer is
- * chosen on the surviving members and the sampler draws the training budget from them.
+ * <p>Order of work ({@link PruneTiming#AFTER_SELECTION}, the default; a documented deviation): the scorer is
+ * chosen on ALL the cluster's members (pool and fresh), the sampler draws the training budget from them, and only
+ * then is the pool pruned to the keep budget, as the paper's "pruning at the end of each time step". A sample is
+ * never pruned before it has been a candidate for at least one selection; a selected sample may be pruned
+ * afterwards (it has been trained on). The reference prunes first and selects from the survivors
+ * ({@link PruneTiming#BEFORE_SELECTION}), which removes part of every new release before it is ever eligible.
  *
- * <p>Pruning order: members already in the pool come before fresh ones, each group in id order. The reference
- * concatenates datasets oldest first, so the earliest copy of a near-duplicate, the one already in the pool, is
- * kept and a new release's copy of it is what gets pruned. Sample ids are content hashes, so id order alone
- * would pick the survivor at random.
+ * <p>Pruning rule: {@link SemDeDup.Rule#ORDER_FREE} (default) ranks members by their symmetric max cosine, with
+ * members in id order (ids are content hashes: neither old nor fresh first). {@link SemDeDup.Rule#REFERENCE}
+ * places members already in the pool before fresh ones, each group in id order, as the reference concatenates
+ * datasets oldest first: the earliest copy of a near-duplicate, the one already in the pool, is kept and a new
+ * release's copy is what gets pruned (and, by the same order, fresh members are pruned more than their share).
  */
 public final class ClusterSelector {
+
+  /** When a pruning policy prunes, relative to the step's selection. */
+  public enum PruneTiming {
+    /** Select from all members, then prune (default). */
+    AFTER_SELECTION,
+    /** The reference: prune, then select from the survivors. */
+    BEFORE_SELECTION
+  }
+
+  /**
+   * The small-budget rules, each a documented deviation whose reference value restores the reference rule.
+   *
+   * @param ccs CCS strata and leftovers
+   * @param pruneTiming pruning before or after selection
+   * @param pruneRule SemDeDup's statistic
+   * @param duplicateCosine near-duplicate threshold of the order-free rule
+   */
+  public record Rules(CcsSampler.Rule ccs, PruneTiming pruneTiming, SemDeDup.Rule pruneRule,
+      double duplicateCosine) {
+
+    public Rules {
+      java.util.Objects.requireNonNull(ccs, "ccs");
+      java.util.Objects.requireNonNull(pruneTiming, "pruneTiming");
+      java.util.Objects.requireNonNull(pruneRule, "pruneRule");
+      if (!(duplicateCosine >= -1 && duplicateCosine <= 1)) {
+        throw new IllegalArgumentException("duplicateCosine must be in [-1, 1], got " + duplicateCosine);
+      }
+    }
+
+    /** The fixes: spread CCS, prune after selection, order-free rule. */
+    public static Rules defaults() {
+      return new Rules(CcsSampler.Rule.SPREAD, PruneTiming.AFTER_SELECTION, SemDeDup.Rule.ORDER_FREE,
+          SemDeDup.DEFAULT_DUPLICATE_COSINE);
+    }
+
+    /** The reference rules throughout. */
+    public static Rules reference() {
+      return new Rules(CcsSampler.Rule.REFERENCE, PruneTiming.BEFORE_SELECTION, SemDeDup.Rule.REFERENCE,
+          SemDeDup.DEFAULT_DUPLICATE_COSINE);
+    }
+
+    public Rules withCcs(CcsSampler.Rule rule) {
+      return new Rules(rule, pruneTiming, pruneRule, duplicateCosine);
+    }
+
+    public Rules withPruneTiming(PruneTiming timing) {
+      return new Rules(ccs, timing, pruneRule, duplicateCosine);
+    }
+
+    public Rules withPruneRule(SemDeDup.Rule rule) {
+      return new Rules(ccs, pruneTiming, rule, duplicateCosine);
+    }
+  }
 
   private final SelectionPolicy policy;
   private final ScorerChoice scorerChoice;
   private final CcsSampler ccs;
   private final SemDeDup semDeDup;
+  private final Rules rules;
 
-  public ClusterSelector(SelectionPolicy policy, ScorerChoice scorerChoice, CcsSampler ccs, SemDeDup semDeDup) {
+  /**
+   * @param maxPairwise SemDeDup's exact-comparison cap
+   */
+  public ClusterSelector(SelectionPolicy policy, ScorerChoice scorerChoice, int maxPairwise, Rules rules) {
     this.policy = policy;
     this.scorerChoice = scorerChoice;
-    this.ccs = ccs;
-    this.semDeDup = semDeDup;
+    this.ccs = new CcsSampler(rules.ccs());
+    this.semDeDup = new SemDeDup(maxPairwise);
+    this.rules = rules;
   }
 
-  /** A selector with the default scorer choice (standardised), CCS and pruning settings. */
+  /** A selector with the default scorer choice (standardised), pruning cap and rules. */
   public static ClusterSelector of(SelectionPolicy policy) {
-    return new ClusterSelector(policy, new ScorerChoice(ScorerChoice.Mode.STANDARDISED), new CcsSampler(),
-        new SemDeDup());
+    return of(policy, Rules.defaults());
+  }
+
+  /** A selector with the default scorer choice (standardised) and pruning cap, and the given rules. */
+  public static ClusterSelector of(SelectionPolicy policy, Rules rules) {
+    return new ClusterSelector(policy, new ScorerChoice(ScorerChoice.Mode.STANDARDISED),
+        SemDeDup.DEFAULT_MAX_PAIRWISE, rules);
+  }
+
+  public Rules rules() {
+    return rules;
   }
 
   public SelectionPolicy policy() {
@@ -54,6 +126,7 @@ public final class ClusterSelector {
    * @param members the cluster's members, sorted by id, no duplicates
    * @param trainBudget this cluster's training budget ({@link StepBudgets#train()})
    * @param keepBudget this cluster's keep budget ({@link StepBudgets#keep()}); used by {@code PRUNE_TO_CAP} only
+   *     (and the training budget must come from {@link StepBudgets} under the same {@link PruneTiming})
    * @param seed {@link Seeds#forCluster}(experiment seed, step, cluster)
    * @throws IllegalArgumentException when members are not id-sorted or lack what the policy needs
    */
@@ -64,8 +137,11 @@ public final class ClusterSelector {
     }
     List<Member> candidates;
     List<String> pruned = new ArrayList<>();
+    boolean pruneAfter = policy.pool() == SelectionPolicy.Pool.PRUNE_TO_CAP
+        && rules.pruneTiming() == PruneTiming.AFTER_SELECTION;
+    long pruneSeed = Seeds.derive(seed, Seeds.PURPOSE_PRUNE);
     switch (policy.pool()) {
-      case PRUNE_TO_CAP -> candidates = prune(members, keepBudget, Seeds.derive(seed, Seeds.PURPOSE_PRUNE), pruned);
+      case PRUNE_TO_CAP -> candidates = pruneAfter ? members : prune(members, keepBudget, pruneSeed, pruned);
       case KEEP_ALL -> candidates = members;
       case NEW_RELEASE_ONLY -> {
         candidates = members.stream().filter(Member::fresh).toList();
@@ -94,30 +170,52 @@ public final class ClusterSelector {
     }
 
     int budget = (int) Math.min(trainBudget, candidates.size());
-    int[] picked = switch (policy.sampler()) {
-      case CCS -> ccs.sample(scores(candidates, chosen.orElseThrow()), budget,
-          Seeds.derive(seed, Seeds.PURPOSE_CCS)).indices();
-      case UNIFORM -> uniform(candidates.size(), budget, Seeds.derive(seed, Seeds.PURPOSE_UNIFORM));
-      case ALL -> IntStream.range(0, candidates.size()).toArray();
-    };
+    double pickPercentileSum = 0;
+    long pickPercentileCount = 0;
+    int[] picked;
+    switch (policy.sampler()) {
+      case CCS -> {
+        double[] ranked = scores(candidates, chosen.orElseThrow());
+        picked = ccs.sample(ranked, budget, Seeds.derive(seed, Seeds.PURPOSE_CCS)).indices();
+        double[] ranks = CcsSampler.percentileRanks(ranked, picked);
+        pickPercentileSum = ranks[0];
+        pickPercentileCount = (long) ranks[1];
+      }
+      case UNIFORM -> picked = uniform(candidates.size(), budget, Seeds.derive(seed, Seeds.PURPOSE_UNIFORM));
+      case ALL -> picked = IntStream.range(0, candidates.size()).toArray();
+      default -> throw new IllegalStateException("unknown sampler " + policy.sampler());
+    }
     List<ClusterDecision.Selected> selected = new ArrayList<>(picked.length);
     for (int i : picked) {
       Member m = candidates.get(i);
       selected.add(chosen.map(s -> new ClusterDecision.Selected(m.id(), s.label(), m.score(s)))
           .orElseGet(() -> new ClusterDecision.Selected(m.id(), ClusterDecision.NO_SCORER, 0.0)));
     }
+    if (pruneAfter) {
+      prune(members, keepBudget, pruneSeed, pruned);
+    }
     pruned.sort(Comparator.naturalOrder());
-    return new ClusterDecision(cluster, selected, pruned, chosen, entropies);
+    Set<String> prunedIds = new HashSet<>(pruned);
+    long prunedFresh = members.stream().filter(m -> m.fresh() && prunedIds.contains(m.id())).count();
+    return new ClusterDecision(cluster, selected, pruned, chosen, entropies,
+        new ClusterDecision.Diagnostics(prunedFresh, pickPercentileSum, pickPercentileCount));
   }
 
-  /** SemDeDup in pruning order (pool before fresh); returns the kept members in id order. */
+  /**
+   * SemDeDup to the keep budget: under the reference rule in pruning order (pool before fresh), otherwise in id
+   * order; returns the kept members in id order.
+   */
   private List<Member> prune(List<Member> members, long keepBudget, long seed, List<String> pruned) {
     if (keepBudget >= members.size()) {
       return members;
     }
     List<Member> order = new ArrayList<>(members.size());
-    members.stream().filter(m -> !m.fresh()).forEach(order::add);
-    members.stream().filter(Member::fresh).forEach(order::add);
+    if (rules.pruneRule() == SemDeDup.Rule.REFERENCE) {
+      members.stream().filter(m -> !m.fresh()).forEach(order::add);
+      members.stream().filter(Member::fresh).forEach(order::add);
+    } else {
+      order.addAll(members);
+    }
     List<float[]> embeddings = new ArrayList<>(order.size());
     for (Member m : order) {
       if (m.embedding() == null) {
@@ -125,7 +223,9 @@ public final class ClusterSelector {
       }
       embeddings.add(m.embedding());
     }
-    SemDeDup.Pruning result = semDeDup.keep(embeddings, (int) keepBudget, seed);
+    SemDeDup.Pruning result = rules.pruneRule() == SemDeDup.Rule.REFERENCE
+        ? semDeDup.keep(embeddings, (int) keepBudget, seed)
+        : semDeDup.keepOrderFree(embeddings, (int) keepBudget, rules.duplicateCosine(), seed);
     boolean[] keep = new boolean[order.size()];
     for (int i : result.kept()) {
       keep[i] = true;

@@ -25,11 +25,28 @@ import java.util.SplittableRandom;
  *   <li><b>Warm start</b>: Lloyd iterations start from the previous step's centroids, so cluster c at step t is
  *       the same pseudo-skill as cluster c at step t-1 (ids are positions in the centroid array and never
  *       reorder). If the previous step had fewer than k centroids, k-means++ adds the missing ones after them.
- *   <li><b>New skill</b>: on a warm start, when at least {@code newClusterMinPoints} points have cosine below
- *       {@code newClusterMaxCosine} to every centroid, the farthest of them (lowest best cosine, ties by index)
- *       becomes a new centroid with the next id; this repeats, farthest-first, while enough far points remain and
- *       fewer than {@code maxK} centroids exist. Defaults: cosine 0.3, 20 points, maxK = 2k. Set maxK = k to
- *       disable.
+ *   <li><b>New skill</b>, on a warm start only, by {@link NewClusters}:
+ *       <ul>
+ *         <li>{@code CALIBRATED} (default; a documented deviation): before the fit, each point's distance
+ *             {@code 1 - cos} to its nearest known centroid (the previous step's) is measured; a point is far
+ *             when it exceeds the 99th percentile of those distances. The normalised mean of the far points is a
+ *             candidate centroid (refined once to the mean of the points it would take). It opens, with the next
+ *             id, only when at least {@code newClusterMinPoints} points are closer to it than to their centroid
+ *             AND it cuts their median distance to at most 3/4 of what it was: a new, separated group passes;
+ *             the outer shell of the known clusters (which any percentile cuts off) does not, since its points
+ *             are no closer to one new direction than to their own centroid. The test repeats with the new
+ *             centroid counted, while fewer than {@code maxK} centroids exist; then Lloyd runs. The threshold
+ *             moves with the data's own spread, so it does not fire on diffuse high-dimensional sketches as a
+ *             fixed cosine does.
+ *         <li>{@code REFERENCE}: when at least {@code newClusterMinPoints} points have cosine below
+ *             {@code newClusterMaxCosine} to every centroid, the farthest of them (lowest best cosine, ties by
+ *             index) becomes a new centroid with the next id before the fit; this repeats, farthest-first, while
+ *             enough far points remain and fewer than {@code maxK} centroids exist. With 256-dimensional sketches
+ *             nearly every point is below cosine 0.3, so this opened clusters at almost every step (k = 2k from
+ *             step 2), halving every cluster's budget.
+ *         <li>{@code OFF}: k stays fixed.
+ *       </ul>
+ *       Defaults: 20 points, maxK = 2k (reference cosine 0.3).
  *   <li><b>Lloyd</b> until the largest centroid move is at most {@code tolerance} (Euclidean, on the sphere) or
  *       {@code maxIterations} is reached.
  *   <li><b>Empty cluster</b>: re-seeded with the point farthest from its own centroid (lowest cosine; ties by
@@ -45,6 +62,13 @@ public final class KMeans {
   public static final double DEFAULT_TOLERANCE = 1e-4;
   public static final double DEFAULT_NEW_CLUSTER_MAX_COSINE = 0.3;
   public static final int DEFAULT_NEW_CLUSTER_MIN_POINTS = 20;
+  /** {@code CALIBRATED}: the quantile of fitted distances beyond which a point is far. */
+  public static final double NEW_CLUSTER_QUANTILE = 0.99;
+  /** {@code CALIBRATED}: a candidate must bring its members' median distance to at most this fraction. */
+  public static final double NEW_CLUSTER_GAIN = 0.75;
+
+  /** When a warm start may open clusters for a new skill (see the class doc). */
+  public enum NewClusters { CALIBRATED, REFERENCE, OFF }
 
   /**
    * Settings.
@@ -55,9 +79,10 @@ public final class KMeans {
    * @param maxK upper bound on clusters when new ones are opened; {@code maxK == k} disables opening
    * @param newClusterMaxCosine a point is "far" when its best cosine to the centroids is below this
    * @param newClusterMinPoints how many far points justify a new cluster
+   * @param newClusters which new-skill rule applies
    */
   public record Config(int k, int maxIterations, double tolerance, int maxK, double newClusterMaxCosine,
-      int newClusterMinPoints) {
+      int newClusterMinPoints, NewClusters newClusters) {
     public Config {
       if (k < 1) {
         throw new IllegalArgumentException("k must be >= 1, got " + k);
@@ -74,9 +99,10 @@ public final class KMeans {
       if (newClusterMinPoints < 1) {
         throw new IllegalArgumentException("newClusterMinPoints must be >= 1, got " + newClusterMinPoints);
       }
+      java.util.Objects.requireNonNull(newClusters, "newClusters");
     }
 
-    /** k = 10, 100 iterations, tolerance 1e-4, new clusters up to 20 at cosine < 0.3 for >= 20 points. */
+    /** k = 10, 100 iterations, tolerance 1e-4, calibrated new clusters (>= 20 points) up to 20. */
     public static Config defaults() {
       return withK(DEFAULT_K);
     }
@@ -84,12 +110,18 @@ public final class KMeans {
     /** The defaults with another k (maxK = 2k). */
     public static Config withK(int k) {
       return new Config(k, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, 2 * k, DEFAULT_NEW_CLUSTER_MAX_COSINE,
-          DEFAULT_NEW_CLUSTER_MIN_POINTS);
+          DEFAULT_NEW_CLUSTER_MIN_POINTS, NewClusters.CALIBRATED);
     }
 
     /** This config with new-cluster opening disabled. */
     public Config withoutNewClusters() {
-      return new Config(k, maxIterations, tolerance, k, newClusterMaxCosine, newClusterMinPoints);
+      return new Config(k, maxIterations, tolerance, k, newClusterMaxCosine, newClusterMinPoints, NewClusters.OFF);
+    }
+
+    /** This config with another new-skill rule ({@code OFF} also sets maxK = k). */
+    public Config withNewClusters(NewClusters rule) {
+      return rule == NewClusters.OFF ? withoutNewClusters()
+          : new Config(k, maxIterations, tolerance, maxK, newClusterMaxCosine, newClusterMinPoints, rule);
     }
   }
 
@@ -175,10 +207,27 @@ public final class KMeans {
       }
     }
     seedPlusPlus(x, centroids, Math.max(config.k(), centroids.size()), random);
-    if (warm) {
+    if (warm && config.newClusters() == NewClusters.REFERENCE) {
       opened = openNewClusters(x, centroids);
+    } else if (warm && config.newClusters() == NewClusters.CALIBRATED) {
+      opened = openCalibrated(x, centroids);
     }
-    float[][] c = centroids.toArray(new float[0][]);
+    Lloyd fit = lloyd(x, centroids.toArray(new float[0][]));
+    int iterations = fit.iterations;
+    long[] sizes = new long[fit.centroids.length];
+    double inertia = 0;
+    for (int i = 0; i < x.length; i++) {
+      sizes[fit.assignment[i]]++;
+      inertia += 1.0 - fit.best[i];
+    }
+    return new Result(fit.centroids, iterations, fit.converged, inertia, sizes, fit.assignment, warm, opened);
+  }
+
+  /** A Lloyd run's outcome; {@code best} is each point's cosine to its centroid. */
+  private record Lloyd(float[][] centroids, int[] assignment, double[] best, int iterations, boolean converged) {}
+
+  private Lloyd lloyd(float[][] x, float[][] start) {
+    float[][] c = start;
     int[] assignment = new int[x.length];
     int iterations = 0;
     boolean converged = false;
@@ -198,13 +247,124 @@ public final class KMeans {
       }
     }
     double[] best = assignAll(x, c, assignment);
-    long[] sizes = new long[c.length];
-    double inertia = 0;
-    for (int i = 0; i < x.length; i++) {
-      sizes[assignment[i]]++;
-      inertia += 1.0 - best[i];
+    return new Lloyd(c, assignment, best, iterations, converged);
+  }
+
+  /** The calibrated new-skill rule; returns how many centroids were added. */
+  private int openCalibrated(float[][] x, List<float[]> centroids) {
+    double[] best = new double[x.length];
+    Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    for (float[] c : centroids) {
+      updateBest(x, c, best);
     }
-    return new Result(c, iterations, converged, inertia, sizes, assignment, warm, opened);
+    int opened = 0;
+    while (centroids.size() < config.maxK()) {
+      float[] candidate = calibratedCandidate(x, best);
+      if (candidate == null) {
+        break;
+      }
+      centroids.add(candidate);
+      updateBest(x, candidate, best);
+      opened++;
+    }
+    return opened;
+  }
+
+  /**
+   * The calibrated new-skill test (class doc): a candidate centroid for the points beyond the 99th percentile of
+   * the distances to the known centroids, or null when it would not take at least {@code newClusterMinPoints}
+   * points or would not cut their median distance to {@link #NEW_CLUSTER_GAIN} of what it was.
+   */
+  private float[] calibratedCandidate(float[][] x, double[] best) {
+    double[] distances = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      distances[i] = 1.0 - best[i];
+    }
+    double[] sorted = distances.clone();
+    Arrays.sort(sorted);
+    double threshold = sorted[Math.min(x.length - 1, (int) Math.floor(x.length * NEW_CLUSTER_QUANTILE))];
+    boolean[] far = new boolean[x.length];
+    boolean any = false;
+    for (int i = 0; i < x.length; i++) {
+      far[i] = distances[i] > threshold;
+      any |= far[i];
+    }
+    if (!any) {
+      return null;
+    }
+    float[] candidate = meanDirection(x, far);
+    if (candidate == null) {
+      return null;
+    }
+    // refine once: the mean of the points the candidate would take
+    boolean[] taken = takenBy(x, candidate, best);
+    float[] refined = meanDirection(x, taken);
+    if (refined == null) {
+      return null;
+    }
+    taken = takenBy(x, refined, best);
+    int count = 0;
+    for (boolean t : taken) {
+      count += t ? 1 : 0;
+    }
+    if (count < config.newClusterMinPoints()) {
+      return null;
+    }
+    double[] before = new double[count];
+    double[] after = new double[count];
+    int r = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (taken[i]) {
+        before[r] = distances[i];
+        after[r] = 1.0 - UnitVector.dot(refined, x[i]);
+        r++;
+      }
+    }
+    return median(after) <= NEW_CLUSTER_GAIN * median(before) ? refined : null;
+  }
+
+  /** Points closer (in cosine) to {@code candidate} than to their own centroid. */
+  private static boolean[] takenBy(float[][] x, float[] candidate, double[] best) {
+    boolean[] taken = new boolean[x.length];
+    for (int i = 0; i < x.length; i++) {
+      taken[i] = UnitVector.dot(candidate, x[i]) > best[i];
+    }
+    return taken;
+  }
+
+  /** Normalised mean of the selected points; null when none is selected or they cancel out. */
+  private static float[] meanDirection(float[][] x, boolean[] selected) {
+    int dim = x[0].length;
+    double[] sum = new double[dim];
+    int count = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (selected[i]) {
+        count++;
+        for (int d = 0; d < dim; d++) {
+          sum[d] += x[i][d];
+        }
+      }
+    }
+    double sq = 0;
+    for (double v : sum) {
+      sq += v * v;
+    }
+    if (count == 0 || !(sq > 1e-24)) {
+      return null;
+    }
+    double inv = 1.0 / Math.sqrt(sq);
+    float[] out = new float[dim];
+    for (int d = 0; d < dim; d++) {
+      out[d] = (float) (sum[d] * inv);
+    }
+    return out;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /**

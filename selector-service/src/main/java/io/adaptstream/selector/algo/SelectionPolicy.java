@@ -43,7 +43,8 @@ public record SelectionPolicy(String name, Clustering clustering, ScorerMode sco
   public enum Sampler { CCS, UNIFORM, ALL }
 
   /**
-   * The pool after a step. {@code PRUNE_TO_CAP}: SemDeDup down to the (factored) pool cap, before selection.
+   * The pool after a step. {@code PRUNE_TO_CAP}: SemDeDup down to the (factored) pool cap, after selection by
+   * default ({@link ClusterSelector.PruneTiming}).
    * {@code KEEP_ALL}: nothing is removed. {@code NEW_RELEASE_ONLY}: only the step's fresh samples are candidates,
    * and afterwards every member leaves the pool (nothing is replayed later).
    */

@@ -25,10 +25,31 @@ import java.util.stream.IntStream;
  * projections, so they are almost always neighbours (exact duplicates always are, unless more than
  * {@code maxPairwise / 2} members share their projection); pairs further apart are not compared. The window
  * depends on the embeddings and the seed only, so the result is deterministic.
+ *
+ * <p>{@link #keepOrderFree} is the default rule ({@link Rule#ORDER_FREE}, a documented deviation): the
+ * reference's M depends on member order, and with old pool members placed first it prunes fresh members more
+ * than their share (simulated: 56% of a cluster, about a third of the survivors). Order-free, each member's
+ * statistic is its max cosine to ANY other member (symmetric). Members are first grouped into near-duplicate
+ * groups (pairs with cosine above {@code duplicateCosine}, transitively); from each group the member at the
+ * lowest position survives this phase and the rest are pruned first, most redundant first. Callers pass members
+ * in sample-id order and ids are content hashes, so the survivor is the same at every step and for every
+ * replay, and does not depend on which release a copy came from. If more must go, M is recomputed among what
+ * is left (a group's survivor no longer counts its removed copies) and the members with the lowest M are kept,
+ * ties by position. The same window bounds the cost above {@code maxPairwise} members.
  */
 public final class SemDeDup {
 
   public static final int DEFAULT_MAX_PAIRWISE = 5000;
+  /** Cosine above which two members count as near-duplicates under {@link Rule#ORDER_FREE}. */
+  public static final double DEFAULT_DUPLICATE_COSINE = 0.95;
+
+  /** Which redundancy statistic pruning keeps by. */
+  public enum Rule {
+    /** Symmetric max cosine; near-duplicate copies first, survivor by position (see the class doc). */
+    ORDER_FREE,
+    /** The reference: max cosine to EARLIER members, keep the lowest. */
+    REFERENCE
+  }
 
   /**
    * The outcome for one cluster; positions refer to the input list.
@@ -83,29 +104,143 @@ public final class SemDeDup {
     return result(kept, s);
   }
 
+  /**
+   * Order-free pruning to {@code keep} members (see the class doc).
+   *
+   * @param duplicateCosine members whose cosine exceeds this are near-duplicates of each other
+   */
+  public Pruning keepOrderFree(List<float[]> embeddings, int keep, double duplicateCosine, long seed) {
+    if (keep < 0) {
+      throw new IllegalArgumentException("keep must be >= 0, got " + keep);
+    }
+    if (!(duplicateCosine >= -1 && duplicateCosine <= 1)) {
+      throw new IllegalArgumentException("duplicateCosine must be in [-1, 1], got " + duplicateCosine);
+    }
+    float[] flat = unitRows(embeddings);
+    int n = embeddings.size();
+    int dim = n == 0 ? 0 : flat.length / n;
+    boolean[] kept = new boolean[n];
+    if (keep >= n) {
+      Arrays.fill(kept, true);
+      double[] none = new double[n];
+      Arrays.fill(none, Double.NEGATIVE_INFINITY);
+      return result(kept, new Statistic(none, 0, true));
+    }
+    int[] parent = IntStream.range(0, n).toArray();
+    Statistic first = symmetric(flat, n, dim, seed, null, duplicateCosine, parent);
+    // near-duplicate copies: every group member but the lowest position (union-find roots are the lowest)
+    List<Integer> copies = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (root(parent, i) != i) {
+        copies.add(i);
+      }
+    }
+    int toRemove = n - keep;
+    boolean[] removed = new boolean[n];
+    copies.sort(Comparator.<Integer>comparingDouble(i -> -first.m[i]).thenComparingInt(i -> i));
+    for (int r = 0; r < Math.min(toRemove, copies.size()); r++) {
+      removed[copies.get(r)] = true;
+    }
+    toRemove -= Math.min(toRemove, copies.size());
+    double[] m = first.m.clone();
+    long comparisons = first.comparisons;
+    if (toRemove > 0) {
+      Statistic rest = copies.isEmpty() ? first : symmetric(flat, n, dim, seed, removed, Double.NaN, null);
+      if (!copies.isEmpty()) {
+        comparisons += rest.comparisons;
+      }
+      List<Integer> left = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (!removed[i]) {
+          left.add(i);
+          m[i] = rest.m[i];
+        }
+      }
+      left.sort(Comparator.<Integer>comparingDouble(i -> -rest.m[i]).thenComparingInt(i -> -i));
+      for (int r = 0; r < toRemove; r++) {
+        removed[left.get(r)] = true;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      kept[i] = !removed[i];
+    }
+    return result(kept, new Statistic(m, comparisons, first.exact));
+  }
+
+  /**
+   * Symmetric max cosine over the members not {@code skip}ped; pairs above {@code duplicateCosine} are joined in
+   * {@code parent} (union-find, root = lowest position) when it is not null.
+   */
+  private Statistic symmetric(float[] flat, int n, int dim, long seed, boolean[] skip, double duplicateCosine,
+      int[] parent) {
+    double[] m = new double[n];
+    Arrays.fill(m, Double.NEGATIVE_INFINITY);
+    long comparisons = 0;
+    if (n <= maxPairwise) {
+      float[] columns = transpose(flat, n, dim, null);
+      float[] sims = new float[n];
+      for (int j = 1; j < n; j++) {
+        if (skip != null && skip[j]) {
+          continue;
+        }
+        similarities(columns, n, dim, flat, j * dim, 0, j, sims);
+        for (int i = 0; i < j; i++) {
+          if (skip == null || !skip[i]) {
+            visit(i, j, sims[i], m, duplicateCosine, parent);
+            comparisons++;
+          }
+        }
+      }
+      return new Statistic(m, comparisons, true);
+    }
+    int[] byProjection = byProjection(flat, n, dim, seed);
+    float[] columns = transpose(flat, n, dim, byProjection);
+    int window = maxPairwise / 2;
+    float[] sims = new float[window];
+    for (int r = 0; r < n - 1; r++) {
+      int a = byProjection[r];
+      if (skip != null && skip[a]) {
+        continue;
+      }
+      int count = Math.min(n - 1, r + window) - r;
+      similarities(columns, n, dim, flat, a * dim, r + 1, count, sims);
+      for (int t = 0; t < count; t++) {
+        int b = byProjection[r + 1 + t];
+        if (skip == null || !skip[b]) {
+          visit(a, b, sims[t], m, duplicateCosine, parent);
+          comparisons++;
+        }
+      }
+    }
+    return new Statistic(m, comparisons, false);
+  }
+
+  private static void visit(int a, int b, float sim, double[] m, double duplicateCosine, int[] parent) {
+    m[a] = Math.max(m[a], sim);
+    m[b] = Math.max(m[b], sim);
+    if (parent != null && sim > duplicateCosine) {
+      int ra = root(parent, a);
+      int rb = root(parent, b);
+      if (ra != rb) {
+        parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      }
+    }
+  }
+
+  private static int root(int[] parent, int i) {
+    while (parent[i] != i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  }
+
   private record Statistic(double[] m, long comparisons, boolean exact) {}
 
   private Statistic statistic(List<float[]> embeddings, long seed) {
     int n = embeddings.size();
-    int dim = n == 0 ? 0 : embeddings.get(0).length;
-    if ((long) n * dim > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("cluster too large to prune in memory: " + n + " members of dimension "
-          + dim);
-    }
-    // one flat array: pairwise loops then stream through contiguous memory
-    float[] flat = new float[n * dim];
-    for (int i = 0; i < n; i++) {
-      float[] unit;
-      try {
-        unit = UnitVector.of(embeddings.get(i));
-      } catch (IllegalArgumentException ex) {
-        throw new IllegalArgumentException("embedding " + i + ": " + ex.getMessage(), ex);
-      }
-      if (unit.length != dim) {
-        throw new IllegalArgumentException("embedding " + i + " has dimension " + unit.length + ", expected " + dim);
-      }
-      System.arraycopy(unit, 0, flat, i * dim, dim);
-    }
+    float[] flat = unitRows(embeddings);
+    int dim = n == 0 ? 0 : flat.length / n;
     double[] m = new double[n];
     Arrays.fill(m, Double.NEGATIVE_INFINITY);
     if (n <= maxPairwise) {
@@ -119,18 +254,7 @@ public final class SemDeDup {
       }
       return new Statistic(m, comparisons, true);
     }
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] direction = new float[dim];
-    for (int d = 0; d < dim; d++) {
-      direction[d] = random.nextBoolean() ? 1f : -1f;
-    }
-    double[] projection = new double[n];
-    for (int i = 0; i < n; i++) {
-      projection[i] = UnitVector.dot(direction, 0, flat, i * dim, dim);
-    }
-    int[] byProjection = IntStream.range(0, n).boxed()
-        .sorted(Comparator.<Integer>comparingDouble(i -> projection[i]).thenComparingInt(i -> i))
-        .mapToInt(Integer::intValue).toArray();
+    int[] byProjection = byProjection(flat, n, dim, seed);
     float[] columns = transpose(flat, n, dim, byProjection);
     int window = maxPairwise / 2;
     float[] sims = new float[window];
@@ -148,6 +272,46 @@ public final class SemDeDup {
       comparisons += count;
     }
     return new Statistic(m, comparisons, false);
+  }
+
+  /** The embeddings normalised, one flat row-major array (pairwise loops then stream through contiguous memory). */
+  private static float[] unitRows(List<float[]> embeddings) {
+    int n = embeddings.size();
+    int dim = n == 0 ? 0 : embeddings.get(0).length;
+    if ((long) n * dim > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("cluster too large to prune in memory: " + n + " members of dimension "
+          + dim);
+    }
+    float[] flat = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      float[] unit;
+      try {
+        unit = UnitVector.of(embeddings.get(i));
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("embedding " + i + ": " + ex.getMessage(), ex);
+      }
+      if (unit.length != dim) {
+        throw new IllegalArgumentException("embedding " + i + " has dimension " + unit.length + ", expected " + dim);
+      }
+      System.arraycopy(unit, 0, flat, i * dim, dim);
+    }
+    return flat;
+  }
+
+  /** Positions sorted by their projection on a seeded random +/-1 direction, ties by position. */
+  private static int[] byProjection(float[] flat, int n, int dim, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] direction = new float[dim];
+    for (int d = 0; d < dim; d++) {
+      direction[d] = random.nextBoolean() ? 1f : -1f;
+    }
+    double[] projection = new double[n];
+    for (int i = 0; i < n; i++) {
+      projection[i] = UnitVector.dot(direction, 0, flat, i * dim, dim);
+    }
+    return IntStream.range(0, n).boxed()
+        .sorted(Comparator.<Integer>comparingDouble(i -> projection[i]).thenComparingInt(i -> i))
+        .mapToInt(Integer::intValue).toArray();
   }
 
   /**

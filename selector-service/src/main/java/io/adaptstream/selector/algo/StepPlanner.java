@@ -31,9 +31,17 @@ public final class StepPlanner {
    * @param reservoirCapacity how many sketches k-means is fitted on
    * @param entropyMode how the multi-way choice bins scores
    * @param maxPairwise SemDeDup's per-cluster cap on exact pairwise comparison
+   * @param rules the small-budget rules (CCS strata, pruning timing and statistic)
    */
   public record Settings(long experimentSeed, int step, long trainingBudget, long poolCap, KMeans.Config kmeans,
-      int reservoirCapacity, ScorerChoice.Mode entropyMode, int maxPairwise) {
+      int reservoirCapacity, ScorerChoice.Mode entropyMode, int maxPairwise, ClusterSelector.Rules rules) {
+
+    /** Settings with the default rules. */
+    public Settings(long experimentSeed, int step, long trainingBudget, long poolCap, KMeans.Config kmeans,
+        int reservoirCapacity, ScorerChoice.Mode entropyMode, int maxPairwise) {
+      this(experimentSeed, step, trainingBudget, poolCap, kmeans, reservoirCapacity, entropyMode, maxPairwise,
+          ClusterSelector.Rules.defaults());
+    }
 
     /** Defaults for everything but the seed, step and budgets. */
     public static Settings defaults(long experimentSeed, int step, long trainingBudget, long poolCap) {
@@ -43,12 +51,17 @@ public final class StepPlanner {
 
     public Settings withKMeans(KMeans.Config config) {
       return new Settings(experimentSeed, step, trainingBudget, poolCap, config, reservoirCapacity, entropyMode,
-          maxPairwise);
+          maxPairwise, rules);
     }
 
     public Settings withStep(int newStep) {
       return new Settings(experimentSeed, newStep, trainingBudget, poolCap, kmeans, reservoirCapacity, entropyMode,
-          maxPairwise);
+          maxPairwise, rules);
+    }
+
+    public Settings withRules(ClusterSelector.Rules newRules) {
+      return new Settings(experimentSeed, step, trainingBudget, poolCap, kmeans, reservoirCapacity, entropyMode,
+          maxPairwise, newRules);
     }
   }
 
@@ -76,6 +89,19 @@ public final class StepPlanner {
       return ids;
     }
 
+    /** The decisions' diagnostics summed over clusters. */
+    public ClusterDecision.Diagnostics diagnostics() {
+      long prunedFresh = 0;
+      double sum = 0;
+      long count = 0;
+      for (ClusterDecision d : decisions) {
+        prunedFresh += d.diagnostics().prunedFresh();
+        sum += d.diagnostics().pickPercentileSum();
+        count += d.diagnostics().pickPercentileCount();
+      }
+      return new ClusterDecision.Diagnostics(prunedFresh, sum, count);
+    }
+
     /** Every pruned id. */
     public SortedSet<String> prunedIds() {
       TreeSet<String> ids = new TreeSet<>();
@@ -96,8 +122,8 @@ public final class StepPlanner {
   public StepPlanner(SelectionPolicy policy, Settings settings) {
     this.policy = policy;
     this.settings = settings;
-    this.selector = new ClusterSelector(policy, new ScorerChoice(settings.entropyMode()), new CcsSampler(),
-        new SemDeDup(settings.maxPairwise()));
+    this.selector = new ClusterSelector(policy, new ScorerChoice(settings.entropyMode()), settings.maxPairwise(),
+        settings.rules());
   }
 
   /**
@@ -149,7 +175,8 @@ public final class StepPlanner {
         fresh[c]++;
       }
     }
-    StepBudgets budgets = StepBudgets.plan(policy, sizes, fresh, settings.trainingBudget(), settings.poolCap());
+    StepBudgets budgets = StepBudgets.plan(policy, sizes, fresh, settings.trainingBudget(), settings.poolCap(),
+        settings.rules().pruneTiming());
     List<ClusterDecision> decisions = new ArrayList<>(k);
     for (int c = 0; c < k; c++) {
       decisions.add(selector.decide(c, byCluster.get(c), budgets.train()[c], budgets.keep()[c],

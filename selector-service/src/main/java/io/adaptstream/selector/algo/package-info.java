@@ -7,9 +7,9 @@
  * every member is assigned to a pseudo-task; {@link io.adaptstream.selector.algo.StepBudgets} turns global cluster
  * counts into per-cluster keep and training budgets ({@link io.adaptstream.selector.algo.BudgetSplit}); then each
  * cluster, on its own, runs {@link io.adaptstream.selector.algo.ClusterSelector}:
- * {@link io.adaptstream.selector.algo.SemDeDup} pruning, {@link io.adaptstream.selector.algo.ScorerChoice} and
- * {@link io.adaptstream.selector.algo.CcsSampler}, as its {@link io.adaptstream.selector.algo.SelectionPolicy}
- * says.
+ * {@link io.adaptstream.selector.algo.ScorerChoice}, {@link io.adaptstream.selector.algo.CcsSampler} and
+ * {@link io.adaptstream.selector.algo.SemDeDup} pruning (after selection by default, before it under the
+ * reference rule), as its {@link io.adaptstream.selector.algo.SelectionPolicy} says.
  *
  * <p>Determinism contract: every random choice is seeded through {@link io.adaptstream.selector.algo.Seeds} from
  * (experiment seed, step, cluster id); every input list is in sample-id order (callers that gather members from

@@ -144,7 +144,9 @@ public final class SelectorQueries {
     return new StepView(s.getStep(), s.getRelease(), s.getModel(), s.getModelVersion(), phase, s.getStartedAtMs(),
         s.getRequestedAtMs(), s.getScoresStartedAtMs(), s.getScoresCompleteAtMs(), s.getClustersFittedAtMs(), s.getSelectionDoneAtMs(),
         sum(s.getRequested()), sum(s.getFresh()), sum(s.getScored()), s.getClusters(), sum(s.getSelected()),
-        sum(s.getPruned()), sum(s.getDeadLetters()), List.copyOf(s.getSealWarnings()));
+        sum(s.getPruned()), sum(s.getDeadLetters()), List.copyOf(s.getSealWarnings()), sum(s.getPrunedFresh()),
+        s.getPickPercentileSum().values().stream().mapToDouble(Double::doubleValue).sum(),
+        sum(s.getPickPercentileCount()));
   }
 
   private static ClusterView view(ClusterSummary s) {

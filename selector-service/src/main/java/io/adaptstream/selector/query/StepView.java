@@ -12,10 +12,15 @@ import java.util.List;
  * @param scores scores collected (dead letters excluded)
  * @param deadLetters records of the step that went to the dead-letter topic
  * @param sealWarnings partitions whose seal count did not match what the pool read
+ * @param prunedFresh of the pruned, samples of the step's new release
+ * @param pickPercentileSum over CCS picks: the percentile rank (0..1) of each pick's score among its cluster's
+ *     candidates, summed (0 for policies without CCS)
+ * @param pickPercentileCount how many picks {@code pickPercentileSum} is over
  */
 public record StepView(int step, String release, String model, int modelVersion, String phase, long startedAtMs,
     long requestedAtMs, long scoresStartedAtMs, long scoresCompleteAtMs, long clustersFittedAtMs, long selectionDoneAtMs, long poolSize,
-    long fresh, long scores, int clusters, long selected, long pruned, long deadLetters, List<String> sealWarnings) {
+    long fresh, long scores, int clusters, long selected, long pruned, long deadLetters, List<String> sealWarnings,
+    long prunedFresh, double pickPercentileSum, long pickPercentileCount) {
 
   public boolean done() {
     return selectionDoneAtMs >= 0;

@@ -179,13 +179,17 @@ final class ClusterSelectorProcessor extends StepProcessor {
     for (int c = 0; c < sizes.length && c < b.getFreshClusterCounts().size(); c++) {
       fresh[c] = b.getFreshClusterCounts().get(c);
     }
-    StepBudgets budgets = StepBudgets.plan(sc.policy, sizes, fresh, sc.budget, sc.poolCap);
+    StepBudgets budgets = StepBudgets.plan(sc.policy, sizes, fresh, sc.budget, sc.poolCap,
+        sc.rules.pruneTiming());
     int targets = sc.catalogue.selections.partitions();
     long[] perTarget = new long[targets];
     long decided = 0;
     int own = 0;
     long selected = 0;
     long pruned = 0;
+    long prunedFresh = 0;
+    double pickPercentileSum = 0;
+    long pickPercentileCount = 0;
     String retireReason = sc.policy.pool() == SelectionPolicy.Pool.NEW_RELEASE_ONLY ? "retired" : "pruned";
     Map<String, byte[]> keptOfStep = keptOf(step);
     for (int c = 0; c < sizes.length; c++) {
@@ -235,6 +239,9 @@ final class ClusterSelectorProcessor extends StepProcessor {
       decided += cluster.size();
       selected += d.selected().size();
       pruned += d.pruned().size();
+      prunedFresh += d.diagnostics().prunedFresh();
+      pickPercentileSum += d.diagnostics().pickPercentileSum();
+      pickPercentileCount += d.diagnostics().pickPercentileCount();
     }
     for (int r = 0; r < targets; r++) {
       StepMarker marker = StepMarker.newBuilder().setStep(step).setSourcePartition(partition())
@@ -247,7 +254,8 @@ final class ClusterSelectorProcessor extends StepProcessor {
     barriers.finish(b, now());
     StepProgress progress = StepProgress.newBuilder().setStep(step).setPhase(StepPhase.SELECTION_DONE)
         .setSource(partition()).setSources(sc.partitions).setAtMs(now()).setRecords(decided).setSelected(selected)
-        .setPruned(pruned).setClusters(sizes.length).setDeadLetters(b.getDeadLetters()).build();
+        .setPruned(pruned).setClusters(sizes.length).setDeadLetters(b.getDeadLetters()).setPrunedFresh(prunedFresh)
+        .setPickPercentileSum(pickPercentileSum).setPickPercentileCount(pickPercentileCount).build();
     send(SelectorTopology.SELECTOR_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
     commitSoon();

@@ -3,13 +3,11 @@ package io.adaptstream.selector.topology;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.SelectorConfig;
-import io.adaptstream.selector.algo.CcsSampler;
 import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.KMeans;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.ScorerChoice;
 import io.adaptstream.selector.algo.SelectionPolicy;
-import io.adaptstream.selector.algo.SemDeDup;
 
 /**
  * What every processor of one topology shares, read once from the {@link SelectorConfig}: the topics, the
@@ -35,6 +33,7 @@ final class SelectorContext {
   final ScorerChoice.Mode entropyMode;
   final int maxPairwise;
   final boolean scoresInMemory;
+  final ClusterSelector.Rules rules;
 
   SelectorContext(SelectorConfig config, AvroSerdes serdes) {
     this.catalogue = config.catalogue();
@@ -51,6 +50,7 @@ final class SelectorContext {
     this.entropyMode = config.entropyMode();
     this.maxPairwise = config.pruneMaxPairwise();
     this.scoresInMemory = config.scoresInMemory();
+    this.rules = config.rules();
   }
 
   boolean clusters() {
@@ -59,6 +59,6 @@ final class SelectorContext {
 
   /** A fresh per-cluster selector (each task has its own; they hold no state but are cheap). */
   ClusterSelector clusterSelector() {
-    return new ClusterSelector(policy, new ScorerChoice(entropyMode), new CcsSampler(), new SemDeDup(maxPairwise));
+    return new ClusterSelector(policy, new ScorerChoice(entropyMode), maxPairwise, rules);
   }
 }

@@ -126,6 +126,9 @@ final class StepCoordinator extends StepProcessor {
       case SELECTION_DONE -> {
         s.getSelected().put(source, p.getSelected());
         s.getPruned().put(source, p.getPruned());
+        s.getPrunedFresh().put(source, p.getPrunedFresh());
+        s.getPickPercentileSum().put(source, p.getPickPercentileSum());
+        s.getPickPercentileCount().put(source, p.getPickPercentileCount());
         s.getDeadLetters().put("by-cluster/" + source, p.getDeadLetters());
         all = s.getSelected().size() >= p.getSources();
         if (all && s.getSelectionDoneAtMs() < 0) {
@@ -163,7 +166,8 @@ final class StepCoordinator extends StepProcessor {
     steps.put(StepKeys.step(next), StepStatus.newBuilder().setStep(next).setRelease(sp.getRelease())
         .setModel(sc.modelName).setModelVersion(next - 1).setStartedAtMs(now).setPartitions(sc.partitions)
         .setRequested(new HashMap<>()).setFresh(new HashMap<>()).setScored(new HashMap<>())
-        .setSelected(new HashMap<>()).setPruned(new HashMap<>()).setDeadLetters(new HashMap<>())
+        .setSelected(new HashMap<>()).setPruned(new HashMap<>()).setPrunedFresh(new HashMap<>())
+        .setPickPercentileSum(new HashMap<>()).setPickPercentileCount(new HashMap<>()).setDeadLetters(new HashMap<>())
         .setSealWarnings(warnings).build());
     send(SelectorTopology.COORDINATOR_POOL_CONTROL_SINK, StepKeys.step(next), new PoolControl(start), timestamp);
     commitSoon();

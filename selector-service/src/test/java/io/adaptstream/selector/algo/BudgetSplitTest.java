@@ -10,6 +10,20 @@ import org.junit.jupiter.api.Test;
 class BudgetSplitTest {
 
   @Test
+  void shouldGiveLeftoversInTheGivenOrderInsteadOfLowestIdFirst() {
+    // given four groups with room and a budget two above the level of 1
+    long[] sizes = {3, 3, 3, 3};
+
+    // when
+    long[] byId = BudgetSplit.equal(sizes, 6);
+    long[] ordered = BudgetSplit.equal(sizes, 6, new int[] {3, 1, 0, 2});
+
+    // then
+    assertThat(byId).containsExactly(2, 2, 1, 1);
+    assertThat(ordered).containsExactly(1, 2, 1, 2);
+  }
+
+  @Test
   void shouldSumExactlyToBudgetAndStayMaxMinFairForRandomSizeVectors() {
     SplittableRandom random = new SplittableRandom(42);
     for (int trial = 0; trial < 3000; trial++) {

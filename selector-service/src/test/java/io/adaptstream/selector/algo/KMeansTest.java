@@ -105,7 +105,7 @@ class KMeansTest {
   @Test
   void shouldOpenANewClusterWhenAReleaseBringsAFarAwaySkill() {
     // given three known skills, then a release with a fourth one
-    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20));
+    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20, KMeans.NewClusters.REFERENCE));
     KMeans.Result previous = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 6), 1);
     List<float[]> next = new ArrayList<>(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 7));
     next.addAll(Fixtures.blobs(DIM, new int[] {9}, 40, 0.2, 8));
@@ -128,7 +128,7 @@ class KMeansTest {
   @Test
   void shouldNotOpenANewClusterForAHandfulOfOutliers() {
     // given
-    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20));
+    KMeans kmeans = new KMeans(new KMeans.Config(3, 100, 1e-4, 5, 0.3, 20, KMeans.NewClusters.REFERENCE));
     KMeans.Result previous = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 6), 1);
     List<float[]> next = new ArrayList<>(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 60, 0.2, 7));
     next.addAll(Fixtures.blobs(DIM, new int[] {9}, 5, 0.2, 8));
@@ -139,6 +139,67 @@ class KMeansTest {
     // then
     assertThat(r.opened()).isZero();
     assertThat(r.k()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldOpenNoClusterByDefaultWhenTheDataComeFromTheKnownClusters() {
+    for (long seed = 0; seed < 10; seed++) {
+      // given four well-separated skills, fitted, then a new draw of the same four
+      KMeans kmeans = new KMeans(KMeans.Config.withK(4));
+      KMeans.Result previous = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2, 3}, 100, 0.3, seed), 1);
+
+      // when
+      KMeans.Result r = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2, 3}, 100, 0.3, 100 + seed),
+          previous.centroids(), 2);
+
+      // then
+      assertThat(r.opened()).as("seed " + seed).isZero();
+      assertThat(r.k()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void shouldOpenOneClusterByDefaultForANewSeparatedGroup() {
+    // given three known skills, then a release with a fourth one
+    KMeans kmeans = new KMeans(KMeans.Config.withK(3));
+    KMeans.Result previous = kmeans.fit(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 100, 0.3, 6), 1);
+    List<float[]> next = new ArrayList<>(Fixtures.blobs(DIM, new int[] {0, 1, 2}, 100, 0.3, 7));
+    next.addAll(Fixtures.blobs(DIM, new int[] {9}, 40, 0.3, 8));
+
+    // when
+    KMeans.Result r = kmeans.fit(next, previous.centroids(), 2);
+
+    // then exactly one opened, with the next id, holding the new skill
+    assertThat(r.opened()).isEqualTo(1);
+    assertThat(r.k()).isEqualTo(4);
+    assertThat(UnitVector.dot(r.centroids()[3], axis(9))).isGreaterThan(0.9);
+    for (int c = 0; c < 3; c++) {
+      assertThat(UnitVector.dot(r.centroids()[c], previous.centroids()[c])).isGreaterThan(0.95);
+    }
+  }
+
+  @Test
+  void shouldOpenClustersOnDiffuseHighDimensionalSketchesOnlyUnderTheReferenceRule() {
+    // given 256-d sketches around 10 directions, each at a cosine of about 0.4 to its own (many below 0.3)
+    int dim = 256;
+    int[] axes = java.util.stream.IntStream.range(0, 10).toArray();
+    List<float[]> first = Fixtures.blobs(dim, axes, 100, 0.15, 1);
+    List<float[]> second = Fixtures.blobs(dim, axes, 100, 0.15, 2);
+    KMeans.Config calibrated = KMeans.Config.withK(10);
+    KMeans.Config reference = calibrated.withNewClusters(KMeans.NewClusters.REFERENCE);
+    float[][] previous = new KMeans(calibrated).fit(first, 1).centroids();
+
+    // when
+    KMeans.Result byDefault = new KMeans(calibrated).fit(second, previous, 2);
+    KMeans.Result byReference = new KMeans(reference).fit(second, previous, 2);
+    KMeans.Result off = new KMeans(calibrated.withoutNewClusters()).fit(second, previous, 2);
+
+    // then the reference's fixed cosine fires up to 2k, the calibrated rule keeps k
+    assertThat(byReference.opened()).isEqualTo(10);
+    assertThat(byReference.k()).isEqualTo(20);
+    assertThat(byDefault.opened()).isZero();
+    assertThat(byDefault.k()).isEqualTo(10);
+    assertThat(off.k()).isEqualTo(10);
   }
 
   @Test

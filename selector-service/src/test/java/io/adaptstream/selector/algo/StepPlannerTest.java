@@ -45,9 +45,30 @@ class StepPlannerTest {
   }
 
   @Test
-  void shouldPruneToTheCapThenSelectTheBudgetPerClusterUnderAdapt() {
+  void shouldSelectTheBudgetFromEveryMemberThenPruneToTheCapUnderAdapt() {
     // when
     StepPlanner.StepPlan plan = plan("adapt");
+
+    // then the training budget is split over all members, and pruning happens after
+    assertThat(plan.decisions()).hasSize(3);
+    assertThat(plan.budgets().candidates()).containsExactly(clusterSizes(plan));
+    assertThat(plan.prunedIds()).hasSize(300 - 150);
+    assertThat(plan.selectedIds()).hasSize(60);
+    for (ClusterDecision d : plan.decisions()) {
+      assertThat(d.selected()).hasSize((int) plan.budgets().train()[d.cluster()]);
+      assertThat(d.pruned()).hasSize((int) (plan.budgets().candidates()[d.cluster()]
+          - plan.budgets().keep()[d.cluster()]));
+    }
+    assertThat(plan.diagnostics().prunedFresh()).isEqualTo(plan.prunedIds().stream().filter(FRESH::contains).count());
+    assertThat(plan.diagnostics().pickPercentileCount()).isEqualTo(60);
+  }
+
+  @Test
+  void shouldPruneToTheCapThenSelectTheBudgetPerClusterUnderAdaptWithReferenceTiming() {
+    // when
+    StepPlanner.StepPlan plan = new StepPlanner(SelectionPolicy.byName("adapt"), SETTINGS.withRules(
+        ClusterSelector.Rules.defaults().withPruneTiming(ClusterSelector.PruneTiming.BEFORE_SELECTION)))
+        .plan(POOL, null);
 
     // then
     assertThat(plan.clustering()).isPresent();
@@ -80,11 +101,21 @@ class StepPlannerTest {
   }
 
   @Test
-  void shouldPruneThenSelectAtRandomUnderSemdedup() {
-    StepPlanner.StepPlan plan = plan("semdedup");
+  void shouldPruneThenSelectAtRandomUnderSemdedupWithReferenceTiming() {
+    StepPlanner.StepPlan plan = new StepPlanner(SelectionPolicy.byName("semdedup"), SETTINGS.withRules(
+        ClusterSelector.Rules.reference())).plan(POOL, null);
     assertThat(plan.prunedIds()).hasSize(150);
     assertThat(plan.selectedIds()).hasSize(60).doesNotContainAnyElementsOf(plan.prunedIds());
     assertThat(plan.decisions()).allSatisfy(d -> assertThat(d.chosenScorer()).isEmpty());
+  }
+
+  @Test
+  void shouldSelectAtRandomFromEveryMemberThenPruneUnderSemdedup() {
+    StepPlanner.StepPlan plan = plan("semdedup");
+    assertThat(plan.prunedIds()).hasSize(150);
+    assertThat(plan.selectedIds()).hasSize(60);
+    assertThat(plan.budgets().candidates()).containsExactly(clusterSizes(plan));
+    assertThat(plan.diagnostics().pickPercentileCount()).as("no CCS").isZero();
   }
 
   @ParameterizedTest
@@ -155,7 +186,8 @@ class StepPlannerTest {
         .forEach(m -> byCluster.get(fit.assign(m.sketch())).add(m));
     long[] sizes = byCluster.stream().mapToLong(List::size).toArray();
     long[] fresh = byCluster.stream().mapToLong(l -> l.stream().filter(Member::fresh).count()).toArray();
-    StepBudgets budgets = StepBudgets.plan(policy, sizes, fresh, SETTINGS.trainingBudget(), SETTINGS.poolCap());
+    StepBudgets budgets = StepBudgets.plan(policy, sizes, fresh, SETTINGS.trainingBudget(), SETTINGS.poolCap(),
+        SETTINGS.rules().pruneTiming());
 
     // when
     ClusterSelector selector = ClusterSelector.of(policy);
@@ -167,6 +199,13 @@ class StepPlannerTest {
 
     // then
     assertThat(distributed).isEqualTo(plan("adapt").decisions());
+  }
+
+  /** Members per cluster, from the plan's assignment. */
+  private static long[] clusterSizes(StepPlanner.StepPlan plan) {
+    long[] sizes = new long[plan.decisions().size()];
+    plan.clusterOf().values().forEach(c -> sizes[c]++);
+    return sizes;
   }
 
   static List<String> policies() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.adaptstream.avro.ClusterEvent;
 import io.adaptstream.avro.ClusterMember;
 import io.adaptstream.avro.ClusterSummary;
+import io.adaptstream.avro.Coordination;
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.avro.PoolDeletion;
 import io.adaptstream.avro.Sample;
@@ -12,6 +13,8 @@ import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.SelectionEvent;
 import io.adaptstream.avro.StepMarker;
+import io.adaptstream.avro.StepPhase;
+import io.adaptstream.avro.StepProgress;
 import io.adaptstream.selector.TestData;
 import io.adaptstream.selector.algo.ClusterDecision;
 import io.adaptstream.selector.algo.ClusterSelector;
@@ -81,13 +84,16 @@ class ClusterSelectorProcessorTest {
     long[] sizes = {byCluster.get(0).size(), byCluster.get(1).size()};
     long[] freshSizes = byCluster.stream().mapToLong(l -> l.stream().filter(ClusterMember::getFresh).count())
         .toArray();
-    StepBudgets budgets = StepBudgets.plan(h.config.policy(), sizes, freshSizes, 12, 30);
+    StepBudgets budgets = StepBudgets.plan(h.config.policy(), sizes, freshSizes, 12, 30,
+        h.config.rules().pruneTiming());
     ClusterSelector selector = new ClusterSelector(h.config.policy(),
-        new io.adaptstream.selector.algo.ScorerChoice(h.config.entropyMode()),
-        new io.adaptstream.selector.algo.CcsSampler(),
-        new io.adaptstream.selector.algo.SemDeDup(h.config.pruneMaxPairwise()));
+        new io.adaptstream.selector.algo.ScorerChoice(h.config.entropyMode()), h.config.pruneMaxPairwise(),
+        h.config.rules());
     TreeSet<String> expectedSelected = new TreeSet<>();
     TreeSet<String> expectedPruned = new TreeSet<>();
+    long expectedPrunedFresh = 0;
+    double expectedPercentileSum = 0;
+    long expectedPercentileCount = 0;
     for (int c = 0; c < 2; c++) {
       List<Member> members = byCluster.get(c).stream().sorted(Comparator.comparing(ClusterMember::getSampleId))
           .map(ClusterSelectorProcessorTest::algoMember).toList();
@@ -95,6 +101,9 @@ class ClusterSelectorProcessorTest {
           Seeds.forCluster(9, 1, c));
       d.selected().forEach(s -> expectedSelected.add(s.id()));
       expectedPruned.addAll(d.pruned());
+      expectedPrunedFresh += d.diagnostics().prunedFresh();
+      expectedPercentileSum += d.diagnostics().pickPercentileSum();
+      expectedPercentileCount += d.diagnostics().pickPercentileCount();
     }
     List<SelectionEvent> out = h.read(h.catalogue.selections);
     TreeSet<String> selected = new TreeSet<>();
@@ -113,6 +122,17 @@ class ClusterSelectorProcessorTest {
         .get(StepKeys.cluster(1, 1));
     assertThat(summary.getSize()).isEqualTo(sizes[1]);
     assertThat(summary.getSkills().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(sizes[1]);
+    // and the progress report carries the decisions' diagnostics, summed over this task's clusters
+    long prunedFresh = byCluster.stream().flatMap(List::stream)
+        .filter(m -> m.getFresh() && expectedPruned.contains(m.getSampleId())).count();
+    assertThat(expectedPrunedFresh).isEqualTo(prunedFresh).isPositive();
+    assertThat(expectedPercentileCount).isEqualTo(12);
+    StepProgress progress = h.read(h.catalogue.coordination).stream().map(Coordination::getPayload)
+        .filter(StepProgress.class::isInstance).map(StepProgress.class::cast)
+        .filter(p -> p.getPhase() == StepPhase.SELECTION_DONE).findFirst().orElseThrow();
+    assertThat(progress.getPrunedFresh()).isEqualTo(expectedPrunedFresh);
+    assertThat(progress.getPickPercentileSum()).isEqualTo(expectedPercentileSum);
+    assertThat(progress.getPickPercentileCount()).isEqualTo(expectedPercentileCount);
   }
 
   @Test

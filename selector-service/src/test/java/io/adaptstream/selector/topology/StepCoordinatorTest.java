@@ -1,6 +1,7 @@
 package io.adaptstream.selector.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.adaptstream.avro.Coordination;
 import io.adaptstream.avro.ModelVersion;
@@ -9,6 +10,7 @@ import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.avro.StepStart;
+import io.adaptstream.avro.StepStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,31 @@ class StepCoordinatorTest {
 
     // then
     assertThat(starts()).extracting(StepStart::getStep).containsExactly(2);
+  }
+
+  @Test
+  void shouldKeepEverySelectorPartitionsDiagnosticsAsTheirSelectedAndPrunedCounts() throws Exception {
+    // given step 1 started
+    h = new TopologyHarness(stateDir, Map.of());
+    for (int p = 0; p < 3; p++) {
+      sealed("r1", 1, p, 3);
+    }
+    h.publishModel(0);
+
+    // when each of three selector partitions reports
+    for (int p = 0; p < 3; p++) {
+      h.pipe(h.catalogue.coordination, "p", new Coordination(StepProgress.newBuilder().setStep(1)
+          .setPhase(StepPhase.SELECTION_DONE).setSource(p).setSources(3).setAtMs(5).setRecords(10).setSelected(3)
+          .setPruned(4).setPrunedFresh(p).setPickPercentileSum(0.5 * p).setPickPercentileCount(3).build()));
+    }
+
+    // then
+    StepStatus status = h.driver.<String, StepStatus>getKeyValueStore(SelectorTopology.STEPS_STORE)
+        .get(StepKeys.step(1));
+    assertThat(status.getSelectionDoneAtMs()).isEqualTo(5);
+    assertThat(status.getPrunedFresh()).containsOnly(entry("0", 0L), entry("1", 1L), entry("2", 2L));
+    assertThat(status.getPickPercentileSum()).containsOnly(entry("0", 0.0), entry("1", 0.5), entry("2", 1.0));
+    assertThat(status.getPickPercentileCount()).containsOnly(entry("0", 3L), entry("1", 3L), entry("2", 3L));
   }
 
   @Test
