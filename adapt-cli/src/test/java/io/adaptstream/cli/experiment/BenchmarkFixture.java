@@ -59,9 +59,9 @@ public final class BenchmarkFixture {
       notes.append(JSON.writeValueAsString(n)).append('\n');
     }
     Files.writeString(dir.resolve("annotations/r1.jsonl"), notes.toString());
-    Manifest manifest = new Manifest(7, Size.QUICK, List.of(new Manifest.Release("r1", "r1.json",
+    Manifest manifest = new Manifest(Manifest.CURRENT_DESIGN, 7, Size.QUICK, List.of(new Manifest.Release("r1", "r1.json",
         "annotations/r1.jsonl", Manifest.Role.TASK, "LLaVA", 4, 0, 2, Map.of(), Map.of(), 0)),
-        Map.of("vqa.colour", "vqa", "language.arith", "language"));
+        Map.of("vqa.colour", "vqa", "language.arith", "language"), List.of());
     JSON.writeValue(dir.resolve(Manifest.FILE_NAME).toFile(), manifest);
     return dir;
   }
