@@ -35,7 +35,8 @@ public record ClusterDecision(int cluster, List<Selected> selected, List<String>
    * What the selector reports about a decision, beyond the ids: where CCS picked in the score range and how much
    * of the new release was pruned. Sums, so tasks and clusters add up.
    *
-   * @param prunedFresh pruned members of the step's new release
+   * @param prunedFresh pruned members of the step's new release (under {@code NEW_RELEASE_ONLY}, where every
+   *     member is retired, all of the fresh ones)
    * @param pickPercentileSum over CCS picks with a finite score: the percentile rank (0..1) of the pick's score
    *     among the cluster's candidates ({@link CcsSampler#percentileRanks}); 0 without CCS
    * @param pickPercentileCount how many picks the sum is over
