@@ -40,15 +40,6 @@ final class KvCache implements AutoCloseable {
     return layers[i];
   }
 
-  int capacity() {
-    return capacity;
-  }
-
-  /** Positions held (those of the last layer written, which is every layer's after a full forward). */
-  int length() {
-    return layers[layers.length - 1].length;
-  }
-
   /** Keeps only the given batch rows, in that order (a copy of each buffer; the old ones are freed). */
   void keepRows(long[] rows) {
     try (NDManager scratch = manager.newSubManager()) {
