@@ -165,6 +165,26 @@ public final class EvalBenchmark implements Callable<Integer> {
           best(rates[b][1]) / best(rates[bestFull][0]), batches[b]));
     }
     s.append(".\n");
+    int fastest = 0;
+    for (int b = 1; b < batches.length; b++) {
+      fastest = best(rates[b][1]) > best(rates[fastest][1]) ? b : fastest;
+    }
+    s.append(String.format(Locale.ROOT, "%nThe cached decoding is fastest here at batch %d. Its cost per batch is "
+            + "one forward over the prompts plus, per step, a small fixed cost (a few dozen operations per layer, "
+            + "whatever the batch size) and work that grows with the cached length; rows that finish leave the "
+            + "batch. Larger batches share the fixed cost over more rows but wait for their longest answer and "
+            + "attend over their longest prompt. The full rerun gets slower with the batch size because every step "
+            + "recomputes every row's whole sequence until the batch's longest answer is done.%n", batches[fastest]));
+    int worst = config.maxImages() * config.tokensPerImage() + 2 * config.maxTextTokens() - 1;
+    s.append(String.format(Locale.ROOT, "%nCache memory: 2 × layers × rows × positions × dModel floats, positions = "
+            + "image prefix + longest prompt + longest answer budget of the batch − 1. For this model the worst "
+            + "case is %d positions (%d images × %d tokens + 2 × %d − 1):", worst, config.maxImages(),
+        config.tokensPerImage(), config.maxTextTokens()));
+    for (int b = 0; b < batches.length; b++) {
+      double mib = 2.0 * config.layers() * batches[b] * worst * config.dModel() * 4 / (1 << 20);
+      s.append(String.format(Locale.ROOT, "%s %.0f MiB at batch %d", b == 0 ? "" : ",", mib, batches[b]));
+    }
+    s.append("; a batch takes only what its own images, longest prompt and longest answer budget need.\n");
     s.append("\nCommand (from the repository root):\n\n```sh\n").append(BUILD).append(arguments())
         .append("\n```\n");
     return s.toString();

@@ -28,6 +28,10 @@ import java.util.List;
  * sample they come from); text tokens a learned position embedding that starts at 0 whatever the prefix length,
  * so hiding the images and leaving them out give the same text computation.
  *
+ * <p>For greedy decoding the same network also runs incrementally ({@link #prefill}, then {@link #step} per new
+ * token) against a {@link KvCache}: a text token's computation depends only on the keys and values of the
+ * positions it may attend to, so caching them gives the full forward's logits without recomputing the past.
+ *
  * <p>Lookups into embedding tables are made into the input's manager ({@code get(manager, index)},
  * {@code embedding} on the token array): an op whose first operand is a parameter would put its result on the
  * model's manager, which is never cleared.
