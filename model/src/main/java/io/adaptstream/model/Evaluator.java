@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Scores a model on test examples: greedy decoding of each example's final answer given everything before it,
@@ -22,7 +23,8 @@ import java.util.Map;
  * keys and values, then once per step over only the newest token of each row; finished rows leave the batch.
  * {@link Decoding#FULL_RERUN} reruns the whole network over the whole batch at every step: quadratic in the
  * answer length, kept as the reference the cached decoding is tested against and measured by
- * {@link EvalBenchmark}. Both give the same answers (up to float rounding of exact ties).
+ * {@link EvalBenchmark}. Both give the same answers up to float rounding (the cached path multiplies differently
+ * shaped arrays; its logits are tested to 1e-4 relative), which could only flip a near tie.
  */
 public final class Evaluator {
 
@@ -57,7 +59,7 @@ public final class Evaluator {
     }
     this.batchSize = batchSize;
     this.answerMargin = answerMargin;
-    this.decoding = java.util.Objects.requireNonNull(decoding, "decoding");
+    this.decoding = Objects.requireNonNull(decoding, "decoding");
   }
 
   public Decoding decoding() {
