@@ -54,8 +54,16 @@ final class DecoderLayer extends AbstractBlock {
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
       PairList<String, Object> params) {
-    NDArray h = inputs.get(0);
-    NDArray mask = inputs.get(1);
+    return new NDList(forward(ps, inputs.get(0), inputs.get(1), training, params, null));
+  }
+
+  /**
+   * The layer on hidden states {@code h} (B, s, D). Without a cache, {@code mask} is (B|1, 1, s, s) over these
+   * positions. With one, the new keys and values are stored after the cached ones and {@code mask} is
+   * (B|1, 1, s, cached + s): the queries attend to everything cached so far plus themselves.
+   */
+  NDArray forward(ParameterStore ps, NDArray h, NDArray mask, boolean training, PairList<String, Object> params,
+      KvCache.Layer cache) {
     NDManager m = h.getManager();
     long b = h.getShape().get(0);
     long s = h.getShape().get(1);
@@ -67,6 +75,14 @@ final class DecoderLayer extends AbstractBlock {
     NDArray q = qkvOut.get(0);
     NDArray k = qkvOut.get(1);
     NDArray v = qkvOut.get(2);
+    if (cache != null) {
+      boolean first = cache.length() == 0;
+      cache.append(k, v);
+      if (!first) {
+        k = cache.keys(m);
+        v = cache.values(m);
+      }
+    }
     // the scale lives in the step's manager until backward is done (see Batch#answerNll)
     NDArray scale = m.create((float) (1.0 / Math.sqrt(dh)));
     NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask).softmax(-1);
@@ -85,8 +101,7 @@ final class DecoderLayer extends AbstractBlock {
       z = z.add(probe);
     }
     z = Activation.gelu(z);
-    h = h.add(fc2.forward(ps, new NDList(z), training).singletonOrThrow());
-    return new NDList(h);
+    return h.add(fc2.forward(ps, new NDList(z), training).singletonOrThrow());
   }
 
   @Override

@@ -302,7 +302,7 @@ public final class ModelBenchmark implements Callable<Integer> {
     return s.toString();
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
       return parts[0] + " / " + parts[1] + " / " + parts[2];
@@ -327,7 +327,7 @@ public final class ModelBenchmark implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.3f", v);
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) {
@@ -342,8 +342,13 @@ public final class ModelBenchmark implements Callable<Integer> {
 
   /** Replaces (or appends) this benchmark's section, leaving the rest of the file as it is. */
   static void writeSection(Path file, String section) throws IOException {
+    writeSection(file, SECTION, section);
+  }
+
+  /** Replaces (or appends) the section under {@code heading}, leaving the rest of the file as it is. */
+  static void writeSection(Path file, String heading, String section) throws IOException {
     String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
-    String updated = replaceSection(text, section);
+    String updated = replaceSection(text, heading, section);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -352,10 +357,14 @@ public final class ModelBenchmark implements Callable<Integer> {
   }
 
   static String replaceSection(String text, String section) {
+    return replaceSection(text, SECTION, section);
+  }
+
+  static String replaceSection(String text, String heading, String section) {
     List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
     int start = -1;
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).trim().equals(SECTION)) {
+      if (lines.get(i).trim().equals(heading)) {
         start = i;
         break;
       }

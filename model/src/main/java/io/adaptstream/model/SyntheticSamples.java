@@ -106,6 +106,46 @@ final class SyntheticSamples {
         List.of(image(a, random.nextInt(4), 32), image(b, random.nextInt(4), 32)), "compare");
   }
 
+  /** Three images; which one shows a square of the named colour. */
+  Example threeImages() {
+    int first = random.nextInt(COLOURS.length);
+    int[] colours = {first, (first + 1) % COLOURS.length, (first + 2) % COLOURS.length};
+    int asked = random.nextInt(3);
+    return Example.of("three-" + counter++, "<image>\n<image>\n<image>\nWhich image shows the "
+            + COLOURS[colours[asked]] + " square?", new String[] {"the first", "the second", "the third"}[asked],
+        List.of(image(colours[0], random.nextInt(4), 32), image(colours[1], random.nextInt(4), 32),
+            image(colours[2], random.nextInt(4), 32)), "three");
+  }
+
+  /** A long caption (about 80–90 bytes). */
+  Example caption() {
+    int c = random.nextInt(COLOURS.length);
+    int p = random.nextInt(PLACES.length);
+    return Example.of("caption-" + counter++, "<image>\nWrite a caption for this picture.",
+        "A small " + COLOURS[c] + " square sits alone in the " + PLACES[p]
+            + " corner of a grey image full of fine noise.", List.of(image(c, p, 32)), "caption");
+  }
+
+  /**
+   * A test set shaped like the pipeline's: mostly short answers (1–12 bytes), about one in seven a 60–90-byte
+   * description or caption, 0 to 3 images.
+   */
+  List<Example> evaluation(int n) {
+    List<Example> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(switch (i % 14) {
+        case 0, 1, 2 -> colour();
+        case 3, 4, 5 -> position();
+        case 6, 7, 8 -> text();
+        case 9, 10 -> compare();
+        case 11 -> threeImages();
+        case 12 -> describe();
+        default -> caption();
+      });
+    }
+    return out;
+  }
+
   /** Text only: single-digit addition. */
   Example text() {
     int a = random.nextInt(5);

@@ -171,6 +171,21 @@ public final class VisionLanguageModel implements AutoCloseable {
     return block.forward(store, batch.inputs(), training, hooks);
   }
 
+  /** A key/value cache for incremental decoding of a batch: {@code capacity} positions in every layer. */
+  KvCache newCache(NDManager parent, int capacity) {
+    return new KvCache(parent, config.layers(), capacity);
+  }
+
+  /** Cached decoding, first step: the prompts' forward into {@code cache}; logits (B, 1, V) at {@code last}. */
+  NDArray prefill(Batch batch, NDArray last, KvCache cache) {
+    return block.prefill(store, batch.inputs(), last, cache);
+  }
+
+  /** Cached decoding, later steps: one new token per row against {@code cache}; logits (B, 1, V). */
+  NDArray step(NDArray tokens, NDArray positions, NDArray mask, KvCache cache) {
+    return block.step(store, tokens, positions, mask, cache);
+  }
+
   /** Logits (B, T, V) of the examples with their images, flattened; for checks of exactness. */
   float[] logits(List<Example> examples) {
     List<Sample> samples = Sample.of(examples, config);

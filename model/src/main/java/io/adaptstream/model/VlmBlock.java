@@ -28,6 +28,10 @@ import java.util.List;
  * sample they come from); text tokens a learned position embedding that starts at 0 whatever the prefix length,
  * so hiding the images and leaving them out give the same text computation.
  *
+ * <p>For greedy decoding the same network also runs incrementally ({@link #prefill}, then {@link #step} per new
+ * token) against a {@link KvCache}: a text token's computation depends only on the keys and values of the
+ * positions it may attend to, so caching them gives the full forward's logits without recomputing the past.
+ *
  * <p>Lookups into embedding tables are made into the input's manager ({@code get(manager, index)},
  * {@code embedding} on the token array): an op whose first operand is a parameter would put its result on the
  * model's manager, which is never cleared.
@@ -83,32 +87,8 @@ final class VlmBlock extends AbstractBlock {
       PairList<String, Object> params) {
     NDArray tokens = inputs.get(0);
     NDArray mask = inputs.get(1);
-    NDManager m = tokens.getManager();
-    long b = tokens.getShape().get(0);
     long t = tokens.getShape().get(1);
-    if (t > config.maxTextTokens()) {
-      throw new IllegalArgumentException("text of " + t + " tokens exceeds maxTextTokens " + config.maxTextTokens());
-    }
-    NDArray text = tokens.getNDArrayInternal()
-        .embedding(tokens, ps.getValue(tokenEmbedding, m.getDevice(), training), SparseFormat.DENSE)
-        .singletonOrThrow()
-        .add(ps.getValue(textPosition, m.getDevice(), training).get(m, new NDIndex(":{}", t)));
-    NDArray h = text;
-    if (inputs.size() > 2) {
-      NDArray images = inputs.get(2);
-      Shape shape = images.getShape();
-      long k = shape.get(1);
-      long tpi = config.tokensPerImage();
-      NDArray x = images.reshape(b * k, shape.get(2), shape.get(3), shape.get(4));
-      x = Activation.relu(stem.forward(ps, new NDList(x), training).singletonOrThrow());
-      x = patch.forward(ps, new NDList(x), training).singletonOrThrow(); // (B*K, D, g, g)
-      x = x.reshape(b, k, config.dModel(), tpi).transpose(0, 1, 3, 2); // (B, K, tpi, D)
-      NDArray pos = ps.getValue(patchPosition, m.getDevice(), training);
-      NDArray idx = ps.getValue(imageIndex, m.getDevice(), training).get(m, new NDIndex(":{}", k))
-          .reshape(k, 1, config.dModel());
-      x = x.add(pos).add(idx).reshape(b, k * tpi, config.dModel());
-      h = x.concat(text, 1);
-    }
+    NDArray h = embed(ps, inputs, training);
     NDArray mid = null;
     for (int i = 0; i < layers.size(); i++) {
       boolean sketch = i == config.sketchLayer();
@@ -122,6 +102,76 @@ final class VlmBlock extends AbstractBlock {
     NDArray textHidden = s == t ? h : h.get(new NDIndex(":, {}:, :", s - t));
     NDArray logits = head.forward(ps, new NDList(textHidden), training).singletonOrThrow();
     return new NDList(logits, mid);
+  }
+
+  /**
+   * The first step of cached decoding: the forward of a batch of prompts (inference), keeping every layer's keys
+   * and values in {@code cache}. Returns the logits (B, 1, V) at one position per row: {@code last} (B, 1, D)
+   * int64 holds that position's sequence index (prefix included), repeated along D.
+   */
+  NDArray prefill(ParameterStore ps, NDList inputs, NDArray last, KvCache cache) {
+    NDArray mask = inputs.get(1);
+    NDArray h = embed(ps, inputs, false);
+    for (int i = 0; i < layers.size(); i++) {
+      h = layers.get(i).forward(ps, h, mask, false, null, cache.layer(i));
+    }
+    return logits(ps, h.gather(last, 1));
+  }
+
+  /**
+   * One step of cached decoding (inference): one new token per row, (B, 1) int64, at its text position
+   * {@code positions} (B, 1) int64, attending through {@code mask} (B, 1, 1, cached + 1) to the cached
+   * positions and itself. Appends the token's keys and values to {@code cache}; returns logits (B, 1, V).
+   */
+  NDArray step(ParameterStore ps, NDArray tokens, NDArray positions, NDArray mask, KvCache cache) {
+    NDArray h = lookup(ps, tokens, tokenEmbedding).add(lookup(ps, positions, textPosition));
+    for (int i = 0; i < layers.size(); i++) {
+      h = layers.get(i).forward(ps, h, mask, false, null, cache.layer(i));
+    }
+    return logits(ps, h);
+  }
+
+  private NDArray logits(ParameterStore ps, NDArray hidden) {
+    NDArray h = finalNorm.forward(ps, new NDList(hidden), false).singletonOrThrow();
+    return head.forward(ps, new NDList(h), false).singletonOrThrow();
+  }
+
+  /** Rows of an embedding table for int64 ids of any shape, into the ids' manager. */
+  private static NDArray lookup(ParameterStore ps, NDArray ids, Parameter table) {
+    NDManager m = ids.getManager();
+    return ids.getNDArrayInternal().embedding(ids, ps.getValue(table, m.getDevice(), false), SparseFormat.DENSE)
+        .singletonOrThrow();
+  }
+
+  /** The input sequence (B, S, D): image-prefix tokens, when the inputs have images, then text tokens. */
+  private NDArray embed(ParameterStore ps, NDList inputs, boolean training) {
+    NDArray tokens = inputs.get(0);
+    NDManager m = tokens.getManager();
+    long b = tokens.getShape().get(0);
+    long t = tokens.getShape().get(1);
+    if (t > config.maxTextTokens()) {
+      throw new IllegalArgumentException("text of " + t + " tokens exceeds maxTextTokens " + config.maxTextTokens());
+    }
+    NDArray text = tokens.getNDArrayInternal()
+        .embedding(tokens, ps.getValue(tokenEmbedding, m.getDevice(), training), SparseFormat.DENSE)
+        .singletonOrThrow()
+        .add(ps.getValue(textPosition, m.getDevice(), training).get(m, new NDIndex(":{}", t)));
+    if (inputs.size() <= 2) {
+      return text;
+    }
+    NDArray images = inputs.get(2);
+    Shape shape = images.getShape();
+    long k = shape.get(1);
+    long tpi = config.tokensPerImage();
+    NDArray x = images.reshape(b * k, shape.get(2), shape.get(3), shape.get(4));
+    x = Activation.relu(stem.forward(ps, new NDList(x), training).singletonOrThrow());
+    x = patch.forward(ps, new NDList(x), training).singletonOrThrow(); // (B*K, D, g, g)
+    x = x.reshape(b, k, config.dModel(), tpi).transpose(0, 1, 3, 2); // (B, K, tpi, D)
+    NDArray pos = ps.getValue(patchPosition, m.getDevice(), training);
+    NDArray idx = ps.getValue(imageIndex, m.getDevice(), training).get(m, new NDIndex(":{}", k))
+        .reshape(k, 1, config.dModel());
+    x = x.add(pos).add(idx).reshape(b, k * tpi, config.dModel());
+    return x.concat(text, 1);
   }
 
   @Override
