@@ -195,6 +195,13 @@ class EvaluatorDecodingTest {
   }
 
   @Test
+  void shouldDecodeWithTheCacheUnlessTheFullRerunIsAskedFor() {
+    assertThat(new Evaluator().decoding()).isEqualTo(Decoding.KV_CACHE);
+    assertThat(new Evaluator(8, 4).decoding()).isEqualTo(Decoding.KV_CACHE);
+    assertThat(new Evaluator(8, 4, Decoding.FULL_RERUN).decoding()).isEqualTo(Decoding.FULL_RERUN);
+  }
+
+  @Test
   void shouldLeaveNoArraysBehindOnTheModelsManager() {
     // given
     List<Example> examples = mixedExamples();

@@ -33,6 +33,21 @@ class ModelBenchmarkTest {
   }
 
   @Test
+  void shouldReplaceTheEvaluationSectionWithoutTouchingTheTrainingSection() {
+    // given
+    String page = "# Benchmarks\n\n" + ModelBenchmark.SECTION + "\ntraining table\n\n" + EvalBenchmark.SECTION
+        + "\nold decoding table\n\n## Pipeline\nsteps\n";
+
+    // when
+    String updated = ModelBenchmark.replaceSection(page, EvalBenchmark.SECTION,
+        EvalBenchmark.SECTION + "\n\nnew decoding table\n");
+
+    // then
+    assertThat(updated).contains("training table", "new decoding table", "## Pipeline\nsteps\n")
+        .doesNotContain("old decoding table");
+  }
+
+  @Test
   void shouldCorrelatePairwiseCosines() {
     // given
     float[][] a = {{1, 0}, {0, 1}, {1, 1}, {1, -1}};
