@@ -7,8 +7,8 @@ import io.adaptstream.avro.ReleaseRole;
 import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
 import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoProfile;
 import io.adaptstream.cli.demo.DemoProgress;
+import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.experiment.BenchmarkAnnotations;
 import io.adaptstream.cli.experiment.ExperimentJob;
 import io.adaptstream.cli.experiment.ExperimentReport;
@@ -94,7 +94,8 @@ final class ExperimentCommand implements Callable<Integer> {
           + "an untrained model (trainer.base=random), the same for every method of a seed.")
   Path pretrain;
 
-  @Option(names = "--quick", description = "The QUICK benchmark with the demo's lighter settings, four methods.")
+  @Option(names = "--quick", description = "The QUICK benchmark with the protocol's lighter QUICK settings, fewer "
+      + "methods.")
   boolean quick;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -108,6 +109,9 @@ final class ExperimentCommand implements Callable<Integer> {
 
   @Mixin
   FastOption speed = new FastOption();
+
+  @Mixin
+  ComputeOption compute = new ComputeOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override a service setting for every run, e.g. --set selector.budget=200 (repeatable).")
@@ -154,7 +158,7 @@ final class ExperimentCommand implements Callable<Integer> {
       }
     }
     Size size = quick ? Size.QUICK : Size.FULL;
-    Map<String, String> all = new LinkedHashMap<>(DemoProfile.overrides(size));
+    Map<String, String> all = new LinkedHashMap<>(new Protocol(compute.compute(), size).overrides());
     all.putAll(overrides);
     if (user && pretrain == null && !all.containsKey(TrainerConfig.BASE)) {
       all.put(TrainerConfig.BASE, "random");
@@ -172,7 +176,8 @@ final class ExperimentCommand implements Callable<Integer> {
     List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
     pw.println("adapt experiment: " + names.size() + " methods x " + seeds + " seed(s) = " + names.size() * seeds
         + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (speed.fast() ? "fast"
-        : "deterministic") + " mode, in " + dir);
+        : "deterministic") + " mode, " + compute.compute() + " compute, in " + dir);
+    pw.println("compute protocol: " + Protocol.describe(all));
     pw.println("every method of a seed runs over the same published ingest log; the base model v0 is trained once "
         + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
         + "are skipped");
@@ -204,13 +209,12 @@ final class ExperimentCommand implements Callable<Integer> {
     };
     String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
     ExperimentJob job = new ExperimentJob(root.services(), clusters, source, names, seedList, !speed.fast(), all,
-        sizeLabel, dir, DemoProgress.timed(pw));
+        sizeLabel, dir, DemoProgress.timed(pw)).compute(compute.compute());
     List<ExperimentJob.Outcome> outcomes = job.run();
     List<String> notes = new ArrayList<>();
     notes.add("the base model v0 of each seed was trained once, by the seed's first run, and loaded by the others "
         + "(trainer.base=checkpoint): that run's wall time includes it");
-    notes.add("same training budget per step (selector.budget=" + all.get("selector.budget") + ") for every method "
-        + "except sequential (all of the new release), multitask (all data so far) and lite (a quarter, by policy)");
+    notes.add(Protocol.describe(all));
     ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, job.benchmarks(), dir);
     pw.println();
     pw.print(terminalTables(Files.readString(dir.resolve(ExperimentReport.TABLE_MD))));
@@ -347,6 +351,7 @@ final class ExperimentCommand implements Callable<Integer> {
       m.put("max samples per release (train:test)", maxSamples);
     }
     m.put("mode", speed.fast() ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
+    m.put("compute", compute.compute().label());
     m.put("overrides", new TreeMap<>(all).toString());
     return m;
   }

@@ -20,7 +20,17 @@ class ExperimentCommandTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("--methods=LIST", "--seeds=N", "--releases=FILE", "--images=DIR",
-        "--pretrain=FILE", "--quick", "--out=DIR", "--fast", "--set=KEY=VALUE").doesNotContain("--max-samples");
+        "--pretrain=FILE", "--quick", "--out=DIR", "--fast", "--set=KEY=VALUE", "--compute=MODE", "as-defined")
+        .doesNotContain("--max-samples");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownComputeModeBeforeStartingAnything() {
+    CliRun run = CliRun.of("experiment", "--compute", "more", "--out", tmp.resolve("exp").toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("--compute", "valid: equal, as-defined");
+    assertThat(tmp.resolve("exp")).doesNotExist();
   }
 
   @Test

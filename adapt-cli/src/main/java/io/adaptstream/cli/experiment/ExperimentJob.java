@@ -6,6 +6,7 @@ import io.adaptstream.cli.demo.DemoJob;
 import io.adaptstream.cli.demo.DemoProgress;
 import io.adaptstream.cli.demo.DemoReport;
 import io.adaptstream.cli.demo.DemoResult;
+import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.demo.RunRecord;
 import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.cli.pipeline.PipelineSettings;
@@ -91,6 +92,7 @@ public final class ExperimentJob {
   private final String sizeLabel;
   private final Path dir;
   private final DemoProgress progress;
+  private Protocol.Compute compute;
 
   /**
    * @param sizeLabel what {@code run.json} records as the data's size (QUICK, FULL, custom)
@@ -112,6 +114,12 @@ public final class ExperimentJob {
     if (this.methods.isEmpty() || this.seeds.isEmpty()) {
       throw new IllegalArgumentException("an experiment needs at least one method and one seed");
     }
+  }
+
+  /** The compute mode the overrides come from, recorded in each run's {@code run.json} (default: not recorded). */
+  public ExperimentJob compute(Protocol.Compute mode) {
+    this.compute = mode;
+    return this;
   }
 
   /** Per seed, the generated benchmark with annotations its runs used ({@link Source#benchmark}). */
@@ -187,7 +195,7 @@ public final class ExperimentJob {
                   .map(r -> r.file().toAbsolutePath().getParent().toString()).orElse(""),
               lease.localDir() == null ? "" : lease.localDir().toString(), data.pretrainRelease(),
               data.taskReleases(), settings.overrides(), null, Instant.now().toString(),
-              RunRecord.services(settings, lease.cluster(), s.runDir));
+              RunRecord.services(settings, lease.cluster(), s.runDir), compute == null ? null : compute.label());
           DemoReport.write(result, record, s.runDir);
           String sha = result.steps().get(0).modelSha256();
           if (shareBase && !fromCheckpoint) {
