@@ -104,7 +104,8 @@ public final class DemoJob {
     if (!data.publish()) {
       checkPublished();
     }
-    TrainerProgress trainer = new TrainerProgress();
+    TrainerProgress trainer = new TrainerProgress(positive(TrainerConfig.STEPS),
+        positive(TrainerConfig.PRETRAIN_STEPS));
     try (Pipeline pipeline = Pipeline.start(launcher, cluster, settings, workDir, Pipeline.STEP_SERVICES, trainer);
         RunTopics topics = new RunTopics(cluster, settings.runId(), model)) {
       SelectorClient selector = new SelectorClient(pipeline.selectorUrl().orElseThrow(
@@ -124,6 +125,12 @@ public final class DemoJob {
         progress.line("stopping the services ...");
       }
     }
+  }
+
+  /** Whether the run's integer setting {@code key} is above 0 (validated by the settings already). */
+  private boolean positive(String key) {
+    String v = settings.value(key);
+    return v != null && Integer.parseInt(v.trim()) > 0;
   }
 
   /** A replay needs every release of the run sealed in the log, in the recorded order. */
