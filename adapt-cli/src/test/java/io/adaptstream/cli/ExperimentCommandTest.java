@@ -43,6 +43,20 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void shouldRefuseTheJointReferenceWithoutEqualComputeOrAPipelineMethod() {
+    CliRun asDefined = CliRun.of("experiment", "--methods", "adapt,joint", "--compute", "as-defined", "--out",
+        tmp.resolve("a").toString());
+    CliRun alone = CliRun.of("experiment", "--methods", "joint", "--out", tmp.resolve("b").toString());
+
+    assertThat(asDefined.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(asDefined.err()).contains("the joint reference needs equal compute");
+    assertThat(alone.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(alone.err()).contains("needs at least one pipeline method");
+    assertThat(tmp.resolve("a")).doesNotExist();
+    assertThat(tmp.resolve("b")).doesNotExist();
+  }
+
+  @Test
   void shouldRefuseImagesWithoutReleasesAndMissingReleaseFiles() {
     CliRun images = CliRun.of("experiment", "--images", tmp.toString(), "--out", tmp.resolve("a").toString());
     CliRun missing = CliRun.of("experiment", "--releases", tmp.resolve("r1.json").toString(), "--out",

@@ -11,7 +11,7 @@ import java.util.Locale;
  * <p>In steps mode the step shown moves in tenths of the version's steps, so a run of hundreds of steps prints
  * about ten lines per version rather than one per step.
  */
-final class TrainerProgress implements TrainerListener {
+public final class TrainerProgress implements TrainerListener {
 
   /** Steps mode shows about this many positions per training call. */
   private static final int STEP_LINES = 10;
@@ -28,7 +28,7 @@ final class TrainerProgress implements TrainerListener {
    * @param steps whether the task steps train in steps mode ({@code trainer.steps} > 0)
    * @param pretrainSteps whether version 0 is pretrained in steps mode ({@code trainer.pretrain.steps} > 0)
    */
-  TrainerProgress(boolean steps, boolean pretrainSteps) {
+  public TrainerProgress(boolean steps, boolean pretrainSteps) {
     this.steps = steps;
     this.pretrainSteps = pretrainSteps;
   }
@@ -59,7 +59,7 @@ final class TrainerProgress implements TrainerListener {
   }
 
   /** A line for the current state, or "" when there is nothing worth showing (collecting, committing). */
-  String describe() {
+  public String describe() {
     Phase p = phase;
     int v = version;
     if (p == null) {
