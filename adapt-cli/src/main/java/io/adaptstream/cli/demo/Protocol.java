@@ -125,7 +125,7 @@ public record Protocol(Compute compute, Size size) {
     return String.format(Locale.ROOT, "compute as each method defines it: %s epochs over its training set per "
         + "time step, so methods with more data make more optimizer steps (sequential: all of the new release, "
         + "multitask: all data so far, lite: a quarter of %s=%s, the others the budget)",
-        settings.getOrDefault(TrainerConfig.EPOCHS, "?"), SelectorConfig.BUDGET,
+        settings.getOrDefault(TrainerConfig.EPOCHS, "the trainer's default"), SelectorConfig.BUDGET,
         settings.getOrDefault(SelectorConfig.BUDGET, "?"));
   }
 }
