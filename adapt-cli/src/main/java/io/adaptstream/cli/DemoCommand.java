@@ -3,10 +3,10 @@ package io.adaptstream.cli;
 import io.adaptstream.benchmark.Size;
 import io.adaptstream.cli.demo.DemoData;
 import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoProfile;
 import io.adaptstream.cli.demo.DemoProgress;
 import io.adaptstream.cli.demo.DemoReport;
 import io.adaptstream.cli.demo.DemoResult;
+import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.demo.RunRecord;
 import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.cli.pipeline.PipelineSettings;
@@ -53,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
           + "perplexity, grounding, semdedup, multitask.")
   String method;
 
-  @Option(names = "--quick", description = "The QUICK benchmark (about a quarter of FULL) with lighter settings.")
+  @Option(names = "--quick", description = "The QUICK benchmark (about a quarter of FULL) with the protocol's lighter "
+      + "QUICK settings (fewer steps, a smaller budget).")
   boolean quick;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
@@ -70,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin
   FastOption speed = new FastOption();
+
+  @Mixin
+  ComputeOption compute = new ComputeOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override a service setting, e.g. --set selector.budget=200 (repeatable; replayed with the run).")
@@ -97,7 +101,8 @@ final class DemoCommand implements Callable<Integer> {
     Size size = quick ? Size.QUICK : Size.FULL;
     PipelineSettings settings;
     try {
-      settings = new PipelineSettings(runId, method, seed, !speed.fast(), DemoProfile.overrides(size))
+      settings = new PipelineSettings(runId, method, seed, !speed.fast(),
+          new Protocol(compute.compute(), size).overrides())
           .withOverrides(overrides);
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -105,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = (out != null ? out : runsDir.resolve(runId)).toAbsolutePath().normalize();
     requireEmpty(dir);
     pw.println("adapt demo: run " + runId + " (" + method + ", seed " + seed + ", " + size + " benchmark, "
-        + (speed.fast() ? "fast" : "deterministic") + " mode) in " + dir);
+        + (speed.fast() ? "fast" : "deterministic") + " mode, " + compute.compute() + " compute) in " + dir);
     Path dataDir = dir.resolve("data");
     DemoData data = DemoData.generate(dataDir, seed, size);
     pw.println("benchmark generated in " + dataDir);
@@ -122,7 +127,8 @@ final class DemoCommand implements Callable<Integer> {
           .onServicesStarted(local::attach).run();
       RunRecord record = new RunRecord(runId, method, seed, maxSamples == null ? size.name() : "custom", !speed.fast(),
           dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
-          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, cluster, dir));
+          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, cluster, dir),
+          compute.compute().label());
       finish(pw, result, record, dir);
     }
     return AdaptCli.EXIT_OK;

@@ -7,12 +7,13 @@ import io.adaptstream.avro.ReleaseRole;
 import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
 import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoProfile;
 import io.adaptstream.cli.demo.DemoProgress;
+import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.experiment.BenchmarkAnnotations;
 import io.adaptstream.cli.experiment.ExperimentJob;
 import io.adaptstream.cli.experiment.ExperimentReport;
 import io.adaptstream.cli.experiment.ExperimentTable;
+import io.adaptstream.cli.experiment.JointFit;
 import io.adaptstream.cli.pipeline.PipelineSettings;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.trainer.TrainerConfig;
@@ -53,11 +54,11 @@ import picocli.CommandLine.Spec;
             + "results.json are skipped, so running the same command again resumes an interrupted table.", ""})
 final class ExperimentCommand implements Callable<Integer> {
 
-  /** All methods, the paper's comparison. */
+  /** All methods, the paper's comparison, then the joint reference (equal compute only). */
   static final List<String> DEFAULT_METHODS = List.of("sequential", "random", "el2n", "entropy", "perplexity",
-      "grounding", "semdedup", "adapt", "lite", "multitask");
+      "grounding", "semdedup", "adapt", "lite", "multitask", JointFit.METHOD);
   /** A smoke comparison with {@code --quick}. */
-  static final List<String> QUICK_METHODS = List.of("sequential", "random", "adapt", "multitask");
+  static final List<String> QUICK_METHODS = List.of("sequential", "random", "adapt", "multitask", JointFit.METHOD);
   static final String SETTINGS_FILE = "experiment.json";
   /** Where a seed's data goes in its directory: the generated benchmark, with its annotations. */
   static final String DATA_DIR = "data";
@@ -71,8 +72,11 @@ final class ExperimentCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--methods", paramLabel = "LIST", split = ",",
-      description = "Methods to compare, comma-separated (default: all ten; with --quick: "
-          + "sequential,random,adapt,multitask).")
+      description = "Methods to compare, comma-separated (default: all ten, then joint; with --quick: "
+          + "sequential,random,adapt,multitask,joint). 'joint' is the reference of the relative gain, not a "
+          + "selection method: per seed, one fit from the seed's base model on the train samples of all task "
+          + "releases with T x trainer.steps optimizer steps (T task releases), evaluated once on every release's "
+          + "test samples; equal compute only (left out of the default list otherwise).")
   List<String> methods;
 
   @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
@@ -94,7 +98,8 @@ final class ExperimentCommand implements Callable<Integer> {
           + "an untrained model (trainer.base=random), the same for every method of a seed.")
   Path pretrain;
 
-  @Option(names = "--quick", description = "The QUICK benchmark with the demo's lighter settings, four methods.")
+  @Option(names = "--quick", description = "The QUICK benchmark with the protocol's lighter QUICK settings, fewer "
+      + "methods.")
   boolean quick;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -108,6 +113,9 @@ final class ExperimentCommand implements Callable<Integer> {
 
   @Mixin
   FastOption speed = new FastOption();
+
+  @Mixin
+  ComputeOption compute = new ComputeOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override a service setting for every run, e.g. --set selector.budget=200 (repeatable).")
@@ -126,11 +134,14 @@ final class ExperimentCommand implements Callable<Integer> {
     List<String> chosen = methods != null ? methods : quick ? QUICK_METHODS : DEFAULT_METHODS;
     List<String> names = new ArrayList<>();
     for (String m : chosen) {
-      if (!SelectionPolicy.all().containsKey(m.trim().toLowerCase(Locale.ROOT))) {
+      String name = m.trim().toLowerCase(Locale.ROOT);
+      if (!SelectionPolicy.all().containsKey(name) && !name.equals(JointFit.METHOD)) {
         throw new ParameterException(spec.commandLine(), "unknown method '" + m + "'; valid: "
-            + String.join(", ", SelectionPolicy.all().keySet()));
+            + String.join(", ", SelectionPolicy.all().keySet()) + ", " + JointFit.METHOD);
       }
-      names.add(m.trim().toLowerCase(Locale.ROOT));
+      if (!names.contains(name)) {
+        names.add(name);
+      }
     }
     if (seeds < 1) {
       throw new ParameterException(spec.commandLine(), "--seeds must be at least 1");
@@ -154,15 +165,30 @@ final class ExperimentCommand implements Callable<Integer> {
       }
     }
     Size size = quick ? Size.QUICK : Size.FULL;
-    Map<String, String> all = new LinkedHashMap<>(DemoProfile.overrides(size));
+    Map<String, String> all = new LinkedHashMap<>(new Protocol(compute.compute(), size).overrides());
     all.putAll(overrides);
     if (user && pretrain == null && !all.containsKey(TrainerConfig.BASE)) {
       all.put(TrainerConfig.BASE, "random");
     }
     try {
-      all = new PipelineSettings("experiment", names.get(0), 0, !speed.fast(), all).overrides();
+      // validates the overrides; any selection method does (the joint reference has none of its own)
+      String anyPolicy = names.stream().filter(n -> !n.equals(JointFit.METHOD)).findFirst()
+          .orElse(SelectionPolicy.all().keySet().iterator().next());
+      all = new PipelineSettings("experiment", anyPolicy, 0, !speed.fast(), all).overrides();
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String jointLeftOut = null;
+    if (names.contains(JointFit.METHOD)) {
+      try {
+        ExperimentJob.checkJoint(names, all);
+      } catch (IllegalArgumentException e) {
+        if (methods != null) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        names.remove(JointFit.METHOD);
+        jointLeftOut = "no joint reference: " + e.getMessage();
+      }
     }
     String label = user ? "releases" : quick ? "quick" : "full";
     Path dir = (out != null ? out : runsDir.resolve("experiment-" + label)).toAbsolutePath().normalize();
@@ -172,7 +198,11 @@ final class ExperimentCommand implements Callable<Integer> {
     List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
     pw.println("adapt experiment: " + names.size() + " methods x " + seeds + " seed(s) = " + names.size() * seeds
         + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (speed.fast() ? "fast"
-        : "deterministic") + " mode, in " + dir);
+        : "deterministic") + " mode, " + compute.compute() + " compute, in " + dir);
+    pw.println("compute protocol: " + Protocol.describe(all));
+    if (jointLeftOut != null) {
+      pw.println(jointLeftOut);
+    }
     pw.println("every method of a seed runs over the same published ingest log; the base model v0 is trained once "
         + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
         + "are skipped");
@@ -204,13 +234,19 @@ final class ExperimentCommand implements Callable<Integer> {
     };
     String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
     ExperimentJob job = new ExperimentJob(root.services(), clusters, source, names, seedList, !speed.fast(), all,
-        sizeLabel, dir, DemoProgress.timed(pw));
+        sizeLabel, dir, DemoProgress.timed(pw)).compute(compute.compute());
     List<ExperimentJob.Outcome> outcomes = job.run();
     List<String> notes = new ArrayList<>();
     notes.add("the base model v0 of each seed was trained once, by the seed's first run, and loaded by the others "
         + "(trainer.base=checkpoint): that run's wall time includes it");
-    notes.add("same training budget per step (selector.budget=" + all.get("selector.budget") + ") for every method "
-        + "except sequential (all of the new release), multitask (all data so far) and lite (a quarter, by policy)");
+    notes.add(Protocol.describe(all));
+    if (names.contains(JointFit.METHOD)) {
+      notes.add("joint: per seed, one fit from v0 on the train samples of all task releases with T x "
+          + all.get(TrainerConfig.STEPS) + " optimizer steps (T task releases), evaluated once on every release's "
+          + "test samples; its forgetting is 0 by construction");
+    } else if (jointLeftOut != null) {
+      notes.add(jointLeftOut);
+    }
     ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, job.benchmarks(), dir);
     pw.println();
     pw.print(terminalTables(Files.readString(dir.resolve(ExperimentReport.TABLE_MD))));
@@ -347,6 +383,7 @@ final class ExperimentCommand implements Callable<Integer> {
       m.put("max samples per release (train:test)", maxSamples);
     }
     m.put("mode", speed.fast() ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
+    m.put("compute", compute.compute().label());
     m.put("overrides", new TreeMap<>(all).toString());
     return m;
   }

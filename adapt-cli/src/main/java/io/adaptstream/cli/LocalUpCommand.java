@@ -1,5 +1,6 @@
 package io.adaptstream.cli;
 
+import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalMode.AlreadyRunning;
@@ -83,8 +84,10 @@ final class LocalUpCommand implements Callable<Integer> {
   FastOption speed = new FastOption();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "A service setting of the local run, e.g. --set selector.budget=200 --set trainer.epochs=2 "
-          + "(keys of scoring.*, selector.*, trainer.*, ingest.*; repeatable).")
+      description = "A service setting of the local run, e.g. --set selector.budget=200 --set trainer.steps=100 "
+          + "(keys of scoring.*, selector.*, trainer.*, ingest.*; repeatable). Without it the run trains under the "
+          + "FULL equal-compute protocol of 'adapt demo' and 'adapt experiment' (trainer.steps, "
+          + "trainer.pretrain.steps, selector.budget, selector.pool.cap, batch sizes).")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   @Override
@@ -135,7 +138,10 @@ final class LocalUpCommand implements Callable<Integer> {
 
   private PipelineSettings settings() {
     try {
-      return new PipelineSettings(TopicCatalogue.DEFAULT_RUN, method, seed, !speed.fast(), overrides);
+      // the FULL equal-compute protocol, as adapt demo and adapt experiment train by default; --set wins
+      Map<String, String> all = new LinkedHashMap<>(Protocol.continuous().overrides());
+      all.putAll(overrides);
+      return new PipelineSettings(TopicCatalogue.DEFAULT_RUN, method, seed, !speed.fast(), all);
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -94,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
       RunRecord record = new RunRecord(runId, newMethod, original.seed(), original.size(), original.deterministic(),
           original.dataDir(), original.localDir(), original.pretrainRelease(), original.taskReleases(),
           settings.overrides(), original.runId(), Instant.now().toString(),
-          RunRecord.services(settings, cluster, dir));
+          RunRecord.services(settings, cluster, dir), original.compute());
       DemoCommand.finish(pw, result, record, dir);
     }
     return AdaptCli.EXIT_OK;

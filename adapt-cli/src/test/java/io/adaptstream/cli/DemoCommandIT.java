@@ -46,6 +46,14 @@ class DemoCommandIT {
     assertThat(results.get("method").asText()).isEqualTo("adapt");
     results.get("steps").forEach(s -> s.get("accuracy").forEach(a -> assertThat(a.asDouble()).isBetween(0.0, 1.0)));
     assertThat(results.get("steps").get(2).get("clusters").get(0).get("scorer").asText()).isNotBlank();
+    // the compute and the per-test-sample scores of every version, and the selector's diagnostics of each step
+    results.get("steps").forEach(s -> {
+      assertThat(s.get("optimizerSteps").asLong()).isPositive();
+      assertThat(s.get("samplePasses").asLong()).isGreaterThanOrEqualTo(s.get("optimizerSteps").asLong());
+      assertThat(s.get("testScores").size()).isEqualTo(s.get("accuracy").size()).isPositive();
+    });
+    assertThat(results.get("steps").get(1).has("prunedFresh")).isTrue();
+    assertThat(JSON.readTree(run.resolve("run.json").toFile()).get("compute").asText()).isEqualTo("equal");
     LocalLayout local = LocalLayout.of(run.resolve("local"));
     assertThat(LocalProcesses.brokersOf(local)).isEmpty();
     assertThat(local.state()).doesNotExist();

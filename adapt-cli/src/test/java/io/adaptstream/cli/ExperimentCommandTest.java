@@ -20,7 +20,17 @@ class ExperimentCommandTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("--methods=LIST", "--seeds=N", "--releases=FILE", "--images=DIR",
-        "--pretrain=FILE", "--quick", "--out=DIR", "--fast", "--set=KEY=VALUE").doesNotContain("--max-samples");
+        "--pretrain=FILE", "--quick", "--out=DIR", "--fast", "--set=KEY=VALUE", "--compute=MODE", "as-defined")
+        .doesNotContain("--max-samples");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownComputeModeBeforeStartingAnything() {
+    CliRun run = CliRun.of("experiment", "--compute", "more", "--out", tmp.resolve("exp").toString());
+
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(run.err()).contains("--compute", "valid: equal, as-defined");
+    assertThat(tmp.resolve("exp")).doesNotExist();
   }
 
   @Test
@@ -30,6 +40,20 @@ class ExperimentCommandTest {
     assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
     assertThat(run.err()).contains("unknown method 'best'; valid: adapt, ");
     assertThat(tmp.resolve("exp")).doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseTheJointReferenceWithoutEqualComputeOrAPipelineMethod() {
+    CliRun asDefined = CliRun.of("experiment", "--methods", "adapt,joint", "--compute", "as-defined", "--out",
+        tmp.resolve("a").toString());
+    CliRun alone = CliRun.of("experiment", "--methods", "joint", "--out", tmp.resolve("b").toString());
+
+    assertThat(asDefined.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(asDefined.err()).contains("the joint reference needs equal compute");
+    assertThat(alone.exitCode()).isEqualTo(AdaptCli.EXIT_USAGE);
+    assertThat(alone.err()).contains("needs at least one pipeline method");
+    assertThat(tmp.resolve("a")).doesNotExist();
+    assertThat(tmp.resolve("b")).doesNotExist();
   }
 
   @Test

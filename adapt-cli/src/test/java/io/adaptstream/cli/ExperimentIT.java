@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tiny experiment through the real pipeline on the test broker: three methods over one published log, the base
- * model trained once and shared, the table computed from the runs' results, and a second call that resumes by
- * skipping every finished run.
+ * A tiny experiment through the real pipeline on the test broker, under equal compute: three methods over one
+ * published log, the base model trained once and shared, the joint reference fitted from it, the table computed
+ * from the runs' results, and a second call that resumes by skipping every finished run.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class ExperimentIT {
@@ -39,16 +40,20 @@ class ExperimentIT {
   @Test
   void shouldRunEveryMethodOnTheSameLogAndWriteAConsistentTable(KafkaTestEnv kafka, @TempDir Path tmp)
       throws Exception {
-    // given three methods, one seed, a 2-step slice of the benchmark and a tiny model
+    // given three methods and the joint reference, one seed, a 2-step slice of the benchmark, a tiny model and
+    // equal compute (3 optimizer steps per time step)
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     ExperimentJob.Clusters clusters = (seed, seedDir) -> new ExperimentJob.Lease(new Cluster(
         kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(), 3, (short) 1,
         seedDir.resolve("blobs")), (name, handle) -> {}, null, () -> {});
     ExperimentJob.Source source = (seed, seedDir) -> TinyRun.data(seedDir.resolve("data"), 2, 40, 6);
     Path dir = tmp.resolve("experiment");
-    List<String> methods = List.of("sequential", "adapt", "multitask");
+    List<String> methods = List.of("sequential", "adapt", "multitask", "joint");
+    Map<String, String> overrides = new LinkedHashMap<>(TinyRun.overrides());
+    overrides.put("trainer.steps", "3");
+    overrides.put("trainer.pretrain.steps", "10");
     ExperimentJob job = new ExperimentJob(ServiceLauncher.defaults(), clusters, source, methods, List.of(0L), true,
-        TinyRun.overrides(), "custom", dir, line -> {
+        overrides, "custom", dir, line -> {
           lines.add(line);
           System.out.println("[experiment] " + line);
         });
@@ -60,20 +65,42 @@ class ExperimentIT {
 
     // then every method ran once, from the same base model, over the same releases
     assertThat(outcomes).extracting(ExperimentJob.Outcome::runId)
-        .containsExactly("sequential-s0", "adapt-s0", "multitask-s0");
+        .containsExactly("sequential-s0", "adapt-s0", "multitask-s0", "joint-s0");
     List<DemoResult> results = new ArrayList<>();
     for (ExperimentJob.Outcome o : outcomes) {
       results.add(DemoReport.readResults(o.runDir()));
     }
     assertThat(results).extracting(r -> r.steps().get(0).modelSha256()).containsOnly(
         results.get(0).steps().get(0).modelSha256());
-    assertThat(results).extracting(r -> r.steps().stream().map(DemoResult.Step::release).toList().subList(1, 3))
-        .containsOnly(results.get(0).steps().stream().map(DemoResult.Step::release).toList().subList(1, 3));
+    assertThat(results.subList(0, 3)).extracting(r -> r.steps().stream().map(DemoResult.Step::release).toList()
+        .subList(1, 3)).containsOnly(results.get(0).steps().stream().map(DemoResult.Step::release).toList()
+        .subList(1, 3));
+    // and every pipeline step made the same 3 optimizer steps and recorded its per-test-sample scores
+    assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r.steps().subList(1, 3)).allSatisfy(st -> {
+      assertThat(st.optimizerSteps()).isEqualTo(3);
+      assertThat(st.testScores()).isNotEmpty().containsOnlyKeys(st.accuracy().keySet());
+    }));
+    // and the joint reference is one fit of T x S = 2 x 3 steps, evaluated on every release's test samples
+    DemoResult joint = results.get(3);
+    assertThat(joint.steps()).extracting(DemoResult.Step::step).containsExactly(0, 2);
+    DemoResult.Step fitted = joint.steps().get(1);
+    assertThat(fitted.optimizerSteps()).isEqualTo(6);
+    assertThat(fitted.release()).isEqualTo("joint (all releases)");
+    assertThat(fitted.modelSha256()).isNotEqualTo(joint.steps().get(0).modelSha256());
+    assertThat(fitted.testScores().keySet()).isEqualTo(results.get(0).steps().get(2).accuracy().keySet());
+    assertThat(fitted.testScores()).allSatisfy((skill, scores) -> assertThat(scores)
+        .hasSameSizeAs(results.get(0).steps().get(2).testScores().get(skill)));
+    assertThat(joint.finalAvgAccuracy()).isBetween(0.0, 1.0);
+    assertThat(fitted.trainedSamples()).as("the union of the task releases' train samples")
+        .isGreaterThanOrEqualTo(results.get(2).steps().get(2).trainedSamples());
     assertThat(dir.resolve("seeds/0/base-model").resolve(Checkpoints.PARAMS_FILE)).isRegularFile();
 
-    // and table.json is consistent with the runs: one seed (std 0), multitask the reference, samples as selected
+    // and table.json is consistent with the runs: one seed (std 0), joint the reference, samples as selected,
+    // the same optimizer steps for every method
     JsonNode json = JSON.readTree(dir.resolve(ExperimentTable.FILE_NAME).toFile());
-    assertThat(json.path("methods")).hasSize(3);
+    assertThat(json.path("methods")).hasSize(4);
+    assertThat(json.path("gainReference").asText()).isEqualTo("joint");
+    json.path("methods").forEach(row -> assertThat(row.path("optimizerSteps").asLong()).isEqualTo(6));
     for (int i = 0; i < 3; i++) {
       JsonNode row = json.path("methods").get(i);
       DemoResult r = results.get(i);
@@ -88,12 +115,12 @@ class ExperimentIT {
           .isEqualTo(outcomes.get(i).runDir().resolve(DemoReport.RESULTS).toString());
     }
     // (a tiny model may end at accuracy 0, where a percentage of it is undefined)
-    ExperimentTable.Row multitask = table.methods().get(2);
-    if (multitask.finalAvgAccuracy().mean() > 0) {
-      assertThat(multitask.relativeGain().mean()).isCloseTo(100, within(1e-9));
-      assertThat(multitask.relativeGain().std()).isZero();
+    ExperimentTable.Row reference = table.methods().get(3);
+    if (reference.finalAvgAccuracy().mean() > 0) {
+      assertThat(reference.relativeGain().mean()).isCloseTo(100, within(1e-9));
+      assertThat(reference.relativeGain().std()).isZero();
     } else {
-      assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("multitask's final average accuracy is 0"));
+      assertThat(table.notes()).anySatisfy(n -> assertThat(n).contains("joint's final average accuracy is 0"));
       assertThat(table.methods()).allSatisfy(r -> assertThat(r.relativeGain()).isNull());
     }
     assertThat(table.methods().get(2).samplesTrained()).as("multitask trains on more than the budget")
@@ -107,8 +134,8 @@ class ExperimentIT {
     List<ExperimentJob.Outcome> again = job.run();
     assertThat(again).allSatisfy(o -> assertThat(o.skipped()).isTrue());
     assertThat(again).extracting(ExperimentJob.Outcome::runId).containsExactly("sequential-s0", "adapt-s0",
-        "multitask-s0");
-    assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).contains("already done"));
-    assertThat(Files.list(dir.resolve("runs")).count()).isEqualTo(3);
+        "multitask-s0", "joint-s0");
+    assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(l).contains("already done"));
+    assertThat(Files.list(dir.resolve("runs")).count()).isEqualTo(4);
   }
 }

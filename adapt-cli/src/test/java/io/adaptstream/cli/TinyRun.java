@@ -29,6 +29,9 @@ final class TinyRun {
   static Map<String, String> overrides() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("trainer.model.config", MODEL.toJson());
+    // epochs mode (over the protocol's optimizer steps per time step, which the commands set by default)
+    m.put("trainer.steps", "0");
+    m.put("trainer.pretrain.steps", "0");
     m.put("trainer.epochs", "1");
     m.put("trainer.pretrain.epochs", "2");
     m.put("trainer.batch.size", "8");

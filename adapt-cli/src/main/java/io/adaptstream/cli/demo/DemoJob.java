@@ -104,7 +104,8 @@ public final class DemoJob {
     if (!data.publish()) {
       checkPublished();
     }
-    TrainerProgress trainer = new TrainerProgress();
+    TrainerProgress trainer = new TrainerProgress(positive(TrainerConfig.STEPS),
+        positive(TrainerConfig.PRETRAIN_STEPS));
     try (Pipeline pipeline = Pipeline.start(launcher, cluster, settings, workDir, Pipeline.STEP_SERVICES, trainer);
         RunTopics topics = new RunTopics(cluster, settings.runId(), model)) {
       SelectorClient selector = new SelectorClient(pipeline.selectorUrl().orElseThrow(
@@ -124,6 +125,12 @@ public final class DemoJob {
         progress.line("stopping the services ...");
       }
     }
+  }
+
+  /** Whether the run's integer setting {@code key} is above 0 (validated by the settings already). */
+  private boolean positive(String key) {
+    String v = settings.value(key);
+    return v != null && Integer.parseInt(v.trim()) > 0;
   }
 
   /** A replay needs every release of the run sealed in the log, in the recorded order. */
@@ -171,7 +178,8 @@ public final class DemoJob {
     out.add(new DemoResult.Step(0, Objects.toString(base.value().getRelease(), "-"), 0, 0, 0, 0, List.of(),
         accuracy(baseEval), baseEval.getAvgAccuracy(), new DemoResult.Seconds(0, 0, round(
             base.value().getTrainSeconds() + baseEval.getEvalSeconds())), base.value().getTrainedSamples(),
-        base.value().getSha256(), List.of()));
+        base.value().getSha256(), List.of(), testScores(baseEval), base.value().getOptimizerSteps(),
+        base.value().getSamplePasses(), null, null));
     for (int t = 1; t <= steps; t++) {
       int step = t;
       StepView v = ask(() -> selector.step(step)).orElseThrow();
@@ -189,7 +197,9 @@ public final class DemoJob {
           between(v.scoresCompleteAtMs(), v.selectionDoneAtMs()),
           between(v.selectionDoneAtMs(), m.timestampMs()));
       out.add(new DemoResult.Step(t, v.release(), v.poolSize(), v.fresh(), v.selected(), v.pruned(), clusters,
-          accuracy(e), e.getAvgAccuracy(), secs, m.value().getTrainedSamples(), m.value().getSha256(), ids));
+          accuracy(e), e.getAvgAccuracy(), secs, m.value().getTrainedSamples(), m.value().getSha256(), ids,
+          testScores(e), m.value().getOptimizerSteps(), m.value().getSamplePasses(), v.prunedFresh(),
+          pickPercentile(v)));
     }
     List<Map<String, Double>> perStep = out.stream().map(DemoResult.Step::accuracy).toList();
     return new DemoResult(settings.runId(), settings.method(), settings.seed(), out,
@@ -200,6 +210,21 @@ public final class DemoJob {
     Map<String, Double> m = new HashMap<>();
     e.getAccuracy().forEach((k, v) -> m.put(k.toString(), v));
     return m;
+  }
+
+  /** The per-test-sample scores of an evaluation, per group, as {@code results.json} records them. */
+  public static Map<String, List<Double>> testScores(EvalResult e) {
+    Map<String, List<Double>> m = new HashMap<>();
+    e.getItemScores().forEach((k, v) -> m.put(k.toString(), List.copyOf(v)));
+    return m;
+  }
+
+  /**
+   * The mean score percentile (0..100) of a step's CCS picks within their clusters, from the selector's sum of
+   * percentile ranks (0..1) and their count; null when the step had no CCS picks.
+   */
+  public static Double pickPercentile(StepView v) {
+    return v.pickPercentileCount() == 0 ? null : 100.0 * v.pickPercentileSum() / v.pickPercentileCount();
   }
 
   private static long orZero(Long v) {

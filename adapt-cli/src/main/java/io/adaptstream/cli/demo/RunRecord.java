@@ -1,6 +1,7 @@
 package io.adaptstream.cli.demo;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,13 +30,16 @@ import java.util.TreeMap;
  * @param overrides the service keys the run set (budget, pool cap, epochs...)
  * @param services each service's effective settings, for reference
  * @param replayOf the run this one replays, or null
+ * @param compute the {@link Protocol.Compute} mode whose settings the overrides start from ({@code equal},
+ *     {@code as-defined}); null in a {@code run.json} written before the protocol, or for a joint fit's record
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"runId", "method", "seed", "size", "deterministic", "dataDir", "localDir", "pretrainRelease",
-    "taskReleases", "overrides", "replayOf", "createdAt", "services"})
+    "taskReleases", "compute", "overrides", "replayOf", "createdAt", "services"})
 public record RunRecord(String runId, String method, long seed, String size, boolean deterministic, String dataDir,
     String localDir, String pretrainRelease, List<String> taskReleases, Map<String, String> overrides,
-    String replayOf, String createdAt, Map<String, Map<String, String>> services) {
+    String replayOf, String createdAt, Map<String, Map<String, String>> services,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String compute) {
 
   public static final String FILE_NAME = "run.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -6,6 +6,7 @@ import io.adaptstream.cli.demo.DemoJob;
 import io.adaptstream.cli.demo.DemoProgress;
 import io.adaptstream.cli.demo.DemoReport;
 import io.adaptstream.cli.demo.DemoResult;
+import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.demo.RunRecord;
 import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.cli.pipeline.PipelineSettings;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -91,6 +93,7 @@ public final class ExperimentJob {
   private final String sizeLabel;
   private final Path dir;
   private final DemoProgress progress;
+  private Protocol.Compute compute;
 
   /**
    * @param sizeLabel what {@code run.json} records as the data's size (QUICK, FULL, custom)
@@ -102,7 +105,8 @@ public final class ExperimentJob {
     this.launcher = Objects.requireNonNull(launcher, "launcher");
     this.clusters = Objects.requireNonNull(clusters, "clusters");
     this.source = Objects.requireNonNull(source, "source");
-    this.methods = methods.stream().map(m -> SelectionPolicy.byName(m).name()).distinct().toList();
+    this.methods = methods.stream().map(m -> JointFit.METHOD.equalsIgnoreCase(m.trim()) ? JointFit.METHOD
+        : SelectionPolicy.byName(m).name()).distinct().toList();
     this.seeds = List.copyOf(seeds);
     this.deterministic = deterministic;
     this.overrides = Map.copyOf(overrides);
@@ -111,6 +115,36 @@ public final class ExperimentJob {
     this.progress = Objects.requireNonNull(progress, "progress");
     if (this.methods.isEmpty() || this.seeds.isEmpty()) {
       throw new IllegalArgumentException("an experiment needs at least one method and one seed");
+    }
+    if (this.methods.contains(JointFit.METHOD)) {
+      checkJoint(this.methods, this.overrides);
+    }
+  }
+
+  /** The compute mode the overrides come from, recorded in each run's {@code run.json} (default: not recorded). */
+  public ExperimentJob compute(Protocol.Compute mode) {
+    this.compute = mode;
+    return this;
+  }
+
+  /**
+   * Refuses a joint reference that cannot run: it needs a pipeline method (whose first run exports the seed's
+   * base model), a shared base model ({@code trainer.base} not overridden) and steps mode ({@code trainer.steps}
+   * above 0: its compute is T times that).
+   */
+  public static void checkJoint(List<String> methods, Map<String, String> overrides) {
+    if (methods.stream().allMatch(JointFit.METHOD::equals)) {
+      throw new IllegalArgumentException("the joint reference needs at least one pipeline method: the seed's first "
+          + "run trains the base model it starts from");
+    }
+    if (overrides.containsKey(TrainerConfig.BASE)) {
+      throw new IllegalArgumentException("the joint reference starts from the seed's shared base model, which "
+          + TrainerConfig.BASE + "=" + overrides.get(TrainerConfig.BASE) + " turns off");
+    }
+    String steps = overrides.getOrDefault(TrainerConfig.STEPS, "0").trim();
+    if (Integer.parseInt(steps) <= 0) {
+      throw new IllegalArgumentException("the joint reference needs equal compute (" + TrainerConfig.STEPS
+          + " above 0), not epochs");
     }
   }
 
@@ -159,7 +193,7 @@ public final class ExperimentJob {
         boolean published = false;
         String baseSha = null;
         for (Slot s : slots.values()) {
-          if (s.done) {
+          if (s.done || s.method.equals(JointFit.METHOD)) {
             continue;
           }
           index++;
@@ -187,7 +221,7 @@ public final class ExperimentJob {
                   .map(r -> r.file().toAbsolutePath().getParent().toString()).orElse(""),
               lease.localDir() == null ? "" : lease.localDir().toString(), data.pretrainRelease(),
               data.taskReleases(), settings.overrides(), null, Instant.now().toString(),
-              RunRecord.services(settings, lease.cluster(), s.runDir));
+              RunRecord.services(settings, lease.cluster(), s.runDir), compute == null ? null : compute.label());
           DemoReport.write(result, record, s.runDir);
           String sha = result.steps().get(0).modelSha256();
           if (shareBase && !fromCheckpoint) {
@@ -209,6 +243,14 @@ public final class ExperimentJob {
               result.forgetting()));
           out.add(new Outcome(s.method, seed, s.runId, s.runDir, false));
         }
+        Slot joint = slots.get(JointFit.METHOD);
+        if (joint != null && !joint.done) {
+          index++;
+          DemoResult result = joint(joint, seed, slots, data, baseDir, lease, index, total);
+          ran++;
+          ranSeconds += result.seconds();
+          out.add(new Outcome(joint.method, seed, joint.runId, joint.runDir, false));
+        }
       }
     }
     // table order: methods as given, then seeds
@@ -218,6 +260,40 @@ public final class ExperimentJob {
           .forEach(ordered::add);
     }
     return ordered;
+  }
+
+  /**
+   * The joint reference of a seed ({@link JointFit}), once the seed's pipeline runs are done: from the base model
+   * they exported, on the samples of the seed's ingest log, its step 0 copied from the seed's first pipeline run.
+   */
+  private DemoResult joint(Slot slot, long seed, Map<String, Slot> slots, DemoData data, Path baseDir, Lease lease,
+      int index, int total) throws Exception {
+    Slot first = slots.values().stream().filter(s -> !s.method.equals(JointFit.METHOD)).findFirst().orElseThrow();
+    DemoResult.Step baseStep = DemoReport.readResults(first.runDir).steps().get(0);
+    int releases = data.taskReleases().size();
+    progress.line(String.format(Locale.ROOT, "run %d/%d: %s, seed %d (run id %s): one fit from v0 (%s) on the "
+        + "train samples of all %d task releases, %d x %s optimizer steps", index, total, slot.method, seed,
+        slot.runId, dir.relativize(baseDir), releases, releases, overrides.get(TrainerConfig.STEPS)));
+    // the trainer's settings of the seed's runs; the policy is not the trainer's business, so any method does
+    PipelineSettings settings = new PipelineSettings(slot.runId, first.method, seed, deterministic, overrides);
+    String tag = "[" + slot.method + " s" + seed + "] ";
+    DemoResult result = JointFit.run(lease.cluster(), settings, slot.runDir, baseDir, data.pretrainRelease(),
+        data.taskReleases(), baseStep, line -> progress.line(tag + line));
+    Map<String, String> recorded = new LinkedHashMap<>(overrides);
+    recorded.put(TrainerConfig.BASE, "checkpoint");
+    recorded.put(TrainerConfig.BASE_CHECKPOINT, baseDir.toString());
+    RunRecord record = new RunRecord(slot.runId, slot.method, seed, sizeLabel, deterministic,
+        data.releases().stream().filter(r -> r.file() != null).findFirst()
+            .map(r -> r.file().toAbsolutePath().getParent().toString()).orElse(""),
+        lease.localDir() == null ? "" : lease.localDir().toString(), data.pretrainRelease(), data.taskReleases(),
+        recorded, null, Instant.now().toString(), Map.of(ServiceLauncher.TRAINER, new TreeMap<>(
+            settings.service(ServiceLauncher.TRAINER, lease.cluster(), slot.runDir))),
+        compute == null ? null : compute.label());
+    DemoReport.write(result, record, slot.runDir);
+    progress.line(String.format(Locale.ROOT, "run %d/%d: %s, seed %d done in %.0f s: final average accuracy %.3f "
+        + "(%d optimizer steps)", index, total, slot.method, seed, result.seconds(), result.finalAvgAccuracy(),
+        result.steps().get(1).optimizerSteps()));
+    return result;
   }
 
   private record Slot(String method, String runId, Path runDir, boolean done) {}

@@ -39,7 +39,7 @@ class DemoReportTest {
   static RunRecord record() {
     return new RunRecord("adapt-20260101-000000", "adapt", 0, "QUICK", true, "/d/data", "/d/local", "pretrain",
         List.of("r1-llava-mix", "r2-m3it-many"), Map.of("selector.budget", "150"), null, "2026-01-01T00:00:00Z",
-        Map.of());
+        Map.of(), "equal");
   }
 
   @Test

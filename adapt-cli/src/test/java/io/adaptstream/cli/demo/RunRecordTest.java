@@ -21,7 +21,7 @@ class RunRecordTest {
     // given a recorded run
     RunRecord record = new RunRecord("random-1", "random", 5, "QUICK", true, "/x/data", "/x/local", "pretrain",
         List.of("r1", "r2"), Map.of("trainer.epochs", "2"), null, "2026-01-01T00:00:00Z",
-        Map.of("trainer", Map.of("trainer.epochs", "2")));
+        Map.of("trainer", Map.of("trainer.epochs", "2")), "equal");
 
     // when it is written and read back
     record.write(tmp);
