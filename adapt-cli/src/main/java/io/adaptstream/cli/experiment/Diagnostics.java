@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * @param clusterSkillNmi normalized mutual information between cluster and declared skill over the step's
  *     cluster members ({@code clusters[].skills}), arithmetic-mean normalization; null without clusters
  * @param scorers how many clusters chose each scorer, summed over seeds
- * @param pickPercentile mean score percentile of the CCS picks within their cluster, over the seeds that
+ * @param pickPercentile mean score percentile of the CCS picks within their cluster, in [0, 100] as
+ *     {@code results.json} stores it ({@link io.adaptstream.cli.demo.DemoJob#pickPercentile}), over the seeds that
  *     recorded one
  * @param freshShareOfPool {@code fresh / poolSize}: the share of the step's pool that came with its new release
  * @param freshShareOfSurvivors {@code (fresh − prunedFresh) / (poolSize − pruned)}: the same share among the

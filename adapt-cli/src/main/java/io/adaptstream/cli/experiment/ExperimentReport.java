@@ -155,8 +155,8 @@ public final class ExperimentReport {
         + "near-duplicate, image not needed: share of the selected samples with that defect in the benchmark's "
         + "annotations (- without annotations); cluster–skill NMI: normalized mutual information between cluster "
         + "and declared skill over the clusters' members (1: clusters are the skills, 0: unrelated); scorers: "
-        + "clusters that chose each scorer, summed over seeds; CCS pick percentile: mean score percentile of the "
-        + "CCS picks within their cluster; fresh share: fresh / pool size before pruning → (fresh − pruned fresh) "
+        + "clusters that chose each scorer, summed over seeds; CCS pick percentile: mean score percentile (0–100) of "
+        + "the CCS picks within their cluster; fresh share: fresh / pool size before pruning → (fresh − pruned fresh) "
         + "/ (pool size − pruned) after it.\n");
   }
 
