@@ -113,7 +113,7 @@ public final class JointFit {
       }
 
       private void show() {
-        String line = trainer.describe().replaceFirst("^step \\d+:", "joint fit:");
+        String line = trainer.describe("joint fit");
         if (!line.isEmpty() && !line.equals(shown)) {
           progress.line(line);
         }
