@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 public final class ExperimentReport {
 
   public static final String TABLE_MD = "table.md";
+  /** The heading of {@value #TABLE_MD}'s paired-differences section (the terminal shows that section too). */
+  public static final String PAIRED_HEADING = "## Paired differences";
 
   private ExperimentReport() {}
 
@@ -105,7 +107,7 @@ public final class ExperimentReport {
     }
     PairedDifferences paired = table.pairedDifferences();
     if (paired != null && !paired.methods().isEmpty()) {
-      sb.append("\n## Paired differences\n\n| difference | seeds | final avg acc | forgetting |\n"
+      sb.append("\n").append(PAIRED_HEADING).append("\n\n| difference | seeds | final avg acc | forgetting |\n"
           + "|---|---:|---:|---:|\n");
       for (PairedDifferences.Pair p : paired.methods()) {
         sb.append("| ").append(paired.reference()).append(" − ").append(p.method()).append(" | ")
