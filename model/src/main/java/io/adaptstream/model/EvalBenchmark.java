@@ -39,7 +39,7 @@ public final class EvalBenchmark implements Callable<Integer> {
 
   @Option(names = "--margin", description = "New tokens allowed beyond the reference (default ${DEFAULT-VALUE}, "
       + "the trainer's).")
-  int margin = 8;
+  int margin = Evaluator.DEFAULT_ANSWER_MARGIN;
 
   @Option(names = "--train-samples", description = "Training examples for the brief fit (default ${DEFAULT-VALUE}).")
   int trainSamples = 512;
