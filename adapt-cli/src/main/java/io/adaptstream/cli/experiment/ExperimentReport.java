@@ -94,7 +94,8 @@ public final class ExperimentReport {
       });
       sb.append('\n');
     }
-    String reference = table.gainReference() == null ? ExperimentTable.REFERENCE : table.gainReference();
+    String reference = table.gainReference() == null ? ExperimentTable.FALLBACK_GAIN_REFERENCE
+        : table.gainReference();
     sb.append("\nMean ± standard deviation over seeds [95% bootstrap interval]. Accuracies in [0, 1], at the last "
         + "step; forgetting: mean over the final skills of (best accuracy at any step − final accuracy); relative "
         + "gain: final average accuracy as a percentage of " + reference + "'s at the same seed; samples trained, "
