@@ -141,8 +141,10 @@ public final class ExperimentJob {
       throw new IllegalArgumentException("the joint reference starts from the seed's shared base model, which "
           + TrainerConfig.BASE + "=" + overrides.get(TrainerConfig.BASE) + " turns off");
     }
-    String steps = overrides.getOrDefault(TrainerConfig.STEPS, "0").trim();
-    if (Integer.parseInt(steps) <= 0) {
+    // the trainer's own default where the overrides leave it (any pipeline method: the trainer's keys are its own)
+    String method = methods.stream().filter(m -> !m.equals(JointFit.METHOD)).findFirst().orElseThrow();
+    String steps = new PipelineSettings("joint-check", method, 0, true, overrides).value(TrainerConfig.STEPS);
+    if (Integer.parseInt(steps.trim()) <= 0) {
       throw new IllegalArgumentException("the joint reference needs equal compute (" + TrainerConfig.STEPS
           + " above 0), not epochs");
     }
