@@ -269,7 +269,7 @@ final class ExperimentCommand implements Callable<Integer> {
     for (String line : markdown.lines().toList()) {
       boolean row = line.startsWith("|");
       if (line.startsWith("## ")) {
-        paired = line.equals("## Paired differences");
+        paired = line.equals(ExperimentReport.PAIRED_HEADING);
       }
       if (row && (first || paired)) {
         out.append(line).append(System.lineSeparator());

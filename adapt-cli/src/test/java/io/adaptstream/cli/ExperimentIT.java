@@ -16,6 +16,7 @@ import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
 import io.adaptstream.trainer.Checkpoints;
+import io.adaptstream.trainer.TrainerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ class ExperimentIT {
     Path dir = tmp.resolve("experiment");
     List<String> methods = List.of("sequential", "adapt", "multitask", "joint");
     Map<String, String> overrides = new LinkedHashMap<>(TinyRun.overrides());
-    overrides.put("trainer.steps", "3");
-    overrides.put("trainer.pretrain.steps", "10");
+    overrides.put(TrainerConfig.STEPS, "3");
+    overrides.put(TrainerConfig.PRETRAIN_STEPS, "10");
     ExperimentJob job = new ExperimentJob(ServiceLauncher.defaults(), clusters, source, methods, List.of(0L), true,
         overrides, "custom", dir, line -> {
           lines.add(line);

@@ -4,6 +4,8 @@ import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
 import io.adaptstream.cli.demo.DemoData;
 import io.adaptstream.model.ModelConfig;
+import io.adaptstream.selector.SelectorConfig;
+import io.adaptstream.trainer.TrainerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,16 +30,16 @@ final class TinyRun {
   /** Service overrides of a tiny run. */
   static Map<String, String> overrides() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("trainer.model.config", MODEL.toJson());
+    m.put(TrainerConfig.MODEL_CONFIG, MODEL.toJson());
     // epochs mode (over the protocol's optimizer steps per time step, which the commands set by default)
-    m.put("trainer.steps", "0");
-    m.put("trainer.pretrain.steps", "0");
-    m.put("trainer.epochs", "1");
-    m.put("trainer.pretrain.epochs", "2");
-    m.put("trainer.batch.size", "8");
-    m.put("selector.budget", "16");
-    m.put("selector.pool.cap", "40");
-    m.put("selector.k", "4");
+    m.put(TrainerConfig.STEPS, "0");
+    m.put(TrainerConfig.PRETRAIN_STEPS, "0");
+    m.put(TrainerConfig.EPOCHS, "1");
+    m.put(TrainerConfig.PRETRAIN_EPOCHS, "2");
+    m.put(TrainerConfig.BATCH_SIZE, "8");
+    m.put(SelectorConfig.BUDGET, "16");
+    m.put(SelectorConfig.POOL_CAP, "40");
+    m.put(SelectorConfig.K, "4");
     return m;
   }
 

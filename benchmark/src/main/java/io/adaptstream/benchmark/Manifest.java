@@ -30,6 +30,10 @@ public record Manifest(int design, long seed, Size size, List<Release> releases,
     List<String> untested) {
 
   public static final String FILE_NAME = "manifest.json";
+  /** The defect names, in {@link Release#defects()} and in the annotations' {@code defects} arrays. */
+  public static final String NEAR_DUPLICATE = "near_duplicate";
+  public static final String LABEL_NOISE = "label_noise";
+  public static final String IMAGE_NOT_NEEDED = "image_not_needed";
   /** The design version this code generates: a manifest with another {@link #design()} is from older code. */
   public static final int CURRENT_DESIGN = BenchmarkDesign.VERSION;
 
@@ -57,7 +61,7 @@ public record Manifest(int design, long seed, Size size, List<Release> releases,
    * @param mirrors the real dataset whose shape the release imitates
    * @param images number of PNG files the release references
    * @param skills per skill: train and test samples
-   * @param defects train samples per defect: {@code near_duplicate}, {@code label_noise}, {@code image_not_needed}
+   * @param defects train samples per defect: {@link #NEAR_DUPLICATE}, {@link #LABEL_NOISE}, {@link #IMAGE_NOT_NEEDED}
    * @param twoTurn train samples that are two-turn dialogues
    */
   public record Release(

@@ -225,13 +225,13 @@ public final class SkillWorld {
     node.put("given", d.givenAnswer());
     ArrayNode defects = node.putArray("defects");
     if (d.duplicateOf != null) {
-      defects.add("near_duplicate");
+      defects.add(Manifest.NEAR_DUPLICATE);
     }
     if (d.labelNoise) {
-      defects.add("label_noise");
+      defects.add(Manifest.LABEL_NOISE);
     }
     if (d.imageNotNeeded) {
-      defects.add("image_not_needed");
+      defects.add(Manifest.IMAGE_NOT_NEEDED);
     }
     if (d.duplicateOf != null) {
       node.put("duplicate_of", ids.get(d.duplicateOf));
@@ -250,9 +250,9 @@ public final class SkillWorld {
     Map<String, Manifest.SkillCounts> skills = new LinkedHashMap<>();
     perSkill.forEach((skill, c) -> skills.put(skill.label(), new Manifest.SkillCounts(c[0], c[1])));
     Map<String, Integer> defects = new LinkedHashMap<>();
-    defects.put("near_duplicate", (int) train.stream().filter(d -> d.duplicateOf != null).count());
-    defects.put("label_noise", (int) train.stream().filter(d -> d.labelNoise).count());
-    defects.put("image_not_needed", (int) train.stream().filter(d -> d.imageNotNeeded).count());
+    defects.put(Manifest.NEAR_DUPLICATE, (int) train.stream().filter(d -> d.duplicateOf != null).count());
+    defects.put(Manifest.LABEL_NOISE, (int) train.stream().filter(d -> d.labelNoise).count());
+    defects.put(Manifest.IMAGE_NOT_NEEDED, (int) train.stream().filter(d -> d.imageNotNeeded).count());
     int twoTurn = (int) train.stream().filter(Draft::twoTurn).count();
     return new Manifest.Release(spec.name(), file, annotationsFile, spec.role(), spec.mirrors(), train.size(),
         test.size(), images, skills, defects, twoTurn);
@@ -265,8 +265,8 @@ public final class SkillWorld {
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Manifest.Release r : manifest.releases()) {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d |%n", r.name(),
-          r.role(), r.train(), r.test(), r.images(), r.skills().size(), r.defects().get("near_duplicate"),
-          r.defects().get("label_noise"), r.defects().get("image_not_needed"), r.twoTurn()));
+          r.role(), r.train(), r.test(), r.images(), r.skills().size(), r.defects().get(Manifest.NEAR_DUPLICATE),
+          r.defects().get(Manifest.LABEL_NOISE), r.defects().get(Manifest.IMAGE_NOT_NEEDED), r.twoTurn()));
     }
     return sb.toString();
   }

@@ -29,11 +29,7 @@ import picocli.CommandLine.Option;
 public final class EvalBenchmark implements Callable<Integer> {
 
   static final String SECTION = "## Model: evaluation decoding";
-  static final String BUILD = "mvn -B -q -pl model compile dependency:build-classpath"
-      + " -Dmdep.outputFile=$PWD/model/target/cp.txt -Dmdep.includeScope=runtime\n"
-      + "DJL_OFFLINE=true DJL_CACHE_DIR=$PWD/.cache/djl MALLOC_MMAP_THRESHOLD_=33554432"
-      + " MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 \\\n"
-      + "  java -cp model/target/classes:$(cat model/target/cp.txt) io.adaptstream.model.EvalBenchmark";
+  static final String BUILD = ModelBenchmark.LAUNCH + "EvalBenchmark";
 
   @Option(names = "--samples", description = "Test examples decoded (default ${DEFAULT-VALUE}).")
   int samples = 192;
@@ -43,7 +39,7 @@ public final class EvalBenchmark implements Callable<Integer> {
 
   @Option(names = "--margin", description = "New tokens allowed beyond the reference (default ${DEFAULT-VALUE}, "
       + "the trainer's).")
-  int margin = 8;
+  int margin = Evaluator.DEFAULT_ANSWER_MARGIN;
 
   @Option(names = "--train-samples", description = "Training examples for the brief fit (default ${DEFAULT-VALUE}).")
   int trainSamples = 512;
@@ -130,7 +126,7 @@ public final class EvalBenchmark implements Callable<Integer> {
     for (int k = 0; k < images.length; k++) {
       imageMix.append(k == 0 ? "" : ", ").append(images[k]).append(" with ").append(k);
     }
-    String malloc = System.getenv("MALLOC_TOP_PAD_") != null ? "tuned glibc malloc" : "default glibc malloc";
+    String malloc = ModelBenchmark.malloc();
     StringBuilder s = new StringBuilder();
     s.append(SECTION).append("\n\n");
     s.append(String.format(Locale.ROOT, "Measured %s by `EvalBenchmark`: %d CPU cores%s, load average %s at the "

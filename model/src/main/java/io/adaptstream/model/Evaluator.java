@@ -39,13 +39,16 @@ public final class Evaluator {
     FULL_RERUN
   }
 
+  /** New tokens allowed beyond the reference answer's length by default (the trainer's evaluations use it). */
+  public static final int DEFAULT_ANSWER_MARGIN = 8;
+
   private final int batchSize;
   private final int answerMargin;
   private final Decoding decoding;
 
-  /** Batches of 32, a margin of 8 tokens beyond the reference's length, cached decoding. */
+  /** Batches of 32, {@value #DEFAULT_ANSWER_MARGIN} tokens of margin beyond the reference's length, cached decoding. */
   public Evaluator() {
-    this(32, 8);
+    this(32, DEFAULT_ANSWER_MARGIN);
   }
 
   /** Cached decoding ({@link Decoding#KV_CACHE}). */

@@ -33,12 +33,16 @@ import picocli.CommandLine.Option;
 public final class ModelBenchmark implements Callable<Integer> {
 
   static final String SECTION = "## Model: training, scoring, sketches";
-  static final String COMMAND = "mvn -B -q -pl model compile dependency:build-classpath"
+  /**
+   * How the model module's benchmarks are built and launched (offline DJL, the tuned glibc malloc), up to the main
+   * class; {@link EvalBenchmark} shares it.
+   */
+  static final String LAUNCH = "mvn -B -q -pl model compile dependency:build-classpath"
       + " -Dmdep.outputFile=$PWD/model/target/cp.txt -Dmdep.includeScope=runtime\n"
       + "DJL_OFFLINE=true DJL_CACHE_DIR=$PWD/.cache/djl MALLOC_MMAP_THRESHOLD_=33554432"
       + " MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 \\\n"
-      + "  java -cp model/target/classes:$(cat model/target/cp.txt) io.adaptstream.model.ModelBenchmark"
-      + " --samples 512 --out docs/benchmarks.md";
+      + "  java -cp model/target/classes:$(cat model/target/cp.txt) io.adaptstream.model.";
+  static final String COMMAND = LAUNCH + "ModelBenchmark --samples 512 --out docs/benchmarks.md";
 
   @Option(names = "--samples", description = "Samples for training and scoring (default ${DEFAULT-VALUE}).")
   int samples = 512;
@@ -264,7 +268,7 @@ public final class ModelBenchmark implements Callable<Integer> {
     Rates sketch = new Rates(rates[2]);
     Rates loopAll = new Rates(rates[3]);
     Rates loopFrozen = new Rates(rates[4]);
-    String malloc = System.getenv("MALLOC_TOP_PAD_") != null ? "tuned glibc malloc" : "default glibc malloc";
+    String malloc = malloc();
     StringBuilder s = new StringBuilder();
     s.append(SECTION).append("\n\n");
     s.append(String.format(Locale.ROOT, "Measured %s by `ModelBenchmark`: %d CPU cores%s, load average %s "
@@ -300,6 +304,11 @@ public final class ModelBenchmark implements Callable<Integer> {
     s.append(row("pairwise-cosine correlation: Kronecker vs dense", fmt3(g.kroneckerVsDense()), ""));
     s.append("\nCommand (from the repository root):\n\n```sh\n").append(COMMAND).append("\n```\n");
     return s.toString();
+  }
+
+  /** Whether this process runs with the tuned glibc malloc of {@link #LAUNCH}, as the measurements report it. */
+  static String malloc() {
+    return System.getenv("MALLOC_TOP_PAD_") != null ? "tuned glibc malloc" : "default glibc malloc";
   }
 
   static String loadAverage() {

@@ -124,7 +124,7 @@ final class VlmBlock extends AbstractBlock {
    * positions and itself. Appends the token's keys and values to {@code cache}; returns logits (B, 1, V).
    */
   NDArray step(ParameterStore ps, NDArray tokens, NDArray positions, NDArray mask, KvCache cache) {
-    NDArray h = lookup(ps, tokens, tokenEmbedding).add(lookup(ps, positions, textPosition));
+    NDArray h = lookup(ps, tokens, tokenEmbedding, false).add(lookup(ps, positions, textPosition, false));
     for (int i = 0; i < layers.size(); i++) {
       h = layers.get(i).forward(ps, h, mask, false, null, cache.layer(i));
     }
@@ -137,9 +137,9 @@ final class VlmBlock extends AbstractBlock {
   }
 
   /** Rows of an embedding table for int64 ids of any shape, into the ids' manager. */
-  private static NDArray lookup(ParameterStore ps, NDArray ids, Parameter table) {
+  private static NDArray lookup(ParameterStore ps, NDArray ids, Parameter table, boolean training) {
     NDManager m = ids.getManager();
-    return ids.getNDArrayInternal().embedding(ids, ps.getValue(table, m.getDevice(), false), SparseFormat.DENSE)
+    return ids.getNDArrayInternal().embedding(ids, ps.getValue(table, m.getDevice(), training), SparseFormat.DENSE)
         .singletonOrThrow();
   }
 
@@ -152,9 +152,7 @@ final class VlmBlock extends AbstractBlock {
     if (t > config.maxTextTokens()) {
       throw new IllegalArgumentException("text of " + t + " tokens exceeds maxTextTokens " + config.maxTextTokens());
     }
-    NDArray text = tokens.getNDArrayInternal()
-        .embedding(tokens, ps.getValue(tokenEmbedding, m.getDevice(), training), SparseFormat.DENSE)
-        .singletonOrThrow()
+    NDArray text = lookup(ps, tokens, tokenEmbedding, training)
         .add(ps.getValue(textPosition, m.getDevice(), training).get(m, new NDIndex(":{}", t)));
     if (inputs.size() <= 2) {
       return text;

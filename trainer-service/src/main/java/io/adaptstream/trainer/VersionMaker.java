@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class VersionMaker {
 
   private static final Logger LOG = LoggerFactory.getLogger(VersionMaker.class);
-  /** New tokens allowed beyond the reference answer's length while decoding (as the Evaluator's default). */
-  private static final int EVAL_ANSWER_MARGIN = 8;
   /** In steps mode, about this many progress lines per training call. */
   private static final int STEP_LOG_LINES = 10;
 
@@ -195,7 +193,7 @@ public final class VersionMaker {
       result.setAccuracy(Map.of()).setSupport(Map.of()).setAvgAccuracy(0).setTestSamples(0)
           .setItemScores(Map.of());
     } else {
-      EvalReport report = new Evaluator(evalBatchSize, EVAL_ANSWER_MARGIN).evaluate(model, ordered);
+      EvalReport report = new Evaluator(evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN).evaluate(model, ordered);
       result.setAccuracy(new HashMap<>(report.accuracy())).setSupport(new HashMap<>(report.support()))
           .setAvgAccuracy(report.average()).setTestSamples(ordered.size())
           .setItemScores(new HashMap<>(report.itemScores()));

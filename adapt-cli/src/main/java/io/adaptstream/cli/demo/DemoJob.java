@@ -206,13 +206,17 @@ public final class DemoJob {
         out.get(out.size() - 1).avgAccuracy(), DemoResult.forgetting(perStep), round(seconds));
   }
 
-  private static Map<String, Double> accuracy(EvalResult e) {
+  /** An evaluation's accuracy per skill (its release where samples have no skill label), as results.json keys it. */
+  public static Map<String, Double> accuracy(EvalResult e) {
     Map<String, Double> m = new HashMap<>();
     e.getAccuracy().forEach((k, v) -> m.put(k.toString(), v));
     return m;
   }
 
-  /** The per-test-sample scores of an evaluation, per group, as {@code results.json} records them. */
+  /**
+   * The per-test-sample scores of an evaluation, per skill (the evaluation's groups, the keys of
+   * {@link #accuracy}), as {@code results.json} records them.
+   */
   public static Map<String, List<Double>> testScores(EvalResult e) {
     Map<String, List<Double>> m = new HashMap<>();
     e.getItemScores().forEach((k, v) -> m.put(k.toString(), List.copyOf(v)));
@@ -235,7 +239,8 @@ public final class DemoJob {
     return fromMs < 0 || toMs < 0 ? 0 : round(Math.max(0, toMs - fromMs) / 1000.0);
   }
 
-  private static double round(double seconds) {
+  /** Seconds as {@code results.json} records them: to a tenth. */
+  public static double round(double seconds) {
     return Math.round(seconds * 10) / 10.0;
   }
 

@@ -45,7 +45,8 @@ public record DemoResult(String runId, String method, long seed, List<Step> step
    *     test sample of the skill, ordered by test sample id, so that index i is the same test sample in every run
    *     of the same seed (and the mean of the list is the skill's accuracy); empty when not recorded
    * @param optimizerSteps optimizer (Adam) steps the training of the step took
-   * @param samplePasses samples passed through training at the step (each epoch's passes counted)
+   * @param samplePasses samples passed through training at the step, repeats counted (examples × epochs in epochs
+   *     mode, steps × batch size in steps mode; {@code TrainReport#samplePasses})
    * @param prunedFresh of the {@code pruned} samples, how many came from the step's new release
    * @param pickPercentile mean score percentile, within its cluster, of the samples the CCS sampler picked, in
    *     [0, 100]; null when the step had no CCS picks

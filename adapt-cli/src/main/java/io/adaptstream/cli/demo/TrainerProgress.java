@@ -60,12 +60,20 @@ public final class TrainerProgress implements TrainerListener {
 
   /** A line for the current state, or "" when there is nothing worth showing (collecting, committing). */
   public String describe() {
+    int v = version;
+    return describe(v == 0 ? "model v0 (pretraining)" : "step " + v);
+  }
+
+  /**
+   * As {@link #describe()}, with the version being made called {@code what} (e.g. a fit made outside the step
+   * sequence).
+   */
+  public String describe(String what) {
     Phase p = phase;
     int v = version;
     if (p == null) {
       return "";
     }
-    String what = v == 0 ? "model v0 (pretraining)" : "step " + v;
     int s = step;
     return switch (p) {
       case TRAINING -> s > 0 ? String.format(Locale.ROOT, "%s: training, step %d/%d", what, s, totalSteps)

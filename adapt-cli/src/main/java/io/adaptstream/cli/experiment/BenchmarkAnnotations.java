@@ -30,10 +30,6 @@ import java.util.TreeSet;
  */
 public record BenchmarkAnnotations(Path dir, Map<String, Annotation> bySampleId) {
 
-  public static final String LABEL_NOISE = "label_noise";
-  public static final String NEAR_DUPLICATE = "near_duplicate";
-  public static final String IMAGE_NOT_NEEDED = "image_not_needed";
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public BenchmarkAnnotations {
@@ -44,7 +40,8 @@ public record BenchmarkAnnotations(Path dir, Map<String, Annotation> bySampleId)
    * One sample's annotation.
    *
    * @param sourceId the release file's {@code id} of the sample
-   * @param defects among {@link #LABEL_NOISE}, {@link #NEAR_DUPLICATE}, {@link #IMAGE_NOT_NEEDED}
+   * @param defects among {@link Manifest#LABEL_NOISE}, {@link Manifest#NEAR_DUPLICATE},
+   *     {@link Manifest#IMAGE_NOT_NEEDED}
    */
   public record Annotation(String sourceId, String release, String skill, Set<String> defects) {
     public Annotation {

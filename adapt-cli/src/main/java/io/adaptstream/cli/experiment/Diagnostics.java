@@ -2,6 +2,7 @@ package io.adaptstream.cli.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.cli.demo.DemoResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +30,8 @@ import java.util.TreeSet;
  * @param clusterSkillNmi normalized mutual information between cluster and declared skill over the step's
  *     cluster members ({@code clusters[].skills}), arithmetic-mean normalization; null without clusters
  * @param scorers how many clusters chose each scorer, summed over seeds
- * @param pickPercentile mean score percentile of the CCS picks within their cluster, over the seeds that
+ * @param pickPercentile mean score percentile of the CCS picks within their cluster, in [0, 100] as
+ *     {@code results.json} stores it ({@link io.adaptstream.cli.demo.DemoJob#pickPercentile}), over the seeds that
  *     recorded one
  * @param freshShareOfPool {@code fresh / poolSize}: the share of the step's pool that came with its new release
  * @param freshShareOfSurvivors {@code (fresh − prunedFresh) / (poolSize − pruned)}: the same share among the
@@ -88,8 +90,7 @@ public record Diagnostics(int step, int seeds, double selected, Double unannotat
           }
           unannotated.add((double) (ids.size() - known));
           if (known > 0) {
-            for (String d : List.of(BenchmarkAnnotations.LABEL_NOISE, BenchmarkAnnotations.NEAR_DUPLICATE,
-                BenchmarkAnnotations.IMAGE_NOT_NEEDED)) {
+            for (String d : List.of(Manifest.LABEL_NOISE, Manifest.NEAR_DUPLICATE, Manifest.IMAGE_NOT_NEEDED)) {
               shares.computeIfAbsent(d, k -> new ArrayList<>()).add(counts.getOrDefault(d, 0L) / (double) known);
             }
           }
@@ -110,9 +111,9 @@ public record Diagnostics(int step, int seeds, double selected, Double unannotat
         }
       }
       out.add(new Diagnostics(t, seeds, mean(selected), meanOrNull(unannotated),
-          meanOrNull(shares.get(BenchmarkAnnotations.LABEL_NOISE)),
-          meanOrNull(shares.get(BenchmarkAnnotations.NEAR_DUPLICATE)),
-          meanOrNull(shares.get(BenchmarkAnnotations.IMAGE_NOT_NEEDED)), meanOrNull(nmi), scorers,
+          meanOrNull(shares.get(Manifest.LABEL_NOISE)),
+          meanOrNull(shares.get(Manifest.NEAR_DUPLICATE)),
+          meanOrNull(shares.get(Manifest.IMAGE_NOT_NEEDED)), meanOrNull(nmi), scorers,
           meanOrNull(picks), meanOrNull(freshPool), meanOrNull(freshSurvivors)));
     }
     return out;

@@ -141,8 +141,10 @@ public final class ExperimentJob {
       throw new IllegalArgumentException("the joint reference starts from the seed's shared base model, which "
           + TrainerConfig.BASE + "=" + overrides.get(TrainerConfig.BASE) + " turns off");
     }
-    String steps = overrides.getOrDefault(TrainerConfig.STEPS, "0").trim();
-    if (Integer.parseInt(steps) <= 0) {
+    // the trainer's own default where the overrides leave it (any pipeline method: the trainer's keys are its own)
+    String method = methods.stream().filter(m -> !m.equals(JointFit.METHOD)).findFirst().orElseThrow();
+    String steps = new PipelineSettings("joint-check", method, 0, true, overrides).value(TrainerConfig.STEPS);
+    if (Integer.parseInt(steps.trim()) <= 0) {
       throw new IllegalArgumentException("the joint reference needs equal compute (" + TrainerConfig.STEPS
           + " above 0), not epochs");
     }
@@ -216,12 +218,8 @@ public final class ExperimentJob {
               published ? data.asPublished() : data, s.runDir, line -> progress.line(tag + line))
               .onServicesStarted(lease.attach()).run();
           published = true;
-          RunRecord record = new RunRecord(s.runId, s.method, seed, sizeLabel, deterministic,
-              data.releases().stream().filter(r -> r.file() != null).findFirst()
-                  .map(r -> r.file().toAbsolutePath().getParent().toString()).orElse(""),
-              lease.localDir() == null ? "" : lease.localDir().toString(), data.pretrainRelease(),
-              data.taskReleases(), settings.overrides(), null, Instant.now().toString(),
-              RunRecord.services(settings, lease.cluster(), s.runDir), compute == null ? null : compute.label());
+          RunRecord record = record(s, seed, data, lease, settings.overrides(),
+              RunRecord.services(settings, lease.cluster(), s.runDir));
           DemoReport.write(result, record, s.runDir);
           String sha = result.steps().get(0).modelSha256();
           if (shareBase && !fromCheckpoint) {
@@ -282,18 +280,23 @@ public final class ExperimentJob {
     Map<String, String> recorded = new LinkedHashMap<>(overrides);
     recorded.put(TrainerConfig.BASE, "checkpoint");
     recorded.put(TrainerConfig.BASE_CHECKPOINT, baseDir.toString());
-    RunRecord record = new RunRecord(slot.runId, slot.method, seed, sizeLabel, deterministic,
-        data.releases().stream().filter(r -> r.file() != null).findFirst()
-            .map(r -> r.file().toAbsolutePath().getParent().toString()).orElse(""),
-        lease.localDir() == null ? "" : lease.localDir().toString(), data.pretrainRelease(), data.taskReleases(),
-        recorded, null, Instant.now().toString(), Map.of(ServiceLauncher.TRAINER, new TreeMap<>(
-            settings.service(ServiceLauncher.TRAINER, lease.cluster(), slot.runDir))),
-        compute == null ? null : compute.label());
+    RunRecord record = record(slot, seed, data, lease, recorded, Map.of(ServiceLauncher.TRAINER,
+        new TreeMap<>(settings.service(ServiceLauncher.TRAINER, lease.cluster(), slot.runDir))));
     DemoReport.write(result, record, slot.runDir);
     progress.line(String.format(Locale.ROOT, "run %d/%d: %s, seed %d done in %.0f s: final average accuracy %.3f "
         + "(%d optimizer steps)", index, total, slot.method, seed, result.seconds(), result.finalAvgAccuracy(),
         result.steps().get(1).optimizerSteps()));
     return result;
+  }
+
+  /** The {@code run.json} of {@code slot}: this experiment's data, size, mode and compute, the run's own settings. */
+  private RunRecord record(Slot slot, long seed, DemoData data, Lease lease, Map<String, String> overrides,
+      Map<String, Map<String, String>> services) {
+    return new RunRecord(slot.runId, slot.method, seed, sizeLabel, deterministic,
+        data.releases().stream().filter(r -> r.file() != null).findFirst()
+            .map(r -> r.file().toAbsolutePath().getParent().toString()).orElse(""),
+        lease.localDir() == null ? "" : lease.localDir().toString(), data.pretrainRelease(), data.taskReleases(),
+        overrides, null, Instant.now().toString(), services, compute == null ? null : compute.label());
   }
 
   private record Slot(String method, String runId, Path runDir, boolean done) {}

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 public final class ExperimentReport {
 
   public static final String TABLE_MD = "table.md";
+  /** The heading of {@value #TABLE_MD}'s paired-differences section (the terminal shows that section too). */
+  public static final String PAIRED_HEADING = "## Paired differences";
 
   private ExperimentReport() {}
 
@@ -92,7 +94,8 @@ public final class ExperimentReport {
       });
       sb.append('\n');
     }
-    String reference = table.gainReference() == null ? ExperimentTable.REFERENCE : table.gainReference();
+    String reference = table.gainReference() == null ? ExperimentTable.FALLBACK_GAIN_REFERENCE
+        : table.gainReference();
     sb.append("\nMean ± standard deviation over seeds [95% bootstrap interval]. Accuracies in [0, 1], at the last "
         + "step; forgetting: mean over the final skills of (best accuracy at any step − final accuracy); relative "
         + "gain: final average accuracy as a percentage of " + reference + "'s at the same seed; samples trained, "
@@ -105,7 +108,7 @@ public final class ExperimentReport {
     }
     PairedDifferences paired = table.pairedDifferences();
     if (paired != null && !paired.methods().isEmpty()) {
-      sb.append("\n## Paired differences\n\n| difference | seeds | final avg acc | forgetting |\n"
+      sb.append("\n").append(PAIRED_HEADING).append("\n\n| difference | seeds | final avg acc | forgetting |\n"
           + "|---|---:|---:|---:|\n");
       for (PairedDifferences.Pair p : paired.methods()) {
         sb.append("| ").append(paired.reference()).append(" − ").append(p.method()).append(" | ")
@@ -155,8 +158,8 @@ public final class ExperimentReport {
         + "near-duplicate, image not needed: share of the selected samples with that defect in the benchmark's "
         + "annotations (- without annotations); cluster–skill NMI: normalized mutual information between cluster "
         + "and declared skill over the clusters' members (1: clusters are the skills, 0: unrelated); scorers: "
-        + "clusters that chose each scorer, summed over seeds; CCS pick percentile: mean score percentile of the "
-        + "CCS picks within their cluster; fresh share: fresh / pool size before pruning → (fresh − pruned fresh) "
+        + "clusters that chose each scorer, summed over seeds; CCS pick percentile: mean score percentile (0–100) of "
+        + "the CCS picks within their cluster; fresh share: fresh / pool size before pruning → (fresh − pruned fresh) "
         + "/ (pool size − pruned) after it.\n");
   }
 

@@ -27,10 +27,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -113,7 +111,7 @@ public final class JointFit {
       }
 
       private void show() {
-        String line = trainer.describe().replaceFirst("^step \\d+:", "joint fit:");
+        String line = trainer.describe("joint fit");
         if (!line.isEmpty() && !line.equals(shown)) {
           progress.line(line);
         }
@@ -134,14 +132,12 @@ public final class JointFit {
     }
     ModelVersion m = made.version();
     EvalResult e = made.evaluation();
-    Map<String, Double> accuracy = new HashMap<>();
-    e.getAccuracy().forEach((k, v) -> accuracy.put(k.toString(), v));
     DemoResult.Step fitted = new DemoResult.Step(releases, RELEASE, m.getTrainedSamples(), 0, m.getTrainedSamples(),
-        0, List.of(), accuracy, e.getAvgAccuracy(), new DemoResult.Seconds(0, 0,
-            round(m.getTrainSeconds() + e.getEvalSeconds())), m.getTrainedSamples(), m.getSha256(), List.of(),
+        0, List.of(), DemoJob.accuracy(e), e.getAvgAccuracy(), new DemoResult.Seconds(0, 0,
+            DemoJob.round(m.getTrainSeconds() + e.getEvalSeconds())), m.getTrainedSamples(), m.getSha256(), List.of(),
         DemoJob.testScores(e), m.getOptimizerSteps(), m.getSamplePasses(), null, null);
     return new DemoResult(settings.runId(), METHOD, settings.seed(), List.of(Objects.requireNonNull(baseStep),
-        fitted), e.getAvgAccuracy(), 0, round((System.nanoTime() - t0) / 1e9));
+        fitted), e.getAvgAccuracy(), 0, DemoJob.round((System.nanoTime() - t0) / 1e9));
   }
 
   /** Usable examples of {@code samples}; the others are left out, as the trainer leaves them out, and counted. */
@@ -161,9 +157,5 @@ public final class JointFit {
       progress.line(left + " " + what + " samples left out (unusable: missing or corrupt image, invalid example)");
     }
     return out;
-  }
-
-  private static double round(double seconds) {
-    return Math.round(seconds * 10) / 10.0;
   }
 }

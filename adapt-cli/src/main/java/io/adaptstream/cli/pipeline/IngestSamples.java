@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,14 +83,8 @@ public final class IngestSamples {
    */
   public List<Sample> samples(Collection<String> releases, Split split) {
     Map<String, Sample> out = new TreeMap<>();
-    Set<String> seen = new HashSet<>();
     for (String release : releases) {
-      Map<String, Sample> m = byRelease.getOrDefault(release, Map.of()).getOrDefault(split, Map.of());
-      m.forEach((id, s) -> {
-        if (seen.add(id)) {
-          out.put(id, s);
-        }
-      });
+      byRelease.getOrDefault(release, Map.of()).getOrDefault(split, Map.of()).forEach(out::putIfAbsent);
     }
     return List.copyOf(out.values());
   }

@@ -55,7 +55,7 @@ class ExperimentTableTest {
   }
 
   @Test
-  void shouldGiveMultitaskARelativeGainOfHundredAndOthersTheirSharePerSeed() throws IOException {
+  void shouldGiveMultitaskARelativeGainOfHundredAndOthersTheirSharePerSeedWhenJointDidNotRun() throws IOException {
     // given two seeds of adapt and multitask
     List<ExperimentJob.Outcome> outcomes = List.of(
         run("adapt", 0, 4, Map.of("vqa.colour", 0.6, "multilingual.colour_zh", 0.4)),
@@ -81,7 +81,7 @@ class ExperimentTableTest {
   }
 
   @Test
-  void shouldOmitRelativeGainAndSayWhyWhenMultitaskIsAbsent() throws IOException {
+  void shouldOmitRelativeGainAndSayWhyWhenNeitherJointNorMultitaskRan() throws IOException {
     // given only adapt
     List<ExperimentJob.Outcome> outcomes = List.of(run("adapt", 0, 4, Map.of("vqa.colour", 0.6)));
 

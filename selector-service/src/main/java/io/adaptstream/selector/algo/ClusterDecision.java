@@ -44,6 +44,12 @@ public record ClusterDecision(int cluster, List<Selected> selected, List<String>
   public record Diagnostics(long prunedFresh, double pickPercentileSum, long pickPercentileCount) {
 
     public static final Diagnostics NONE = new Diagnostics(0, 0.0, 0);
+
+    /** These and {@code other} summed (the diagnostics of several clusters or tasks). */
+    public Diagnostics plus(Diagnostics other) {
+      return new Diagnostics(prunedFresh + other.prunedFresh, pickPercentileSum + other.pickPercentileSum,
+          pickPercentileCount + other.pickPercentileCount);
+    }
   }
 
   public ClusterDecision {

@@ -208,9 +208,9 @@ public final class KMeans {
     }
     seedPlusPlus(x, centroids, Math.max(config.k(), centroids.size()), random);
     if (warm && config.newClusters() == NewClusters.REFERENCE) {
-      opened = openNewClusters(x, centroids);
+      opened = openNewClusters(x, centroids, this::referenceCandidate);
     } else if (warm && config.newClusters() == NewClusters.CALIBRATED) {
-      opened = openCalibrated(x, centroids);
+      opened = openNewClusters(x, centroids, this::calibratedCandidate);
     }
     Lloyd fit = lloyd(x, centroids.toArray(new float[0][]));
     int iterations = fit.iterations;
@@ -248,26 +248,6 @@ public final class KMeans {
     }
     double[] best = assignAll(x, c, assignment);
     return new Lloyd(c, assignment, best, iterations, converged);
-  }
-
-  /** The calibrated new-skill rule; returns how many centroids were added. */
-  private int openCalibrated(float[][] x, List<float[]> centroids) {
-    double[] best = new double[x.length];
-    Arrays.fill(best, Double.NEGATIVE_INFINITY);
-    for (float[] c : centroids) {
-      updateBest(x, c, best);
-    }
-    int opened = 0;
-    while (centroids.size() < config.maxK()) {
-      float[] candidate = calibratedCandidate(x, best);
-      if (candidate == null) {
-        break;
-      }
-      centroids.add(candidate);
-      updateBest(x, candidate, best);
-      opened++;
-    }
-    return opened;
   }
 
   /**
@@ -433,8 +413,16 @@ public final class KMeans {
     return last;
   }
 
-  /** The new-skill rule; returns how many centroids were added. */
-  private int openNewClusters(float[][] x, List<float[]> centroids) {
+  /** A rule's next new centroid, given every point's best cosine to the centroids so far; null: open no more. */
+  private interface NewCentroid {
+    float[] next(float[][] x, double[] best);
+  }
+
+  /**
+   * The new-skill loop shared by both rules: opens centroids while {@code rule} proposes one and fewer than
+   * {@code maxK} exist; returns how many were added.
+   */
+  private int openNewClusters(float[][] x, List<float[]> centroids, NewCentroid rule) {
     double[] best = new double[x.length];
     Arrays.fill(best, Double.NEGATIVE_INFINITY);
     for (float[] c : centroids) {
@@ -442,25 +430,33 @@ public final class KMeans {
     }
     int opened = 0;
     while (centroids.size() < config.maxK()) {
-      int far = 0;
-      int farthest = -1;
-      for (int i = 0; i < x.length; i++) {
-        if (best[i] < config.newClusterMaxCosine()) {
-          far++;
-          if (farthest < 0 || best[i] < best[farthest]) {
-            farthest = i;
-          }
-        }
-      }
-      if (far < config.newClusterMinPoints()) {
+      float[] candidate = rule.next(x, best);
+      if (candidate == null) {
         break;
       }
-      float[] c = x[farthest].clone();
-      centroids.add(c);
-      updateBest(x, c, best);
+      centroids.add(candidate);
+      updateBest(x, candidate, best);
       opened++;
     }
     return opened;
+  }
+
+  /**
+   * The reference new-skill test: the farthest point, when at least {@code newClusterMinPoints} points have a
+   * cosine below {@code newClusterMaxCosine} to every centroid; null otherwise.
+   */
+  private float[] referenceCandidate(float[][] x, double[] best) {
+    int far = 0;
+    int farthest = -1;
+    for (int i = 0; i < x.length; i++) {
+      if (best[i] < config.newClusterMaxCosine()) {
+        far++;
+        if (farthest < 0 || best[i] < best[farthest]) {
+          farthest = i;
+        }
+      }
+    }
+    return far < config.newClusterMinPoints() ? null : x[farthest].clone();
   }
 
   /** Assigns every point; returns each point's cosine to its centroid. */

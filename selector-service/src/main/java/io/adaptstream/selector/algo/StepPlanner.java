@@ -91,15 +91,11 @@ public final class StepPlanner {
 
     /** The decisions' diagnostics summed over clusters. */
     public ClusterDecision.Diagnostics diagnostics() {
-      long prunedFresh = 0;
-      double sum = 0;
-      long count = 0;
+      ClusterDecision.Diagnostics sum = ClusterDecision.Diagnostics.NONE;
       for (ClusterDecision d : decisions) {
-        prunedFresh += d.diagnostics().prunedFresh();
-        sum += d.diagnostics().pickPercentileSum();
-        count += d.diagnostics().pickPercentileCount();
+        sum = sum.plus(d.diagnostics());
       }
-      return new ClusterDecision.Diagnostics(prunedFresh, sum, count);
+      return sum;
     }
 
     /** Every pruned id. */

@@ -187,9 +187,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
     int own = 0;
     long selected = 0;
     long pruned = 0;
-    long prunedFresh = 0;
-    double pickPercentileSum = 0;
-    long pickPercentileCount = 0;
+    ClusterDecision.Diagnostics diagnostics = ClusterDecision.Diagnostics.NONE;
     String retireReason = sc.policy.pool() == SelectionPolicy.Pool.NEW_RELEASE_ONLY ? "retired" : "pruned";
     Map<String, byte[]> keptOfStep = keptOf(step);
     for (int c = 0; c < sizes.length; c++) {
@@ -239,9 +237,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
       decided += cluster.size();
       selected += d.selected().size();
       pruned += d.pruned().size();
-      prunedFresh += d.diagnostics().prunedFresh();
-      pickPercentileSum += d.diagnostics().pickPercentileSum();
-      pickPercentileCount += d.diagnostics().pickPercentileCount();
+      diagnostics = diagnostics.plus(d.diagnostics());
     }
     for (int r = 0; r < targets; r++) {
       StepMarker marker = StepMarker.newBuilder().setStep(step).setSourcePartition(partition())
@@ -254,8 +250,9 @@ final class ClusterSelectorProcessor extends StepProcessor {
     barriers.finish(b, now());
     StepProgress progress = StepProgress.newBuilder().setStep(step).setPhase(StepPhase.SELECTION_DONE)
         .setSource(partition()).setSources(sc.partitions).setAtMs(now()).setRecords(decided).setSelected(selected)
-        .setPruned(pruned).setClusters(sizes.length).setDeadLetters(b.getDeadLetters()).setPrunedFresh(prunedFresh)
-        .setPickPercentileSum(pickPercentileSum).setPickPercentileCount(pickPercentileCount).build();
+        .setPruned(pruned).setClusters(sizes.length).setDeadLetters(b.getDeadLetters())
+        .setPrunedFresh(diagnostics.prunedFresh()).setPickPercentileSum(diagnostics.pickPercentileSum())
+        .setPickPercentileCount(diagnostics.pickPercentileCount()).build();
     send(SelectorTopology.SELECTOR_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
     commitSoon();
