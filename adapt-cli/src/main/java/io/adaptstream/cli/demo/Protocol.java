@@ -25,18 +25,22 @@ import java.util.Map;
  */
 public record Protocol(Compute compute, Size size) {
 
-  // PROVISIONAL until the knee sweep decides them: docs/benchmark.md, "The comparison protocol", fixes the steps per
-  // time step S, the pretraining steps P and the budget B; change them here only after that section says so.
+  // Decided by the knee sweep (docs/benchmark.md, "The comparison protocol"; docs/results/knee/sweep.jsonl):
+  // P = 2000 pretraining steps, S = 200 steps per time step, B = 100 samples per step. The pool caps are the
+  // benchmark sizes' (FULL 1500, QUICK 400). Change them only through that section.
   /** FULL: optimizer steps per time step (S), pretraining steps (P), selection budget (B), pool cap (C). */
   static final int FULL_STEPS = 200;
-  static final int FULL_PRETRAIN_STEPS = 4000;
-  static final int FULL_BUDGET = 400;
+  static final int FULL_PRETRAIN_STEPS = 2000;
+  static final int FULL_BUDGET = 100;
   static final int FULL_POOL_CAP = 1500;
-  /** QUICK: the same four. */
-  static final int QUICK_STEPS = 100;
-  static final int QUICK_PRETRAIN_STEPS = 1000;
-  static final int QUICK_BUDGET = 120;
+  /** QUICK: the same four (the main comparison table runs at QUICK size). */
+  static final int QUICK_STEPS = 200;
+  static final int QUICK_PRETRAIN_STEPS = 2000;
+  static final int QUICK_BUDGET = 100;
   static final int QUICK_POOL_CAP = 400;
+  /** Budget and pool cap of the as-defined mode: those of the table before the protocol, per size. */
+  static final int AS_DEFINED_FULL_BUDGET = 400;
+  static final int AS_DEFINED_QUICK_BUDGET = 120;
 
   /** Samples per optimizer step: small batches give more Adam steps from few samples (docs/benchmarks.md). */
   static final int BATCH_SIZE = 8;
@@ -91,17 +95,16 @@ public record Protocol(Compute compute, Size size) {
     boolean quick = size == Size.QUICK;
     Map<String, String> m = new LinkedHashMap<>();
     m.put(TrainerConfig.BATCH_SIZE, Integer.toString(BATCH_SIZE));
+    m.put(SelectorConfig.POOL_CAP, Integer.toString(quick ? QUICK_POOL_CAP : FULL_POOL_CAP));
     if (compute == Compute.EQUAL) {
       m.put(TrainerConfig.EVAL_BATCH_SIZE, Integer.toString(EVAL_BATCH_SIZE));
       m.put(SelectorConfig.BUDGET, Integer.toString(quick ? QUICK_BUDGET : FULL_BUDGET));
-      m.put(SelectorConfig.POOL_CAP, Integer.toString(quick ? QUICK_POOL_CAP : FULL_POOL_CAP));
       m.put(TrainerConfig.STEPS, Integer.toString(quick ? QUICK_STEPS : FULL_STEPS));
       m.put(TrainerConfig.PRETRAIN_STEPS, Integer.toString(quick ? QUICK_PRETRAIN_STEPS : FULL_PRETRAIN_STEPS));
     } else {
       // greedy decoding ran each batch until its longest answer ended: small batches wasted less then
       m.put(TrainerConfig.EVAL_BATCH_SIZE, Integer.toString(AS_DEFINED_EVAL_BATCH_SIZE));
-      m.put(SelectorConfig.BUDGET, Integer.toString(quick ? QUICK_BUDGET : FULL_BUDGET));
-      m.put(SelectorConfig.POOL_CAP, Integer.toString(quick ? QUICK_POOL_CAP : FULL_POOL_CAP));
+      m.put(SelectorConfig.BUDGET, Integer.toString(quick ? AS_DEFINED_QUICK_BUDGET : AS_DEFINED_FULL_BUDGET));
       m.put(TrainerConfig.EPOCHS, Integer.toString(AS_DEFINED_EPOCHS));
       m.put(TrainerConfig.PRETRAIN_EPOCHS, Integer.toString(AS_DEFINED_EPOCHS));
     }

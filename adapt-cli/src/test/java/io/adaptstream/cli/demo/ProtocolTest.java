@@ -17,13 +17,13 @@ class ProtocolTest {
     Map<String, String> full = new Protocol(Compute.EQUAL, Size.FULL).overrides();
     Map<String, String> quick = new Protocol(Compute.EQUAL, Size.QUICK).overrides();
 
-    // then training is in steps mode (no epochs), with the size's steps, budget and pool cap
-    assertThat(full).containsEntry("trainer.steps", "200").containsEntry("trainer.pretrain.steps", "4000")
-        .containsEntry("selector.budget", "400").containsEntry("selector.pool.cap", "1500")
+    // then training is in steps mode (no epochs), with the knee sweep's steps and budget and the size's pool cap
+    assertThat(full).containsEntry("trainer.steps", "200").containsEntry("trainer.pretrain.steps", "2000")
+        .containsEntry("selector.budget", "100").containsEntry("selector.pool.cap", "1500")
         .containsEntry("trainer.batch.size", "8").containsEntry("trainer.eval.batch.size", "32")
         .doesNotContainKeys("trainer.epochs", "trainer.pretrain.epochs");
-    assertThat(quick).containsEntry("trainer.steps", "100").containsEntry("trainer.pretrain.steps", "1000")
-        .containsEntry("selector.budget", "120").containsEntry("selector.pool.cap", "400");
+    assertThat(quick).containsEntry("trainer.steps", "200").containsEntry("trainer.pretrain.steps", "2000")
+        .containsEntry("selector.budget", "100").containsEntry("selector.pool.cap", "400");
   }
 
   @Test
