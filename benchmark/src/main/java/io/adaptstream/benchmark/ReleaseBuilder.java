@@ -69,7 +69,7 @@ final class ReleaseBuilder {
 
   /** The train samples of {@code spec}, in their final (shuffled) order. */
   List<Draft> train(ReleaseSpec spec) {
-    int n = size.train(spec.fullTrain());
+    int n = size.train(spec);
     Map<Skill, Integer> counts = apportion(n, spec.mix());
     Map<Skill, Double> dupWeights = new LinkedHashMap<>();
     counts.forEach((skill, count) -> {

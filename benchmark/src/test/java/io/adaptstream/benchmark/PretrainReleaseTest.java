@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pretraining release of the QUICK benchmark: its mix, and the primitives checked against the pixels and
- * the multilingual skills' words, from the files alone.
+ * The pretraining release of the QUICK benchmark (the same as FULL's): its mix, and the primitives checked
+ * against the pixels and the multilingual skills' words, from the files alone.
  */
 class PretrainReleaseTest {
 
@@ -45,10 +45,10 @@ class PretrainReleaseTest {
   void shouldSplitThePretrainReleaseExactlyByItsMixAndKeepCaptionsAtTheirFirstDesignCount() {
     Manifest.Release pretrain = bench.manifest.release(PRETRAIN);
     Map<String, Manifest.SkillCounts> expected = new LinkedHashMap<>();
-    expected.put("caption.brief", new Manifest.SkillCounts(500, Size.QUICK.testPerSkill()));
-    PRIMITIVES.forEach(p -> expected.put(p, new Manifest.SkillCounts(125, 0)));
+    expected.put("caption.brief", new Manifest.SkillCounts(2000, Size.QUICK.testPerSkill()));
+    PRIMITIVES.forEach(p -> expected.put(p, new Manifest.SkillCounts(500, 0)));
 
-    assertThat(pretrain.train()).isEqualTo(1000);
+    assertThat(pretrain.train()).isEqualTo(4000);
     assertThat(pretrain.skills()).isEqualTo(expected);
     assertThat(pretrain.test()).isEqualTo(Size.QUICK.testPerSkill());
     assertThat(pretrain.defects().values()).containsOnly(0);
@@ -194,7 +194,7 @@ class PretrainReleaseTest {
   private static List<JsonNode> primitive(String skill) {
     List<JsonNode> samples = bench.samples.get(PRETRAIN).stream()
         .filter(s -> s.get("skill").asText().equals(skill)).toList();
-    assertThat(samples).as(skill).hasSize(125);
+    assertThat(samples).as(skill).hasSize(500);
     return samples;
   }
 
