@@ -13,7 +13,8 @@ public final class ComputeOption {
   @Option(names = "--compute", paramLabel = "MODE", defaultValue = "equal", converter = Converter.class,
       description = "How much each method trains per time step (default: ${DEFAULT-VALUE}). equal: every method "
           + "makes the same number of optimizer steps (trainer.steps) drawn from its own training set, so only the "
-          + "choice of data differs; as-defined: each method trains 8 epochs over whatever it has (sequential the "
+          + "choice of data differs; as-defined: each method trains " + Protocol.AS_DEFINED_EPOCHS + " epochs over "
+          + "whatever it has (sequential the "
           + "new release, multitask all data so far), the settings of the table before the equal-compute protocol.")
   Protocol.Compute compute = Protocol.Compute.EQUAL;
 

@@ -47,7 +47,7 @@ public record Protocol(Compute compute, Size size) {
   /** Test samples decoded together in equal mode: batched greedy decoding gains from wider batches. */
   static final int EVAL_BATCH_SIZE = 32;
   /** Epochs of the as-defined mode, for every time step and for pretraining. */
-  static final int AS_DEFINED_EPOCHS = 8;
+  public static final int AS_DEFINED_EPOCHS = 8;
   /** Evaluation batch of the as-defined mode, as the table before the protocol was made with. */
   static final int AS_DEFINED_EVAL_BATCH_SIZE = 8;
 
