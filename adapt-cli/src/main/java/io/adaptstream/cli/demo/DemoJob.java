@@ -54,6 +54,8 @@ public final class DemoJob {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SCORE_LINE_EVERY = Duration.ofSeconds(10);
+  /** How long the run waits, after the last version is out, for the selector to report its last step done. */
+  private static final Duration LAST_STEP_GRACE = Duration.ofSeconds(15);
   private static final int QUERY_ATTEMPTS = 10;
 
   private final ServiceLauncher launcher;
@@ -177,7 +179,8 @@ public final class DemoJob {
     EvalResult baseEval = topics.evals().get(0);
     out.add(new DemoResult.Step(0, Objects.toString(base.value().getRelease(), "-"), 0, 0, 0, 0, List.of(),
         accuracy(baseEval), baseEval.getAvgAccuracy(), new DemoResult.Seconds(0, 0, round(
-            base.value().getTrainSeconds() + baseEval.getEvalSeconds())), base.value().getTrainedSamples(),
+            base.value().getTrainSeconds() + baseEval.getEvalSeconds()), round(baseEval.getEvalSeconds())),
+        base.value().getTrainedSamples(),
         base.value().getSha256(), List.of(), testScores(baseEval), base.value().getOptimizerSteps(),
         base.value().getSamplePasses(), null, null));
     for (int t = 1; t <= steps; t++) {
@@ -195,7 +198,7 @@ public final class DemoJob {
       DemoResult.Seconds secs = new DemoResult.Seconds(
           between(v.requestedAtMs(), v.scoresCompleteAtMs()),
           between(v.scoresCompleteAtMs(), v.selectionDoneAtMs()),
-          between(v.selectionDoneAtMs(), m.timestampMs()));
+          between(v.selectionDoneAtMs(), m.timestampMs()), round(e.getEvalSeconds()));
       out.add(new DemoResult.Step(t, v.release(), v.poolSize(), v.fresh(), v.selected(), v.pruned(), clusters,
           accuracy(e), e.getAvgAccuracy(), secs, m.value().getTrainedSamples(), m.value().getSha256(), ids,
           testScores(e), m.value().getOptimizerSteps(), m.value().getSamplePasses(), v.prunedFresh(),
@@ -302,6 +305,7 @@ public final class DemoJob {
     private String trainerState = "";
     private long lastProgress = System.nanoTime();
     private String waitingFor = "the services";
+    private long finishedAt = -1;
 
     Monitor(SelectorClient selector, RunTopics topics, TrainerProgress trainer, int steps) {
       this.selector = selector;
@@ -322,13 +326,25 @@ public final class DemoJob {
           lastProgress = System.nanoTime();
         }
         if (topics.evals().containsKey(steps) && topics.models().containsKey(steps)) {
-          return;
+          // The selector's step status follows its selections through a topic, so the last step's "done" can
+          // arrive after the trainer has already published the last version: wait for it a little.
+          long now = System.nanoTime();
+          if (finishedAt < 0) {
+            finishedAt = now;
+          }
+          if (lastStepShown() || now - finishedAt > LAST_STEP_GRACE.toNanos()) {
+            return;
+          }
         }
         if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
           throw new IllegalStateException("no progress for " + stallTimeout.toMinutes() + " min while waiting for "
               + waitingFor);
         }
       }
+    }
+
+    private boolean lastStepShown() {
+      return steps < 1 || stepState.getOrDefault(steps, "").startsWith("done/");
     }
 
     private boolean steps() {

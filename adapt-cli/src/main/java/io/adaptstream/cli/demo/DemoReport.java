@@ -53,13 +53,14 @@ public final class DemoReport {
   /** The per-step table as plain text, for the terminal. */
   public static String table(DemoResult r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-4s %-20s %6s %6s %8s %6s %8s %8s %8s %9s %9s%n", "step", "release",
-        "pool", "fresh", "selected", "pruned", "clusters", "avg acc", "scoring", "selection", "training"));
+    sb.append(String.format(Locale.ROOT, "%-4s %-20s %6s %6s %8s %6s %8s %8s %8s %9s %9s %8s%n", "step", "release",
+        "pool", "fresh", "selected", "pruned", "clusters", "avg acc", "scoring", "selection", "training", "of it eval"));
     for (DemoResult.Step s : r.steps()) {
-      sb.append(String.format(Locale.ROOT, "%-4d %-20s %6s %6s %8s %6s %8s %8.3f %7.1fs %8.1fs %8.1fs%n", s.step(),
-          s.release(), dash(s.step(), s.poolSize()), dash(s.step(), s.fresh()), dash(s.step(), s.selected()),
-          dash(s.step(), s.pruned()), dash(s.step(), s.clusters().size()), s.avgAccuracy(), s.seconds().scoring(),
-          s.seconds().selection(), s.seconds().training()));
+      sb.append(String.format(Locale.ROOT, "%-4d %-20s %6s %6s %8s %6s %8s %8.3f %7.1fs %8.1fs %8.1fs %9.1fs%n",
+          s.step(), s.release(), dash(s.step(), s.poolSize()), dash(s.step(), s.fresh()),
+          dash(s.step(), s.selected()), dash(s.step(), s.pruned()), dash(s.step(), s.clusters().size()),
+          s.avgAccuracy(), s.seconds().scoring(), s.seconds().selection(), s.seconds().training(),
+          s.seconds().evaluation()));
     }
     sb.append(String.format(Locale.ROOT, "final average accuracy %.3f, forgetting %.3f, %d skills; %.0f s in all%n",
         r.finalAvgAccuracy(), r.forgetting(), r.steps().get(r.steps().size() - 1).accuracy().size(), r.seconds()));
@@ -77,13 +78,14 @@ public final class DemoReport {
           .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(Collectors.joining(", "))).append(".\n\n");
     }
     md.append("| step | release | pool | fresh | selected | pruned | clusters | avg accuracy | scoring s | "
-        + "selection s | training s |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "selection s | training s | of it evaluation s |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (DemoResult.Step s : r.steps()) {
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.3f | %.1f | %.1f | %.1f |%n",
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.3f | %.1f | %.1f | %.1f | %.1f |%n",
           s.step(), s.release(), dash(s.step(), s.poolSize()), dash(s.step(), s.fresh()),
           dash(s.step(), s.selected()), dash(s.step(), s.pruned()), dash(s.step(), s.clusters().size()),
-          s.avgAccuracy(), s.seconds().scoring(), s.seconds().selection(), s.seconds().training()));
+          s.avgAccuracy(), s.seconds().scoring(), s.seconds().selection(), s.seconds().training(),
+          s.seconds().evaluation()));
     }
     md.append(String.format(Locale.ROOT, "%nFinal average accuracy **%.3f**, forgetting **%.3f** (mean over skills "
         + "of the best accuracy at any step minus the final one).%n%n", r.finalAvgAccuracy(), r.forgetting()));

@@ -102,8 +102,10 @@ public record DemoResult(String runId, String method, long seed, List<Step> step
    * @param scoring from the score requests to the last score collected
    * @param selection from the last score to the step's selection done (clustering, scorer choice, sampling, pruning)
    * @param training from the selection done to the model version published (training and evaluation)
+   * @param evaluation of {@code training}, the seconds the new version's evaluation took (0 in results written
+   *     before it was recorded)
    */
-  public record Seconds(double scoring, double selection, double training) {}
+  public record Seconds(double scoring, double selection, double training, double evaluation) {}
 
   /** The selected ids of every step, for {@code selections.json} and for comparing runs. */
   @JsonIgnore

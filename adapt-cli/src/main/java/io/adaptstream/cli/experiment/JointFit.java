@@ -134,7 +134,8 @@ public final class JointFit {
     EvalResult e = made.evaluation();
     DemoResult.Step fitted = new DemoResult.Step(releases, RELEASE, m.getTrainedSamples(), 0, m.getTrainedSamples(),
         0, List.of(), DemoJob.accuracy(e), e.getAvgAccuracy(), new DemoResult.Seconds(0, 0,
-            DemoJob.round(m.getTrainSeconds() + e.getEvalSeconds())), m.getTrainedSamples(), m.getSha256(), List.of(),
+            DemoJob.round(m.getTrainSeconds() + e.getEvalSeconds()), DemoJob.round(e.getEvalSeconds())),
+        m.getTrainedSamples(), m.getSha256(), List.of(),
         DemoJob.testScores(e), m.getOptimizerSteps(), m.getSamplePasses(), null, null);
     return new DemoResult(settings.runId(), METHOD, settings.seed(), List.of(Objects.requireNonNull(baseStep),
         fitted), e.getAvgAccuracy(), 0, DemoJob.round((System.nanoTime() - t0) / 1e9));

@@ -21,17 +21,17 @@ class DemoReportTest {
 
   static DemoResult result() {
     DemoResult.Step base = new DemoResult.Step(0, "pretrain", 0, 0, 0, 0, List.of(), Map.of("caption.brief", 0.4),
-        0.4, new DemoResult.Seconds(0, 0, 12.5), 500, "aa", List.of());
+        0.4, new DemoResult.Seconds(0, 0, 12.5, 0), 500, "aa", List.of());
     DemoResult.Step one = new DemoResult.Step(1, "r1-llava-mix", 500, 500, 150, 0,
         List.of(new DemoResult.Cluster(0, 300, "el2n", 90, 0, Map.of("vqa.colour", 200L, "caption.brief", 100L)),
             new DemoResult.Cluster(1, 200, "entropy", 60, 0, Map.of("language.arith", 200L))),
-        Map.of("caption.brief", 0.5, "vqa.colour", 0.25), 0.375, new DemoResult.Seconds(4.6, 1.2, 8.7), 150, "bb",
+        Map.of("caption.brief", 0.5, "vqa.colour", 0.25), 0.375, new DemoResult.Seconds(4.6, 1.2, 8.7, 1.3), 150, "bb",
         List.of("id-1", "id-2"));
     DemoResult.Step two = new DemoResult.Step(2, "r2-m3it-many", 1000, 500, 150, 400,
         List.of(new DemoResult.Cluster(0, 600, "perplexity", 80, 200, Map.of("vqa.colour", 600L)),
             new DemoResult.Cluster(2, 400, "grounding", 70, 200, Map.of("ocr.digits", 400L))),
         Map.of("caption.brief", 0.3, "vqa.colour", 0.35, "ocr.digits", 0.1), 0.25,
-        new DemoResult.Seconds(6.6, 0.7, 10.4), 150, "cc", List.of("id-3"));
+        new DemoResult.Seconds(6.6, 0.7, 10.4, 0), 150, "cc", List.of("id-3"));
     return new DemoResult("adapt-20260101-000000", "adapt", 0, List.of(base, one, two), 0.25,
         DemoResult.forgetting(List.of(base.accuracy(), one.accuracy(), two.accuracy())), 80);
   }
@@ -56,7 +56,7 @@ class DemoReportTest {
     String report = Files.readString(tmp.resolve("report.md"));
     assertThat(report).contains("# Run adapt-20260101-000000", "![accuracy per skill](accuracy.png)",
         "![pool size](pool.png)", "![cluster composition](clusters.png)",
-        "| 1 | r1-llava-mix | 500 | 500 | 150 | 0 | 2 | 0.375 | 4.6 | 1.2 | 8.7 |",
+        "| 1 | r1-llava-mix | 500 | 500 | 150 | 0 | 2 | 0.375 | 4.6 | 1.2 | 8.7 | 1.3 |",
         "| 2 | 0 | 600 | perplexity | 80 | 200 | vqa.colour 100% |", "`selector.budget=150`");
   }
 

@@ -53,6 +53,7 @@ class DemoResultTest {
     assertThat(step.samplePasses()).isNull();
     assertThat(step.prunedFresh()).isNull();
     assertThat(step.pickPercentile()).isNull();
+    assertThat(step.seconds().evaluation()).isZero();
     assertThat(step.selected()).isEqualTo(4);
   }
 
@@ -60,7 +61,7 @@ class DemoResultTest {
   void shouldWriteAndReadBackTheTestScoresAndComputeFields() throws Exception {
     // given a step with every new field
     DemoResult.Step step = new DemoResult.Step(1, "r1", 10, 6, 4, 2, List.of(), Map.of("vqa.colour", 0.5), 0.5,
-        new DemoResult.Seconds(1, 1, 1), 4, "aa", List.of("id-1"), Map.of("vqa.colour", List.of(1.0, 0.0)), 30L,
+        new DemoResult.Seconds(1, 1, 1, 0.4), 4, "aa", List.of("id-1"), Map.of("vqa.colour", List.of(1.0, 0.0)), 30L,
         240L, 1L, 87.5);
     DemoResult r = new DemoResult("adapt-s0", "adapt", 0, List.of(step), 0.5, 0, 3);
 
@@ -75,9 +76,10 @@ class DemoResultTest {
     assertThat(written.path("samplePasses").asLong()).isEqualTo(240);
     assertThat(written.path("prunedFresh").asLong()).isEqualTo(1);
     assertThat(written.path("pickPercentile").asDouble()).isEqualTo(87.5);
+    assertThat(written.path("seconds").path("evaluation").asDouble()).isEqualTo(0.4);
     assertThat(written.has("selectedIds")).isFalse();
     assertThat(back.steps().get(0)).isEqualTo(new DemoResult.Step(1, "r1", 10, 6, 4, 2, List.of(),
-        Map.of("vqa.colour", 0.5), 0.5, new DemoResult.Seconds(1, 1, 1), 4, "aa", List.of(),
+        Map.of("vqa.colour", 0.5), 0.5, new DemoResult.Seconds(1, 1, 1, 0.4), 4, "aa", List.of(),
         Map.of("vqa.colour", List.of(1.0, 0.0)), 30L, 240L, 1L, 87.5));
   }
 
@@ -85,7 +87,7 @@ class DemoResultTest {
   void shouldLeaveUnrecordedFieldsOutOfTheJson() {
     // given a step made without the new fields
     DemoResult.Step step = new DemoResult.Step(1, "r1", 10, 6, 4, 2, List.of(), Map.of("vqa.colour", 0.5), 0.5,
-        new DemoResult.Seconds(1, 1, 1), 4, "aa", List.of());
+        new DemoResult.Seconds(1, 1, 1, 0), 4, "aa", List.of());
 
     // when it is written, then the unrecorded counts are absent rather than 0
     JsonNode written = new ObjectMapper().valueToTree(step);

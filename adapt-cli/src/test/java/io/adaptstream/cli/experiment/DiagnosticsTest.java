@@ -53,7 +53,7 @@ class DiagnosticsTest {
   private static DemoResult.Step step(int t, long pool, long fresh, long selected, long pruned, Long prunedFresh,
       Double pick, List<DemoResult.Cluster> clusters) {
     return new DemoResult.Step(t, "r" + t, pool, fresh, selected, pruned, clusters, Map.of("vqa.colour", 0.5), 0.5,
-        new DemoResult.Seconds(1, 1, 1), selected, "sha" + t, List.of(), Map.of(), null, null, prunedFresh, pick);
+        new DemoResult.Seconds(1, 1, 1, 0), selected, "sha" + t, List.of(), Map.of(), null, null, prunedFresh, pick);
   }
 
   private static ExperimentTable.Run run(long seed, List<DemoResult.Step> steps, Map<Integer, List<String>> sel) {

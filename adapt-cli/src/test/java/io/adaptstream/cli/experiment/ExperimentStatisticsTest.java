@@ -34,7 +34,7 @@ class ExperimentStatisticsTest {
     testScores.forEach((k, v) -> accuracy.put(k, mean(v)));
     double avg = accuracy.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
     return new DemoResult.Step(t, "r" + t, 100, 50, 20, 10, List.of(), accuracy, avg,
-        new DemoResult.Seconds(1, 1, 1), 20, "sha" + t, List.of(), testScores, optimizerSteps,
+        new DemoResult.Seconds(1, 1, 1, 0), 20, "sha" + t, List.of(), testScores, optimizerSteps,
         optimizerSteps == null ? null : optimizerSteps * 8, 4L, 80.0);
   }
 
@@ -167,7 +167,7 @@ class ExperimentStatisticsTest {
 
   private static DemoResult.Step plain(int t, double accuracy) {
     return new DemoResult.Step(t, "r" + t, 10, 5, 4, 0, List.of(), Map.of("vqa.colour", accuracy), accuracy,
-        new DemoResult.Seconds(1, 1, 1), 4, "sha" + t, List.of());
+        new DemoResult.Seconds(1, 1, 1, 0), 4, "sha" + t, List.of());
   }
 
   @Test

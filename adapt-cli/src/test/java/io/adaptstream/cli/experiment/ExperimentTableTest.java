@@ -43,7 +43,7 @@ class ExperimentTableTest {
   private static DemoResult.Step step(int t, long trained, Map<String, Double> accuracy) {
     double avg = accuracy.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
     return new DemoResult.Step(t, "r" + t, 10, 5, trained, 0, List.of(), accuracy, avg,
-        new DemoResult.Seconds(1, 1, 1), trained, "sha" + t, List.of());
+        new DemoResult.Seconds(1, 1, 1, 0), trained, "sha" + t, List.of());
   }
 
   private static ExperimentTable table(List<ExperimentJob.Outcome> outcomes) throws IOException {
