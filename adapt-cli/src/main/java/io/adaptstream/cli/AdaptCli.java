@@ -28,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
     subcommands = {DemoCommand.class, ExperimentCommand.class, LocalCommand.class, PublishCommand.class,
-        StatusCommand.class, ReplayCommand.class, BenchDataCommand.class, ServeCommand.class, HelpCommand.class})
+        StatusCommand.class, ReplayCommand.class, BenchDataCommand.class, SweepCommand.class, ServeCommand.class,
+        HelpCommand.class})
 public final class AdaptCli {
 
   public static final int EXIT_OK = 0;
