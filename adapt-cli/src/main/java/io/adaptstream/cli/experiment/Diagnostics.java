@@ -37,17 +37,24 @@ import java.util.TreeSet;
  * @param freshShareOfSurvivors {@code (fresh − prunedFresh) / (poolSize − pruned)}: the same share among the
  *     pool samples that survived the step's pruning; below {@code freshShareOfPool} when pruning removed fresh
  *     samples more than old ones; null where {@code prunedFresh} was not recorded or nothing survived
+ * @param freshShareOfSelected share of the annotated selected samples that came with the step's new release
+ *     (from the annotations' release); below {@code freshShareOfPool} when the method replays old data more than
+ *     the pool holds it
+ * @param selectedGroups share of the annotated selected samples per skill group (the skill label before the
+ *     first '.'), mean over seeds: which kinds of data a method spends its budget on
  */
 @JsonPropertyOrder({"step", "seeds", "selected", "unannotatedSelected", "labelNoiseShare", "nearDuplicateShare",
     "imageNotNeededShare", "clusterSkillNmi", "scorers", "pickPercentile", "freshShareOfPool",
-    "freshShareOfSurvivors"})
+    "freshShareOfSurvivors", "freshShareOfSelected", "selectedGroups"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Diagnostics(int step, int seeds, double selected, Double unannotatedSelected, Double labelNoiseShare,
     Double nearDuplicateShare, Double imageNotNeededShare, Double clusterSkillNmi, Map<String, Long> scorers,
-    Double pickPercentile, Double freshShareOfPool, Double freshShareOfSurvivors) {
+    Double pickPercentile, Double freshShareOfPool, Double freshShareOfSurvivors, Double freshShareOfSelected,
+    Map<String, Double> selectedGroups) {
 
   public Diagnostics {
     scorers = new TreeMap<>(scorers);
+    selectedGroups = selectedGroups == null ? Map.of() : new TreeMap<>(selectedGroups);
   }
 
   /**
@@ -68,6 +75,9 @@ public record Diagnostics(int step, int seeds, double selected, Double unannotat
       List<Double> picks = new ArrayList<>();
       List<Double> freshPool = new ArrayList<>();
       List<Double> freshSurvivors = new ArrayList<>();
+      List<Double> freshSelected = new ArrayList<>();
+      Map<String, Double> groupSums = new TreeMap<>();
+      int groupSeeds = 0;
       int seeds = 0;
       for (ExperimentTable.Run run : runs) {
         DemoResult.Step s = run.result().steps().stream().filter(x -> x.step() == t).findFirst().orElse(null);
@@ -80,16 +90,28 @@ public record Diagnostics(int step, int seeds, double selected, Double unannotat
         if (a != null) {
           List<String> ids = run.selections().getOrDefault(t, List.of());
           long known = 0;
+          long fresh = 0;
           Map<String, Long> counts = new HashMap<>();
+          Map<String, Long> groups = new TreeMap<>();
           for (String id : ids) {
             BenchmarkAnnotations.Annotation n = a.bySampleId().get(id);
             if (n != null) {
               known++;
               n.defects().forEach(d -> counts.merge(d, 1L, Long::sum));
+              if (Objects.equals(n.release(), s.release())) {
+                fresh++;
+              }
+              if (n.skill() != null) {
+                groups.merge(ExperimentTable.group(n.skill()), 1L, Long::sum);
+              }
             }
           }
           unannotated.add((double) (ids.size() - known));
           if (known > 0) {
+            freshSelected.add(fresh / (double) known);
+            double annotated = known;
+            groups.forEach((g, c) -> groupSums.merge(g, c / annotated, Double::sum));
+            groupSeeds++;
             for (String d : List.of(Manifest.LABEL_NOISE, Manifest.NEAR_DUPLICATE, Manifest.IMAGE_NOT_NEEDED)) {
               shares.computeIfAbsent(d, k -> new ArrayList<>()).add(counts.getOrDefault(d, 0L) / (double) known);
             }
@@ -114,7 +136,8 @@ public record Diagnostics(int step, int seeds, double selected, Double unannotat
           meanOrNull(shares.get(Manifest.LABEL_NOISE)),
           meanOrNull(shares.get(Manifest.NEAR_DUPLICATE)),
           meanOrNull(shares.get(Manifest.IMAGE_NOT_NEEDED)), meanOrNull(nmi), scorers,
-          meanOrNull(picks), meanOrNull(freshPool), meanOrNull(freshSurvivors)));
+          meanOrNull(picks), meanOrNull(freshPool), meanOrNull(freshSurvivors), meanOrNull(freshSelected),
+          perSeed(groupSums, groupSeeds)));
     }
     return out;
   }
@@ -173,6 +196,14 @@ public record Diagnostics(int step, int seeds, double selected, Double unannotat
       }
     }
     return h;
+  }
+
+  private static Map<String, Double> perSeed(Map<String, Double> sums, int seeds) {
+    Map<String, Double> out = new TreeMap<>();
+    if (seeds > 0) {
+      sums.forEach((g, v) -> out.put(g, v / seeds));
+    }
+    return out;
   }
 
   private static double mean(List<Double> values) {

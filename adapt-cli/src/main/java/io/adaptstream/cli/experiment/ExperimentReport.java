@@ -140,18 +140,19 @@ public final class ExperimentReport {
       return;
     }
     sb.append("\n## Diagnostics\n\n| method | step | selected | label noise | near-duplicate | image not needed "
-        + "| cluster–skill NMI | scorers (clusters) | CCS pick percentile | fresh share: pool → survivors |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
+        + "| cluster–skill NMI | scorers (clusters) | CCS pick percentile | fresh share: pool → survivors "
+        + "| fresh share of selected |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|\n");
     for (ExperimentTable.Row r : table.methods()) {
       for (Diagnostics d : r.diagnostics()) {
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s → %s |%n",
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s → %s | %s |%n",
             r.method(), d.step(), d.selected(), share(d.labelNoiseShare()), share(d.nearDuplicateShare()),
             share(d.imageNotNeededShare()), d.clusterSkillNmi() == null ? "-"
                 : String.format(Locale.ROOT, "%.2f", d.clusterSkillNmi()),
             d.scorers().isEmpty() ? "-" : d.scorers().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
             d.pickPercentile() == null ? "-" : String.format(Locale.ROOT, "%.0f", d.pickPercentile()),
-            share(d.freshShareOfPool()), share(d.freshShareOfSurvivors())));
+            share(d.freshShareOfPool()), share(d.freshShareOfSurvivors()), share(d.freshShareOfSelected())));
       }
     }
     sb.append("\nPer step, means over seeds; for analysis only (no method reads any of it). Label noise, "
@@ -160,7 +161,9 @@ public final class ExperimentReport {
         + "and declared skill over the clusters' members (1: clusters are the skills, 0: unrelated); scorers: "
         + "clusters that chose each scorer, summed over seeds; CCS pick percentile: mean score percentile (0–100) of "
         + "the CCS picks within their cluster; fresh share: fresh / pool size before pruning → (fresh − pruned fresh) "
-        + "/ (pool size − pruned) after it.\n");
+        + "/ (pool size − pruned) after it; fresh share of selected: share of the selected samples from the step's "
+        + "new release (annotations). table.json also has each step's share of the selection per skill group "
+        + "(selectedGroups).\n");
   }
 
   private static String bootstrapNote(ExperimentTable table) {

@@ -93,6 +93,23 @@ class DiagnosticsTest {
     assertThat(one.pickPercentile()).isEqualTo(85.0);
     assertThat(one.freshShareOfPool()).isCloseTo(8 / 12.0, within(1e-12));
     assertThat(one.freshShareOfSurvivors()).isCloseTo((8 - 2) / 10.0, within(1e-12));
+    assertThat(one.freshShareOfSelected()).isEqualTo(1.0);
+    assertThat(one.selectedGroups()).containsOnlyKeys("language", "vqa");
+    assertThat(one.selectedGroups().get("language")).isCloseTo(2 / 3.0, within(1e-12));
+  }
+
+  @Test
+  void shouldCountOnlyTheStepsOwnReleaseAsFreshInTheSelection() throws IOException {
+    // given the same annotated picks, at a step whose new release is another one
+    BenchmarkAnnotations annotations = BenchmarkAnnotations.load(BenchmarkFixture.write(tmp.resolve("bench")));
+    List<String> selected = List.copyOf(annotations.bySampleId().keySet());
+    ExperimentTable.Run run = run(7, List.of(step(2, 12, 8, 4, 2, 2L, null, List.of())), Map.of(2, selected));
+
+    // when the diagnostics are computed, then none of the selection counts as fresh
+    Diagnostics d = Diagnostics.of(List.of(run), Map.of(7L, annotations)).get(0);
+    assertThat(d.freshShareOfSelected()).isZero();
+    assertThat(d.selectedGroups().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0,
+        within(1e-12));
   }
 
   @Test
@@ -112,6 +129,8 @@ class DiagnosticsTest {
     assertThat(d.clusterSkillNmi()).isNull();
     assertThat(d.pickPercentile()).isNull();
     assertThat(d.freshShareOfSurvivors()).isNull();
+    assertThat(d.freshShareOfSelected()).isNull();
+    assertThat(d.selectedGroups()).isEmpty();
     assertThat(d.freshShareOfPool()).isCloseTo((0.5 + 0.25) / 2, within(1e-12));
   }
 }
