@@ -1,7 +1,9 @@
 package io.adaptstream.ingest;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,24 +25,37 @@ import java.util.Map;
 /**
  * Turns one entry's raw bytes into a {@link ParsedSample}, or says why it cannot be one.
  *
- * <p>Order of checks: strict UTF-8, JSON syntax, lone surrogates, then the fields. The text is decoded before
- * Jackson sees it so that an encoding error is reported as {@code invalid_utf8} at its byte offset rather than
- * as a parse error (Jackson would also decode some invalid sequences leniently).
+ * <p>Order of checks: strict UTF-8, nesting depth, JSON syntax (with duplicate keys), lone surrogates anywhere,
+ * then the fields, each with the {@link TextPolicy} of its kind. The text is decoded before Jackson sees it so
+ * that an encoding error is reported as {@code invalid_utf8} at its byte offset rather than as a parse error
+ * (Jackson would also decode some invalid sequences leniently). The depth is checked before parsing so that a
+ * deeply nested value costs neither stack nor a tree; Jackson's own nesting constraint is set to the same limit
+ * as a second guard.
  */
 final class EntryParser {
 
   static final String IMAGE_PLACEHOLDER = "<image>";
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-      .build();
+  /**
+   * How Jackson's duplicate detection ({@link StreamReadFeature#STRICT_DUPLICATE_DETECTION}) words its error; it
+   * throws a plain {@link JsonParseException}, so the message is the only way to tell it from a syntax error
+   * ({@code EntryParserTest} pins it).
+   */
+  static final String JACKSON_DUPLICATE_MESSAGE = "Duplicate field '";
 
   private final ValidationLimits limits;
+  private final ObjectMapper json;
 
   EntryParser(ValidationLimits limits) {
     this.limits = limits;
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxNestingDepth()).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        .build();
+    this.json = JsonMapper.builder(factory)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
   }
 
   /** Either a parsed sample or a rejection. */
@@ -63,11 +78,15 @@ final class EntryParser {
       throw new Invalid(entry.rejection().reason(), entry.rejection().detail());
     }
     String text = decodeStrict(entry.bytes());
+    checkDepth(text, limits.maxNestingDepth());
     JsonNode node;
     try {
-      node = JSON.readTree(text);
+      node = json.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new Invalid(Reason.MALFORMED_JSON, e.getOriginalMessage()
+      String message = String.valueOf(e.getOriginalMessage());
+      Reason reason = e instanceof JsonParseException && message.startsWith(JACKSON_DUPLICATE_MESSAGE)
+          ? Reason.DUPLICATE_KEY : Reason.MALFORMED_JSON;
+      throw new Invalid(reason, message
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
               + e.getLocation().getColumnNr()));
     }
@@ -86,6 +105,12 @@ final class EntryParser {
         throw new Invalid(Reason.BAD_FIELD, "'id' must be a non-empty string or an integer, got " + id.getNodeType());
       }
       sourceId = id.asText();
+      TextPolicy.check(sourceId, TextPolicy.Kind.IDENTIFIER, "'id'");
+      int chars = sourceId.codePointCount(0, sourceId.length());
+      if (chars > limits.maxIdChars()) {
+        throw new Invalid(Reason.ID_TOO_LONG, "'id' is " + chars + " characters, at most " + limits.maxIdChars()
+            + " allowed");
+      }
     }
 
     Split split = Split.TRAIN;
@@ -94,6 +119,7 @@ final class EntryParser {
       if (!splitNode.isTextual()) {
         throw new Invalid(Reason.BAD_FIELD, "'split' must be \"train\" or \"test\", got " + splitNode.getNodeType());
       }
+      TextPolicy.check(splitNode.asText(), TextPolicy.Kind.IDENTIFIER, "'split'");
       split = switch (splitNode.asText()) {
         case "train" -> Split.TRAIN;
         case "test" -> Split.TEST;
@@ -108,6 +134,7 @@ final class EntryParser {
       if (!skillNode.isTextual()) {
         throw new Invalid(Reason.BAD_FIELD, "'skill' must be a string, got " + skillNode.getNodeType());
       }
+      TextPolicy.check(skillNode.asText(), TextPolicy.Kind.IDENTIFIER, "'skill'");
       skill = skillNode.asText().isBlank() ? null : skillNode.asText();
     }
 
@@ -162,6 +189,8 @@ final class EntryParser {
       if (!value.isTextual()) {
         throw new Invalid(Reason.BAD_FIELD, "turn " + i + ": 'value' must be a string, got " + value.getNodeType());
       }
+      TextPolicy.check(from.asText(), TextPolicy.Kind.IDENTIFIER, "turn " + i + ": 'from'");
+      TextPolicy.check(value.asText(), TextPolicy.Kind.CONVERSATION, "turn " + i + ": 'value'");
       Speaker speaker = switch (from.asText()) {
         case "human" -> Speaker.HUMAN;
         case "gpt" -> Speaker.GPT;
@@ -213,10 +242,11 @@ final class EntryParser {
       throw new Invalid(Reason.BAD_FIELD, "'" + field + "' must be a string or an array of strings, got "
           + value.getNodeType());
     }
-    for (String p : paths) {
-      if (p.isEmpty()) {
+    for (int i = 0; i < paths.size(); i++) {
+      if (paths.get(i).isEmpty()) {
         throw new Invalid(Reason.BAD_FIELD, "'" + field + "' holds an empty path");
       }
+      TextPolicy.check(paths.get(i), TextPolicy.Kind.IDENTIFIER, "'" + field + "' path " + i);
     }
     return paths;
   }
@@ -232,7 +262,14 @@ final class EntryParser {
     CharBuffer out = CharBuffer.allocate(bytes.length + 1);
     CoderResult r = decoder.decode(in, out, true);
     if (r.isError()) {
-      throw new Invalid(Reason.INVALID_UTF8, "invalid UTF-8 at byte " + in.position() + " of the entry");
+      int at = in.position();
+      if (at + 1 < bytes.length && (bytes[at] & 0xFF) == 0xED && (bytes[at + 1] & 0xE0) == 0xA0) {
+        // ED A0..BF xx is a UTF-16 surrogate encoded as UTF-8 bytes (CESU-8/WTF-8): the same defect as a
+        // lone \ud800 escape, so the same reason
+        throw new Invalid(Reason.INVALID_TEXT, "a surrogate code point encoded as UTF-8 bytes at byte " + at
+            + " of the entry");
+      }
+      throw new Invalid(Reason.INVALID_UTF8, "invalid UTF-8 at byte " + at + " of the entry");
     }
     r = decoder.flush(out);
     if (r.isError()) {
@@ -242,30 +279,53 @@ final class EntryParser {
     return out.toString();
   }
 
-  /** JSON {@code \\u} escapes can encode half a surrogate pair, which is no Unicode text at all. */
+  /**
+   * Rejects an entry whose arrays and objects nest deeper than {@code max}, counting brackets outside strings
+   * (the entry object is depth 1). A plain scan rather than the parser, because the parser can only say that
+   * some constraint was hit, and this way a deep entry is refused before anything is built from it.
+   */
+  static void checkDepth(String text, int max) {
+    int depth = 0;
+    boolean inString = false;
+    boolean escaped = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > max) {
+          throw new Invalid(Reason.TOO_DEEP, "arrays and objects nest deeper than " + max + " (at character " + i
+              + " of the entry)");
+        }
+      } else if (c == ']' || c == '}') {
+        depth--;
+      }
+    }
+  }
+
+  /**
+   * JSON {@code \\u} escapes can encode half a surrogate pair, which is no Unicode text at all: checked in every
+   * string, names and unread fields included. Recursive, bounded by the nesting limit checked before parsing.
+   */
   private static void checkSurrogates(JsonNode node, String path) {
     if (node.isTextual()) {
-      checkSurrogates(node.asText(), path);
+      TextPolicy.checkSurrogates(node.asText(), path.isEmpty() ? "the entry" : path);
     } else if (node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        checkSurrogates(e.getKey(), path + "/" + e.getKey());
+        TextPolicy.checkSurrogates(e.getKey(), "a field name under " + (path.isEmpty() ? "/" : path));
         checkSurrogates(e.getValue(), path + "/" + e.getKey());
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         checkSurrogates(node.get(i), path + "/" + i);
-      }
-    }
-  }
-
-  private static void checkSurrogates(String s, String path) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new Invalid(Reason.INVALID_UTF8, "lone surrogate \\u" + String.format("%04x", (int) c)
-            + " in " + (path.isEmpty() ? "the entry" : clip(path)));
       }
     }
   }

@@ -28,6 +28,8 @@ public final class IngestConfig extends ServiceConfig {
   public static final String MAX_TEXT_BYTES = "ingest.max.text.bytes";
   public static final String MAX_TURNS = "ingest.max.turns";
   public static final String MAX_IMAGES = "ingest.max.images";
+  public static final String MAX_ID_CHARS = "ingest.max.id.chars";
+  public static final String MAX_NESTING_DEPTH = "ingest.max.nesting.depth";
   public static final String INBOX_DIR = "ingest.inbox.dir";
   public static final String POLL_MS = "ingest.poll.ms";
   public static final String SEAL_ATTEMPTS = "ingest.seal.attempts";
@@ -49,6 +51,12 @@ public final class IngestConfig extends ServiceConfig {
           "Largest total conversation text per sample, in UTF-8 bytes.")
       .define(MAX_TURNS, Type.INT, 64, Range.atLeast(1), Importance.LOW, "Most conversation turns per sample.")
       .define(MAX_IMAGES, Type.INT, 16, Range.atLeast(0), Importance.LOW, "Most images per sample.")
+      .define(MAX_ID_CHARS, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
+          "Longest 'id' of an entry, in Unicode characters; a longer one is rejected with id_too_long.")
+      .define(MAX_NESTING_DEPTH, Type.INT, 32,
+          Range.between(ValidationLimits.MIN_NESTING_DEPTH, ValidationLimits.MAX_NESTING_DEPTH), Importance.LOW,
+          "Deepest nesting of arrays and objects in one entry (the entry object is 1, a LLaVA entry needs 3); "
+              + "a deeper entry is rejected with too_deep before it is parsed.")
       .define(INBOX_DIR, Type.STRING, null, Importance.MEDIUM,
           "Drop folder watched by the ingest service (required by 'serve ingest', unused by 'publish').")
       .define(POLL_MS, Type.LONG, 1000L, Range.between(10, 3_600_000), Importance.LOW,
@@ -78,7 +86,8 @@ public final class IngestConfig extends ServiceConfig {
 
   public ValidationLimits limits() {
     return new ValidationLimits(getLong(MAX_IMAGE_BYTES), getLong(MAX_IMAGE_PIXELS), getInt(MAX_IMAGE_SIDE),
-        getInt(MAX_TEXT_BYTES), getInt(MAX_TURNS), getInt(MAX_IMAGES));
+        getInt(MAX_TEXT_BYTES), getInt(MAX_TURNS), getInt(MAX_IMAGES), getInt(MAX_ID_CHARS),
+        getInt(MAX_NESTING_DEPTH));
   }
 
   public Optional<Path> inboxDir() {

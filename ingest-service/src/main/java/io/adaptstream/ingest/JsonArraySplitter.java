@@ -47,7 +47,11 @@ final class JsonArraySplitter implements EntrySource {
           return null;
         }
         case START -> {
-          skipBom();
+          if (!skipBom()) {
+            state = State.DONE;
+            return RawEntry.broken(0, rest(), Reason.MALFORMED_JSON,
+                "the file starts with a broken UTF-8 byte order mark");
+          }
           int c = skipWhitespace();
           if (c == '[') {
             state = State.FIRST;
@@ -165,18 +169,17 @@ final class JsonArraySplitter implements EntrySource {
     return RawEntry.ok(at, entry.bytes());
   }
 
-  private void skipBom() throws IOException {
+  /** Skips a UTF-8 byte order mark; {@code false} when the file starts with a broken one. */
+  private boolean skipBom() throws IOException {
     int b0 = in.read();
     if (b0 != 0xEF) {
       if (b0 >= 0) {
         in.unread();
       }
-      return;
+      return true;
     }
     // a UTF-8 byte order mark is EF BB BF; anything else starting with EF is not JSON anyway
-    if (in.read() != 0xBB || in.read() != 0xBF) {
-      throw new IOException("the file starts with a broken UTF-8 byte order mark");
-    }
+    return in.read() == 0xBB && in.read() == 0xBF;
   }
 
   private int skipWhitespace() throws IOException {

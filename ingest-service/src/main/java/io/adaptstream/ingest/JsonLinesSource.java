@@ -2,11 +2,14 @@ package io.adaptstream.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * The lines of a JSON Lines file as entries; blank lines are skipped, and an entry's index is its 0-based line
  * number so an operator finds it with {@code sed -n}. A line longer than the cap is rejected with
- * {@link Reason#TEXT_TOO_LONG}; only its first bytes are kept.
+ * {@link Reason#TEXT_TOO_LONG}; only its first bytes are kept. A UTF-8 byte order mark at the start of the
+ * file is skipped; anything else that is not JSON (a broken mark included) is left to the parser, so it costs
+ * only its own line.
  */
 final class JsonLinesSource implements EntrySource {
 
@@ -27,35 +30,32 @@ final class JsonLinesSource implements EntrySource {
     while (!done) {
       lineNo++;
       line.clear();
-      boolean blank = true;
       int b;
       while ((b = in.read()) >= 0 && b != '\n') {
-        if (lineNo == 0 && line.total() == 0 && b == 0xEF) {
-          if (in.read() == 0xBB && in.read() == 0xBF) {
-            continue; // byte order mark
-          }
-          throw new IOException("the file starts with a broken UTF-8 byte order mark");
-        }
         line.add(b);
-        blank &= b == ' ' || b == '\t' || b == '\r';
       }
       if (b < 0) {
         done = true;
       }
-      if (blank) {
-        continue;
-      }
-      if (line.overflowed()) {
-        return RawEntry.broken(lineNo, line.bytes(), Reason.TEXT_TOO_LONG,
-            "line " + (lineNo + 1) + " is " + line.total() + " bytes, more than the " + maxEntryBytes + " allowed");
-      }
       byte[] bytes = line.bytes();
+      int start = lineNo == 0 && startsWithBom(bytes) ? 3 : 0; // a byte order mark of the file
       int end = bytes.length;
-      while (end > 0 && (bytes[end - 1] == '\r' || bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
+      while (end > start && (bytes[end - 1] == '\r' || bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
         end--;
       }
-      return RawEntry.ok(lineNo, end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end));
+      if (end == start && !line.overflowed()) {
+        continue; // a blank line
+      }
+      if (line.overflowed()) {
+        return RawEntry.broken(lineNo, bytes, Reason.TEXT_TOO_LONG,
+            "line " + (lineNo + 1) + " is " + line.total() + " bytes, more than the " + maxEntryBytes + " allowed");
+      }
+      return RawEntry.ok(lineNo, start == 0 && end == bytes.length ? bytes : Arrays.copyOfRange(bytes, start, end));
     }
     return null;
+  }
+
+  private static boolean startsWithBom(byte[] bytes) {
+    return bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
   }
 }

@@ -7,12 +7,23 @@ package io.adaptstream.ingest;
 public enum Reason {
   /** Not parseable JSON, not an object, or a broken file structure around the entry. */
   MALFORMED_JSON,
-  /** Bytes that are not UTF-8, or a {@code \\u} escape that leaves a lone surrogate. */
+  /** Bytes that cannot be decoded as UTF-8 (other than a surrogate encoded as bytes: {@link #INVALID_TEXT}). */
   INVALID_UTF8,
+  /**
+   * Decodable text that is not acceptable Unicode text: an unpaired surrogate in any string, or a control
+   * character or noncharacter in a field the pipeline reads (the rules: {@link TextPolicy}).
+   */
+  INVALID_TEXT,
+  /** The same key twice in one JSON object (at any depth). */
+  DUPLICATE_KEY,
+  /** Arrays and objects nested deeper than the limit. */
+  TOO_DEEP,
   /** A required field is absent. */
   MISSING_FIELD,
-  /** A field has the wrong type or an illegal value. */
+  /** A field has the wrong type (e.g. a number where a string is expected) or an illegal value. */
   BAD_FIELD,
+  /** The {@code id} is longer than the limit. */
+  ID_TOO_LONG,
   /** {@code conversations} is empty. */
   EMPTY_CONVERSATION,
   /** No gpt turn, an unknown role, blank text, too many turns, or more {@code <image>} placeholders than images. */

@@ -125,9 +125,9 @@ class ImageInspectorTest {
   void shouldRefuseImagesOverTheByteSideOrPixelLimits() {
     write(root.resolve("a.png"), Fixtures.png(100, 20, 1));
 
-    ImageInspector fewBytes = new ImageInspector(root, new ValidationLimits(50, 1 << 20, 1000, 100, 4, 4));
-    ImageInspector shortSides = new ImageInspector(root, new ValidationLimits(1 << 20, 1 << 20, 99, 100, 4, 4));
-    ImageInspector fewPixels = new ImageInspector(root, new ValidationLimits(1 << 20, 1999, 1000, 100, 4, 4));
+    ImageInspector fewBytes = new ImageInspector(root, new ValidationLimits(50, 1 << 20, 1000, 100, 4, 4, 256, 32));
+    ImageInspector shortSides = new ImageInspector(root, new ValidationLimits(1 << 20, 1 << 20, 99, 100, 4, 4, 256, 32));
+    ImageInspector fewPixels = new ImageInspector(root, new ValidationLimits(1 << 20, 1999, 1000, 100, 4, 4, 256, 32));
 
     assertThat(reasonOf(fewBytes, "a.png")).isEqualTo(Reason.IMAGE_TOO_LARGE);
     assertThat(reasonOf(shortSides, "a.png")).isEqualTo(Reason.IMAGE_TOO_LARGE);
