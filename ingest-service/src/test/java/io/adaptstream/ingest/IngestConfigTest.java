@@ -58,6 +58,27 @@ class IngestConfigTest {
   }
 
   @Test
+  void shouldReadTheIdAndNestingLimitsAndRefuseANestingLimitAnEntryCannotMeet() {
+    Map<String, Object> m = minimal();
+    m.put(IngestConfig.MAX_ID_CHARS, "64");
+    m.put(IngestConfig.MAX_NESTING_DEPTH, "8");
+    Map<String, Object> tooShallow = minimal();
+    tooShallow.put(IngestConfig.MAX_NESTING_DEPTH, "2");
+    Map<String, Object> tooDeep = minimal();
+    tooDeep.put(IngestConfig.MAX_NESTING_DEPTH, "1001");
+
+    IngestConfig config = new IngestConfig(m);
+
+    assertThat(config.limits().maxIdChars()).isEqualTo(64);
+    assertThat(config.limits().maxNestingDepth()).isEqualTo(8);
+    assertThat(new IngestConfig(minimal()).limits().maxIdChars()).isEqualTo(256);
+    assertThat(new IngestConfig(minimal()).limits().maxNestingDepth()).isEqualTo(32);
+    assertThatThrownBy(() -> new IngestConfig(tooShallow)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(IngestConfig.MAX_NESTING_DEPTH);
+    assertThatThrownBy(() -> new IngestConfig(tooDeep)).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
   void shouldRefuseBadReleaseNames() {
     assertThat(PublishRequest.isValidName("r1-llava.mix_2")).isTrue();
     assertThat(PublishRequest.isValidName("x".repeat(128))).isTrue();

@@ -166,4 +166,25 @@ class JsonArraySplitterTest {
     assertThat(entries.get(0).bytes()).hasSize(1000);
     assertThat(text(entries.get(1))).isEqualTo("{\"small\":1}");
   }
+
+  @Test
+  void shouldRejectAFileWithABrokenBomAsOneMalformedEntryInsteadOfFailing() throws IOException {
+    byte[] brokenBom = new byte[] {(byte) 0xEF, (byte) 0xBB, '[', '{', '}', ']'};
+
+    List<RawEntry> entries = split(brokenBom, 100);
+
+    assertThat(entries).singleElement().satisfies(e -> {
+      assertThat(e.rejection().reason()).isEqualTo(Reason.MALFORMED_JSON);
+      assertThat(e.rejection().detail()).contains("byte order mark");
+    });
+  }
+
+  @Test
+  void shouldKeepDeeplyNestedBracketsToTheEntryWithoutRecursion() throws IOException {
+    String deep = "{\"v\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+
+    List<RawEntry> entries = split(bytes("[" + deep + ",{\"next\":1}]"), 1 << 20);
+
+    assertThat(entries).extracting(JsonArraySplitterTest::text).containsExactly(deep, "{\"next\":1}");
+  }
 }

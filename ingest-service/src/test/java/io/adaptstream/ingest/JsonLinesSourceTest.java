@@ -56,4 +56,21 @@ class JsonLinesSourceTest {
     assertThat(outcomes.get(2)).isInstanceOfSatisfying(EntryParser.Rejected.class,
         r -> assertThat(r.rejection().reason()).isEqualTo(Reason.MALFORMED_JSON));
   }
+
+  @Test
+  void shouldSkipTheFilesBomButLeaveABrokenOneOrALaterOneToTheParser() throws IOException {
+    String bom = "\uFEFF";
+
+    List<RawEntry> entries = read(bom + "{\"a\":1}\n" + bom + "{\"b\":2}\n", 1000);
+    JsonLinesSource broken = new JsonLinesSource(new ByteArrayInputStream(
+        new byte[] {(byte) 0xEF, (byte) 0xBB, '{', '}', '\n', '{', '}'}), 1000);
+
+    assertThat(entries).extracting(e -> new String(e.bytes(), StandardCharsets.UTF_8))
+        .containsExactly("{\"a\":1}", bom + "{\"b\":2}");
+    assertThat(broken.next().bytes()).hasSize(4);
+    assertThat(broken.next().bytes()).isEqualTo(bytes("{}"));
+    assertThat(new EntryParser(ValidationLimits.defaults()).parse(entries.get(1)))
+        .isInstanceOfSatisfying(EntryParser.Rejected.class,
+            r -> assertThat(r.rejection().reason()).isEqualTo(Reason.MALFORMED_JSON));
+  }
 }
