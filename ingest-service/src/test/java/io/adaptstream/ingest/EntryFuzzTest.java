@@ -110,7 +110,7 @@ class EntryFuzzTest {
       if (format == DatasetFormat.JSONL) {
         entry = replace(entry, (byte) '\n', (byte) ' ');
       }
-      byte[] before = Fixtures.bytes(Fixtures.sample("sentinel-before", "img.png", "sentinel question", "first"));
+      byte[] before = Fixtures.bytes(Fixtures.sample("sentinel-before", i % 10 == 0 ? "img.png" : null, "sentinel question", "first"));
       byte[] after = Fixtures.bytes(Fixtures.sample("sentinel-after", null, "sentinel question", "last"));
       byte[] file = CoreRun.file(format, List.of(before, entry, after));
       byte[] entryAlone = entry;
