@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 
@@ -20,13 +22,30 @@ import java.security.MessageDigest;
  * <p>A write goes to a temporary file in {@code <root>/tmp} while it is hashed, is fsynced, then renamed into
  * place atomically, so concurrent writers of the same content and crashes mid-write are harmless. Keys are
  * checked to be hex digests before any path is built, so no key can address a file outside the root.
+ *
+ * <p>A write that fails (a full disk, an I/O error) deletes its temporary file and throws an
+ * {@link IOException} naming the store and the cause; nothing appears under the hash, so a reader never sees a
+ * partial blob and a later put of the same bytes starts afresh. A temporary file left by a killed process
+ * stays in {@code <root>/tmp}, where no reader looks.
  */
 public final class FileBlobStore implements BlobStore {
 
+  /** Opens the stream a temporary file is written through; a seam for failure tests, files otherwise. */
+  @FunctionalInterface
+  interface TempWriter {
+    OutputStream open(Path temp) throws IOException;
+  }
+
   private final Path root;
   private final Path tmp;
+  private final TempWriter writer;
 
   public FileBlobStore(Path root) {
+    this(root, Files::newOutputStream);
+  }
+
+  FileBlobStore(Path root, TempWriter writer) {
+    this.writer = writer;
     try {
       this.root = Files.createDirectories(root.toAbsolutePath().normalize());
       this.tmp = Files.createDirectories(this.root.resolve("tmp"));
@@ -48,33 +67,98 @@ public final class FileBlobStore implements BlobStore {
   @Override
   public BlobRef put(InputStream in) throws IOException {
     MessageDigest digest = Sha256.newDigest();
-    Path temp = Files.createTempFile(tmp, "put-", ".part");
+    Path temp = createTemp();
+    IOException failure = null;
     try {
-      long size;
-      try (DigestInputStream din = new DigestInputStream(in, digest);
-          OutputStream out = Files.newOutputStream(temp)) {
-        size = din.transferTo(out);
-        out.flush();
-      }
-      try (var ch = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
+      long size = copy(new DigestInputStream(in, digest), temp);
       String key = Sha256.hex(digest);
       Path target = path(key);
       if (!Files.exists(target)) {
-        Files.createDirectories(target.getParent());
-        try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-          // another writer stored the same content first
-        } catch (AtomicMoveNotSupportedException e) {
-          throw new IOException("blob store " + root + " needs atomic renames within one file system", e);
-        }
+        moveIntoPlace(temp, target);
       }
       return new BlobRef(key, size, uri(key));
+    } catch (IOException e) {
+      failure = e;
+      throw e;
     } finally {
-      Files.deleteIfExists(temp);
+      deleteTemp(temp, failure);
     }
+  }
+
+  private Path createTemp() throws IOException {
+    try {
+      return Files.createTempFile(tmp, "put-", ".part");
+    } catch (IOException e) {
+      throw writeFailure("cannot create a temporary file", e);
+    }
+  }
+
+  /**
+   * Copies the source into the temporary file and fsyncs it. Hand-written rather than {@code transferTo} so a
+   * failure of the source (thrown as is) is told apart from a failure of the store (named as the store's).
+   */
+  private long copy(InputStream source, Path temp) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long written = 0;
+    try (OutputStream out = openTemp(temp)) {
+      for (int n; (n = source.read(buf)) >= 0; ) {
+        try {
+          out.write(buf, 0, n);
+        } catch (IOException e) {
+          throw writeFailure("writing a blob failed after " + written + " bytes", e);
+        }
+        written += n;
+      }
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw writeFailure("writing a blob failed after " + written + " bytes", e);
+      }
+    }
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (IOException e) {
+      throw writeFailure("cannot sync a blob of " + written + " bytes to disk", e);
+    }
+    return written;
+  }
+
+  private OutputStream openTemp(Path temp) throws IOException {
+    try {
+      return writer.open(temp);
+    } catch (IOException e) {
+      throw writeFailure("cannot open a temporary file", e);
+    }
+  }
+
+  private void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.createDirectories(target.getParent());
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      // another writer stored the same content first
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("blob store " + root + " needs atomic renames within one file system", e);
+    } catch (IOException e) {
+      throw writeFailure("cannot move a blob into place", e);
+    }
+  }
+
+  /** Deletes the temporary file; a failure to do so never hides the failure that got here. */
+  private void deleteTemp(Path temp, IOException failure) throws IOException {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      if (failure == null) {
+        throw writeFailure("cannot delete the temporary file " + temp, e);
+      }
+      failure.addSuppressed(e);
+    }
+  }
+
+  private IOException writeFailure(String what, IOException cause) {
+    String because = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new IOException("blob store " + root + ": " + what + ": " + because, cause);
   }
 
   @Override

@@ -112,4 +112,73 @@ class FileBlobStoreTest {
     assertThat(byPath.contains(ref.sha256())).isTrue();
     assertThatThrownBy(() -> BlobStore.at("s3://bucket/x")).hasMessageContaining("only file://");
   }
+
+  @Test
+  void shouldLeaveNoPartialBlobWhenTheDiskFillsMidWrite() throws IOException {
+    // given a store on a disk with 1,000 bytes free, and a blob of 100,000 bytes
+    FileBlobStore full = FullDisk.storeWithRoomFor(root, 1_000);
+    byte[] data = new byte[100_000];
+    new java.util.Random(16).nextBytes(data);
+    String key = Sha256.hex(data);
+
+    // when it is stored, then the put fails naming the store and the cause
+    assertThatThrownBy(() -> full.put(data))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("blob store " + full.root())
+        .hasMessageContaining("after 0 bytes")
+        .hasMessageEndingWith(FullDisk.NO_SPACE);
+
+    // and nothing is under its hash, and its temporary file is gone
+    assertThat(full.contains(key)).isFalse();
+    assertThat(full.path(key)).doesNotExist();
+    try (var tmp = Files.list(root.resolve("tmp"))) {
+      assertThat(tmp).isEmpty();
+    }
+
+    // when the disk has room again, then the same bytes are stored, once, and read back verified
+    FileBlobStore freed = new FileBlobStore(root);
+    BlobRef ref = freed.put(data);
+    assertThat(ref.sha256()).isEqualTo(key);
+    assertThat(freed.get(key)).isEqualTo(data);
+    try (var files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile)).containsExactly(freed.path(key));
+    }
+  }
+
+  @Test
+  void shouldFailEveryWriteOnceTheDiskIsFullAndKeepTheBlobsStoredBefore() throws IOException {
+    // given a disk with room for the first blob only
+    FileBlobStore full = FullDisk.storeWithRoomFor(root, 150);
+    BlobRef first = full.put(new byte[100]);
+
+    // when two more blobs are stored, then both fail (the second one part-way through its bytes)
+    assertThatThrownBy(() -> full.put(new byte[60]))
+        .hasMessageContaining("blob store " + full.root());
+    assertThatThrownBy(() -> full.put(new byte[1_000])).hasMessageEndingWith(FullDisk.NO_SPACE);
+
+    // and the blob stored before is whole, and it is the only file
+    assertThat(full.get(first.sha256())).hasSize(100);
+    try (var files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile)).containsExactly(full.path(first.sha256()));
+    }
+  }
+
+  @Test
+  void shouldReportAFailingSourceAsItsOwnErrorAndStoreNothing() throws IOException {
+    // given a source that fails after its first bytes
+    FileBlobStore store = new FileBlobStore(root);
+    InputStream failing = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(new byte[10]),
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("the source broke");
+          }
+        });
+
+    // when it is stored, then the source's error comes out as it is, not as the store's
+    assertThatThrownBy(() -> store.put(failing)).isInstanceOf(IOException.class).hasMessage("the source broke");
+    try (var files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
 }

@@ -93,7 +93,7 @@ final class EntryProcessor {
       try {
         ref = blobs.put(image.file());
       } catch (IOException e) {
-        throw new IngestException("cannot store " + image.file() + " in the blob store: " + e.getMessage(), e);
+        throw new IngestException("cannot store image " + image.file() + ": " + e.getMessage(), e);
       }
       if (!ref.sha256().equals(image.sha256())) {
         throw new EntryParser.Invalid(Reason.CORRUPT_IMAGE, image.file().getFileName()

@@ -3,10 +3,12 @@ package io.adaptstream.ingest;
 import static io.adaptstream.ingest.Fixtures.bytes;
 import static io.adaptstream.ingest.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.Sample;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.FileBlobStore;
+import io.adaptstream.blob.FullDisk;
 import io.adaptstream.blob.Sha256;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,5 +106,20 @@ class EntryProcessorTest {
 
     assertThat(r).isInstanceOfSatisfying(EntryProcessor.Rejected.class,
         rej -> assertThat(rej.rejection().reason()).isEqualTo(Reason.PATH_ESCAPE));
+  }
+
+  @Test
+  void shouldFailNamingTheImageTheBlobStoreAndTheCauseWhenTheDiskIsFull() {
+    // given a blob store on a disk with 100 bytes free (a 16x16 PNG is larger)
+    FileBlobStore full = FullDisk.storeWithRoomFor(dir.resolve("full"), 100);
+    EntryProcessor p = new EntryProcessor("r1", ValidationLimits.defaults(), images, full, new DigestSet());
+
+    // when an entry with an image is processed, then it fails as the store's fault, not the dataset's
+    assertThatThrownBy(() -> p.process(entry(0, "a", "red.png", "colour?", "red")))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining("cannot store image " + images.resolve("red.png"))
+        .hasMessageContaining("blob store " + full.root())
+        .hasMessageEndingWith(FullDisk.NO_SPACE);
+    assertThat(full.contains(Sha256.hex(Fixtures.png(16, 16, 1)))).isFalse();
   }
 }
