@@ -2,6 +2,7 @@ package io.adaptstream.cli;
 
 import io.adaptstream.cli.local.LocalState;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
 
 /** How local mode's addresses and durations are printed, the same way by every local command. */
@@ -9,12 +10,44 @@ final class LocalReport {
 
   private LocalReport() {}
 
+  /**
+   * The endpoints with the address each listens on. Local mode binds each one to the host of the address it
+   * records (the broker's listeners are its bootstrap address, the registry binds 127.0.0.1 and says so in its
+   * URL, the selector binds {@code selector.http.host} and advertises it), so the host shown is the bind address.
+   */
   static void addresses(PrintWriter out, LocalState s) {
-    row(out, "broker", s.bootstrapServers());
-    row(out, "schema registry", s.schemaRegistryUrl());
+    row(out, "broker", s.bootstrapServers() + " (" + listening(hostOf("tcp://" + s.bootstrapServers())) + ")");
+    row(out, "schema registry", s.schemaRegistryUrl() + " (" + listening(hostOf(s.schemaRegistryUrl())) + ")");
+    s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries, adapt status; "
+        + listening(hostOf(u)) + ")"));
     row(out, "blob store", s.blobStore());
     row(out, "data", s.dataDir());
-    s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries; adapt status)"));
+  }
+
+  /** The host of an address, as bound: {@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, a name. */
+  static String hostOf(String uri) {
+    String host;
+    try {
+      host = URI.create(uri.split(",")[0].trim()).getHost();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return host == null ? null : host.replaceAll("^\\[|]$", "");
+  }
+
+  /** Says who can reach an endpoint bound to {@code host}. */
+  static String listening(String host) {
+    if (host == null) {
+      return "bind address unknown";
+    }
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+      return "listens on " + host + ": every interface, reachable from other machines";
+    }
+    if (host.startsWith("127.") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
+        || host.equalsIgnoreCase("localhost")) {
+      return "listens on " + host + " only: this machine";
+    }
+    return "listens on " + host + ": reachable from its network";
   }
 
   static void row(PrintWriter out, String name, Object value) {

@@ -45,6 +45,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalSchemaRegistry.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] LOOPBACK = {127, 0, 0, 1};
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -62,7 +63,8 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     if (stateFile != null) {
       load();
     }
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    // the IPv4 literal, not getLoopbackAddress() (::1 when IPv6 is preferred), so url() names the bound address
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(LOOPBACK), port), 64);
     this.executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "schema-registry");
       t.setDaemon(true);
@@ -90,6 +92,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The address the server is bound to: always 127.0.0.1, so nothing outside this machine can reach it. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   @Override

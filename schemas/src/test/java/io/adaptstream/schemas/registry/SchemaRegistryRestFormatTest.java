@@ -199,4 +199,15 @@ class SchemaRegistryRestFormatTest {
           .isEqualTo(JSON.readTree("{\"compatibilityLevel\":\"BACKWARD\"}"));
     }
   }
+
+  @Test
+  void shouldListenOnLoopbackOnlyAndSayWhereWhenStartedWithDefaults() throws IOException {
+    // when a registry starts with its defaults
+    try (LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
+      // then it is bound to 127.0.0.1, not to every interface, and its URL names that address
+      assertThat(registry.address().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(registry.address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+      assertThat(registry.url()).isEqualTo("http://127.0.0.1:" + registry.address().getPort());
+    }
+  }
 }

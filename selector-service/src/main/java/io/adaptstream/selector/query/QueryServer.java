@@ -80,6 +80,11 @@ public final class QueryServer implements AutoCloseable {
     return qs;
   }
 
+  /** The address the server is bound to ({@code selector.http.host}, 127.0.0.1 by default). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
   /** {@code host:port}, as advertised in {@code application.server}. */
   public String hostPort() {
     return self.host() + ":" + self.port();
