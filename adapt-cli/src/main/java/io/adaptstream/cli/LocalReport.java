@@ -18,10 +18,10 @@ final class LocalReport {
   static void addresses(PrintWriter out, LocalState s) {
     row(out, "broker", s.bootstrapServers() + " (" + listening(hostOf("tcp://" + s.bootstrapServers())) + ")");
     row(out, "schema registry", s.schemaRegistryUrl() + " (" + listening(hostOf(s.schemaRegistryUrl())) + ")");
-    s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries, adapt status; "
-        + listening(hostOf(u)) + ")"));
     row(out, "blob store", s.blobStore());
     row(out, "data", s.dataDir());
+    s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries, adapt status; "
+        + listening(hostOf(u)) + ")"));
   }
 
   /** The host of an address, as bound: {@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, a name. */

@@ -2,6 +2,7 @@ package io.adaptstream.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.adaptstream.cli.MarkdownText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
 /**
  * Writes a finished run: {@code results.json} (the {@link DemoResult}), {@code selections.json} (every step's
  * selected sample ids), {@code run.json} (the {@link RunRecord}), the charts and {@code report.md} (the table and
- * the charts).
+ * the charts). Skill labels come from the dataset and are escaped in {@code report.md} ({@link MarkdownText}).
  */
 public final class DemoReport {
 
@@ -97,7 +98,7 @@ public final class DemoReport {
     r.steps().forEach(s -> md.append("---:|"));
     md.append('\n');
     for (Map.Entry<String, List<Double>> row : DemoCharts.skillRows(r).entrySet()) {
-      md.append("| ").append(row.getKey()).append(" |");
+      md.append("| ").append(MarkdownText.escape(row.getKey())).append(" |");
       row.getValue().forEach(a -> md.append(a == null ? " |" : String.format(Locale.ROOT, " %.2f |", a)));
       md.append('\n');
     }
@@ -118,7 +119,8 @@ public final class DemoReport {
   private static String topSkills(Map<String, Long> skills, int n) {
     long total = skills.values().stream().mapToLong(Long::longValue).sum();
     return skills.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
-        .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100.0 * e.getValue() / Math.max(1, total)))
+        .map(e -> String.format(Locale.ROOT, "%s %.0f%%", MarkdownText.escape(e.getKey()),
+            100.0 * e.getValue() / Math.max(1, total)))
         .collect(Collectors.joining(", "));
   }
 

@@ -1,5 +1,6 @@
 package io.adaptstream.cli.experiment;
 
+import io.adaptstream.cli.MarkdownText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class ExperimentReport {
     boolean gain = table.methods().stream().anyMatch(r -> r.relativeGain() != null);
     sb.append("| method | final avg acc | forgetting |").append(gain ? " relative gain (%) |" : "")
         .append(" samples trained | optimizer steps | sample passes | wall time |");
-    groups.forEach(g -> sb.append(' ').append(g).append(" |"));
+    groups.forEach(g -> sb.append(' ').append(MarkdownText.escape(g)).append(" |")); // from the dataset's skills
     sb.append("\n|---|---:|---:|").append(gain ? "---:|" : "").append("---:|---:|---:|---:|");
     groups.forEach(g -> sb.append("---:|"));
     sb.append('\n');

@@ -88,4 +88,27 @@ class DemoReportTest {
     assertThat(table.lines()).hasSize(5);
     assertThat(table).contains("r2-m3it-many", "0.250", "final average accuracy 0.250, forgetting");
   }
+
+  @Test
+  void shouldEscapeSampleTextSoNoMarkupFormsWhenASkillLabelIsAScriptTag() throws Exception {
+    // given a run whose dataset labelled a skill <script>alert(1)</script>
+    String hostile = "<script>alert(1)</script>";
+    DemoResult.Step base = new DemoResult.Step(0, "pretrain", 0, 0, 0, 0, List.of(), Map.of(hostile, 0.4),
+        0.4, new DemoResult.Seconds(0, 0, 1, 0), 10, "aa", List.of());
+    DemoResult.Step one = new DemoResult.Step(1, "r1", 10, 10, 5, 0,
+        List.of(new DemoResult.Cluster(0, 10, "el2n", 5, 0, Map.of(hostile, 10L))),
+        Map.of(hostile, 0.5), 0.5, new DemoResult.Seconds(1, 1, 1, 0), 5, "bb", List.of("id-1"));
+    DemoResult r = new DemoResult("adapt-20260101-000000", "adapt", 0, List.of(base, one), 0.5,
+        DemoResult.forgetting(List.of(base.accuracy(), one.accuracy())), 5);
+
+    // when the report is written
+    DemoReport.write(r, record(), tmp);
+
+    // then report.md shows the label as text in the skill table and the cluster table, and holds no tag
+    String report = Files.readString(tmp.resolve("report.md"));
+    String escaped = "&lt;script&gt;alert\\(1\\)&lt;/script&gt;";
+    assertThat(report).doesNotContain("<script").doesNotContain("</script>")
+        .contains("| " + escaped + " | 0.40 | 0.50 |")
+        .contains("| 1 | 0 | 10 | el2n | 5 | 0 | " + escaped + " 100% |");
+  }
 }

@@ -205,4 +205,19 @@ class ExperimentTableTest {
     assertThat(Files.readString(out.resolve(ExperimentReport.TABLE_MD))).contains("## Diagnostics")
         .contains("| adapt | 1 | 4 | 0.50 | 0.50 | 0.50 |");
   }
+
+  @Test
+  void shouldEscapeSkillGroupsFromTheDatasetWhenTheyGoIntoTableMd() throws IOException {
+    // given a run whose dataset has a skill labelled <script>alert(1)</script> (its group is the whole label)
+    List<ExperimentJob.Outcome> outcomes = List.of(
+        run("adapt", 0, 4, Map.of("vqa.colour", 0.6, "<script>alert(1)</script>", 0.4)));
+
+    // when the report is written
+    Path out = tmp.resolve("out");
+    ExperimentReport.write(outcomes, "adapt experiment", Map.of(), List.of(), out);
+
+    // then table.md names the group as text, and holds no tag
+    String md = Files.readString(out.resolve(ExperimentReport.TABLE_MD));
+    assertThat(md).doesNotContain("<script").contains(" &lt;script&gt;alert\\(1\\)&lt;/script&gt; |");
+  }
 }
