@@ -110,4 +110,14 @@ class ComposeFileTest {
     services.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  @Test
+  void shouldPublishEveryPortOnTheHostsLoopbackOnly() {
+    // given every port a container publishes to the host
+    List<String> published = new ArrayList<>();
+    services.fields().forEachRemaining(e -> e.getValue().path("ports").forEach(p -> published.add(p.asText())));
+
+    // then each is bound to 127.0.0.1 (Docker binds every interface when the mapping names no address)
+    assertThat(published).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("127.0.0.1:"));
+  }
 }
