@@ -161,7 +161,7 @@ public final class ExperimentJob {
 
   /** The run id of {@code method} at {@code seed}, before any retry suffix. */
   public static String runId(String method, long seed) {
-    return method + "-s" + seed;
+    return RunName.first(method, seed).id();
   }
 
   /** Runs what is missing, seed by seed; returns every run of the table, the skipped ones included. */
@@ -306,15 +306,13 @@ public final class ExperimentJob {
    * a {@code results.json} (done) or does not exist yet (to run).
    */
   private Slot slot(String method, long seed) {
-    String base = runId(method, seed);
-    for (int attempt = 1; ; attempt++) {
-      String id = attempt == 1 ? base : base + "-" + attempt;
-      Path runDir = dir.resolve(RUNS_DIR).resolve(id);
+    for (RunName name = RunName.first(method, seed); ; name = name.next()) {
+      Path runDir = dir.resolve(RUNS_DIR).resolve(name.id());
       if (Files.isRegularFile(runDir.resolve(DemoReport.RESULTS))) {
-        return new Slot(method, id, runDir, true);
+        return new Slot(method, name.id(), runDir, true);
       }
       if (!Files.exists(runDir)) {
-        return new Slot(method, id, runDir, false);
+        return new Slot(method, name.id(), runDir, false);
       }
       // an interrupted attempt: its topics and state are half-written, so the next id runs afresh
     }

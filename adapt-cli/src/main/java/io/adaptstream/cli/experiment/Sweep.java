@@ -15,11 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
@@ -46,8 +45,6 @@ public record Sweep(List<Point> points, List<String> notes) {
   public static final String CHART_FILE = "sweep.png";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  /** A run directory's name: {@code <method>-s<seed>}, or {@code <method>-s<seed>-<attempt>} after an interruption. */
-  private static final Pattern RUN_ID = Pattern.compile("^(.+)-s(\\d+)(?:-(\\d+))?$");
 
   public Sweep {
     points = List.copyOf(points);
@@ -83,13 +80,13 @@ public record Sweep(List<Point> points, List<String> notes) {
     Map<String, Map<Long, Integer>> attempts = new TreeMap<>();
     try (Stream<Path> dirs = Files.list(runsDir)) {
       for (Path d : dirs.sorted().toList()) {
-        Matcher m = RUN_ID.matcher(d.getFileName().toString());
-        if (!m.matches() || !Files.isRegularFile(d.resolve(DemoReport.RESULTS))) {
+        Optional<RunName> name = RunName.parse(d.getFileName().toString());
+        if (name.isEmpty() || !Files.isRegularFile(d.resolve(DemoReport.RESULTS))) {
           continue;
         }
-        String method = m.group(1);
-        long seed = Long.parseLong(m.group(2));
-        int attempt = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
+        String method = name.get().method();
+        long seed = name.get().seed();
+        int attempt = name.get().attempt();
         if ((!methods.isEmpty() && !methods.contains(method)) || (!seeds.isEmpty() && !seeds.contains(seed))) {
           continue;
         }
