@@ -163,21 +163,21 @@ final class BatchProcessor {
     ScoreRequestEvent event;
     try {
       if (r.value() == null) {
-        return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, "the record has no value"));
+        return item.dead(dl(r, DeadLetterReason.UNDESERIALISABLE, "the record has no value"));
       }
       event = deserializer.deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
       if (registryUnavailable(e)) {
         throw new RetryLater("the schema registry is unavailable: " + e.getMessage(), e);
       }
-      return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, e.getMessage()));
+      return item.dead(dl(r, DeadLetterReason.of(e), e.getMessage()));
     }
     if (event.getPayload() instanceof StepMarker m) {
       item.marker = m;
       return item;
     }
     if (!(event.getPayload() instanceof ScoreRequest request)) {
-      return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, "unexpected payload "
+      return item.dead(dl(r, DeadLetterReason.UNDESERIALISABLE, "unexpected payload "
           + (event.getPayload() == null ? "null" : event.getPayload().getClass().getSimpleName())));
     }
     item.request = request;

@@ -62,6 +62,11 @@ final class ModelVersions implements AutoCloseable {
     if (found != null || givenUp.contains(key)) {
       return Optional.ofNullable(found);
     }
+    if (beyondNext(model, version)) {
+      LOG.warn("model version {} is past the one after the newest on {}: no step needs it, not waiting", key,
+          topic.name());
+      return Optional.empty();
+    }
     LOG.info("waiting up to {} ms for model version {} on {}", wait.toMillis(), key, topic.name());
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
@@ -75,6 +80,17 @@ final class ModelVersions implements AutoCloseable {
     givenUp.add(key);
     LOG.warn("model version {} did not appear on {} within {} ms", key, topic.name(), wait.toMillis());
     return Optional.empty();
+  }
+
+  /**
+   * Whether no step can need this version yet: versions are published in order from 0, and version t-1 is on the
+   * topic before step t starts, so a request for a version past the one after the newest read belongs to a step
+   * that does not exist (waiting for it would only hold up the step in progress).
+   */
+  boolean beyondNext(String model, int version) {
+    int newest = versions.values().stream().filter(v -> v.getModel().equals(model))
+        .mapToInt(ModelVersion::getVersion).max().orElse(-1);
+    return version < 0 || version > newest + 1;
   }
 
   /** Reads until the position reaches the end offsets of now, or the time is up. */
