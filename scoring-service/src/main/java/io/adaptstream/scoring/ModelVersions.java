@@ -84,12 +84,15 @@ final class ModelVersions implements AutoCloseable {
 
   /**
    * Whether no step can need this version yet: versions are published in order from 0, and version t-1 is on the
-   * topic before step t starts, so a request for a version past the one after the newest read belongs to a step
-   * that does not exist (waiting for it would only hold up the step in progress).
+   * topic before step t starts, so a request for a version past the one after the newest read (the last of the
+   * unbroken run from 0) belongs to a step that does not exist (waiting for it would only hold up the step).
    */
   boolean beyondNext(String model, int version) {
-    int newest = versions.values().stream().filter(v -> v.getModel().equals(model))
-        .mapToInt(ModelVersion::getVersion).max().orElse(-1);
+    // the newest is the end of the run from 0: a version past a gap (poison) belongs to no step either
+    int newest = -1;
+    while (versions.containsKey(ModelSource.key(model, newest + 1))) {
+      newest++;
+    }
     return version < 0 || version > newest + 1;
   }
 

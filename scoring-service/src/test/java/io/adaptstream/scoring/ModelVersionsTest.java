@@ -37,7 +37,7 @@ class ModelVersionsTest {
     consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
     consumer.updateBeginningOffsets(Map.of(tp, 0L));
     List<byte[]> values = List.of(PoisonBytes.notWireFormat(), version(serdes, 0), PoisonBytes.unknownSchema(),
-        version(serdes, 1));
+        version(serdes, 1), version(serdes, 9999));
     consumer.updateEndOffsets(Map.of(tp, (long) values.size()));
     consumer.schedulePollTask(() -> {
       for (int i = 0; i < values.size(); i++) {
@@ -54,7 +54,8 @@ class ModelVersionsTest {
 
   @Test
   void shouldSkipPoisonAndAnswerAtOnceForAVersionPastTheOneAfterTheNewestWhenAskedWithALongWait() {
-    // when a request asks for version 9998 while versions 0 and 1 are on the topic (with poison between them)
+    // when a request asks for version 9998 while versions 0 and 1 are on the topic (with poison between them and
+    // a well-formed version 9999 past the gap)
     long t0 = System.nanoTime();
     var found = versions.find("m", 9998, LONG_WAIT);
 
@@ -70,9 +71,11 @@ class ModelVersionsTest {
     // given versions 0 and 1 read
     versions.find("m", 0, Duration.ZERO);
 
-    // then version 2 (the next the trainer publishes) may still come, and a negative one never does
+    // then version 2 (the next the trainer publishes) may still come, and a negative one never does (nor one past
+    // the gap before 9999)
     assertThat(versions.beyondNext("m", 2)).isFalse();
     assertThat(versions.beyondNext("m", -1)).isTrue();
+    assertThat(versions.beyondNext("m", 10_000)).isTrue();
     assertThat(versions.beyondNext("other", 0)).isFalse();
   }
 
