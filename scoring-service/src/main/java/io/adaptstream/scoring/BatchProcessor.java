@@ -10,6 +10,7 @@ import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.SampleSignals;
 import io.adaptstream.schemas.DeadLetters;
+import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.util.ArrayList;
@@ -251,7 +252,7 @@ final class BatchProcessor {
   static boolean registryUnavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SchemaRegistryException sre) {
-        return sre.status() < 0 || sre.status() >= 500 || sre.status() == 429;
+        return PoisonReason.registryUnavailable(sre);
       }
     }
     return false;
