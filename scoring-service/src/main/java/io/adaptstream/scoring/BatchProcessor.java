@@ -10,6 +10,7 @@ import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.SampleSignals;
 import io.adaptstream.schemas.DeadLetters;
+import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.util.ArrayList;
@@ -163,21 +164,21 @@ final class BatchProcessor {
     ScoreRequestEvent event;
     try {
       if (r.value() == null) {
-        return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, "the record has no value"));
+        return item.dead(dl(r, DeadLetterReason.UNDESERIALISABLE, "the record has no value"));
       }
       event = deserializer.deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
       if (registryUnavailable(e)) {
         throw new RetryLater("the schema registry is unavailable: " + e.getMessage(), e);
       }
-      return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, e.getMessage()));
+      return item.dead(dl(r, DeadLetterReason.of(e), e.getMessage()));
     }
     if (event.getPayload() instanceof StepMarker m) {
       item.marker = m;
       return item;
     }
     if (!(event.getPayload() instanceof ScoreRequest request)) {
-      return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, "unexpected payload "
+      return item.dead(dl(r, DeadLetterReason.UNDESERIALISABLE, "unexpected payload "
           + (event.getPayload() == null ? "null" : event.getPayload().getClass().getSimpleName())));
     }
     item.request = request;
@@ -251,7 +252,7 @@ final class BatchProcessor {
   static boolean registryUnavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SchemaRegistryException sre) {
-        return sre.status() < 0 || sre.status() >= 500 || sre.status() == 429;
+        return PoisonReason.registryUnavailable(sre);
       }
     }
     return false;

@@ -2,6 +2,7 @@ package io.adaptstream.scoring;
 
 import io.adaptstream.blob.BlobIntegrityException;
 import io.adaptstream.model.InvalidExampleException;
+import io.adaptstream.schemas.PoisonReason;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +14,14 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public enum DeadLetterReason {
   /** The record's bytes are not a {@code ScoreRequestEvent} (or the value is null). */
-  UNDESERIALIZABLE("undeserializable"),
+  UNDESERIALISABLE(PoisonReason.UNDESERIALISABLE.code()),
+  /** The record is in the wire format but names a schema id the registry does not have. */
+  UNKNOWN_SCHEMA(PoisonReason.UNKNOWN_SCHEMA.code()),
+  /**
+   * The request names a model version past the one after the newest on the models topic: versions are published
+   * in order, each before the step that needs it starts, so no step can need it.
+   */
+  UNKNOWN_STEP(PoisonReason.UNKNOWN_STEP.code()),
   /** The requested model version did not appear on the models topic in time. */
   UNKNOWN_MODEL("unknown_model"),
   /** The model version exists but its checkpoint cannot be loaded (missing, corrupt, config mismatch). */
@@ -48,7 +56,8 @@ public enum DeadLetterReason {
       return u.reason();
     }
     if (failure instanceof SerializationException) {
-      return UNDESERIALIZABLE;
+      return PoisonReason.of(failure).orElse(PoisonReason.UNDESERIALISABLE) == PoisonReason.UNKNOWN_SCHEMA
+          ? UNKNOWN_SCHEMA : UNDESERIALISABLE;
     }
     if (failure instanceof NoSuchFileException || failure instanceof FileNotFoundException) {
       return MISSING_BLOB;

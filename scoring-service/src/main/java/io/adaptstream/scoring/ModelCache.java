@@ -48,8 +48,11 @@ final class ModelCache implements ModelSource, AutoCloseable {
     if (hit != null) {
       return hit.scoring;
     }
-    ModelVersion mv = versions.find(model, version, wait).orElseThrow(() -> new UnscorableException(
-        DeadLetterReason.UNKNOWN_MODEL, "model version " + key + " is not on the models topic"));
+    ModelVersion mv = versions.find(model, version, wait).orElseThrow(() -> versions.beyondNext(model, version)
+        ? new UnscorableException(DeadLetterReason.UNKNOWN_STEP, "model version " + key + " is past the one after "
+            + "the newest on the models topic: the request's step does not exist")
+        : new UnscorableException(DeadLetterReason.UNKNOWN_MODEL, "model version " + key
+            + " is not on the models topic"));
     VisionLanguageModel vlm;
     long t0 = System.nanoTime();
     try {

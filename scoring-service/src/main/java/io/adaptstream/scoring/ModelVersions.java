@@ -62,6 +62,11 @@ final class ModelVersions implements AutoCloseable {
     if (found != null || givenUp.contains(key)) {
       return Optional.ofNullable(found);
     }
+    if (beyondNext(model, version)) {
+      LOG.warn("model version {} is past the one after the newest on {}: no step needs it, not waiting", key,
+          topic.name());
+      return Optional.empty();
+    }
     LOG.info("waiting up to {} ms for model version {} on {}", wait.toMillis(), key, topic.name());
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
@@ -75,6 +80,20 @@ final class ModelVersions implements AutoCloseable {
     givenUp.add(key);
     LOG.warn("model version {} did not appear on {} within {} ms", key, topic.name(), wait.toMillis());
     return Optional.empty();
+  }
+
+  /**
+   * Whether no step can need this version yet: versions are published in order from 0, and version t-1 is on the
+   * topic before step t starts, so a request for a version past the one after the newest read (the last of the
+   * unbroken run from 0) belongs to a step that does not exist (waiting for it would only hold up the step).
+   */
+  boolean beyondNext(String model, int version) {
+    // the newest is the end of the run from 0: a version past a gap (poison) belongs to no step either
+    int newest = -1;
+    while (versions.containsKey(ModelSource.key(model, newest + 1))) {
+      newest++;
+    }
+    return version < 0 || version > newest + 1;
   }
 
   /** Reads until the position reaches the end offsets of now, or the time is up. */

@@ -147,7 +147,7 @@ class BatchProcessorTest {
     result.output().stream().filter(r -> r.topic().equals(TOPICS.dlq.name()))
         .forEach(r -> dead.add((DeadLetter) r.value()));
     assertThat(dead).extracting(DeadLetter::getReason)
-        .containsExactly("undeserializable", "missing_blob", "unknown_model", "invalid_sample");
+        .containsExactly("undeserialisable", "missing_blob", "unknown_model", "invalid_sample");
     assertThat(dead).extracting(DeadLetter::getSourceOffset).containsExactly(0L, 1L, 2L, 3L);
     assertThat(dead).allSatisfy(d -> {
       assertThat(d.getSourceTopic()).isEqualTo(TOPICS.scoreRequests.name());
@@ -201,9 +201,9 @@ class BatchProcessorTest {
     // when processed
     BatchProcessor.Result result = processor.process(batch, tp -> StepCounts.empty());
 
-    // then it is dead-lettered as undeserializable
+    // then it is dead-lettered as unknown_schema
     assertThat(result.output()).singleElement()
-        .satisfies(r -> assertThat(((DeadLetter) r.value()).getReason()).isEqualTo("undeserializable"));
+        .satisfies(r -> assertThat(((DeadLetter) r.value()).getReason()).isEqualTo("unknown_schema"));
   }
 
   @Test

@@ -15,7 +15,7 @@ class DeadLetterReasonTest {
 
   @Test
   void shouldMapEachFailureToItsReasonCode() {
-    assertThat(DeadLetterReason.of(new SerializationException("bad bytes")).code()).isEqualTo("undeserializable");
+    assertThat(DeadLetterReason.of(new SerializationException("bad bytes")).code()).isEqualTo("undeserialisable");
     assertThat(DeadLetterReason.of(new NoSuchFileException("x")).code()).isEqualTo("missing_blob");
     assertThat(DeadLetterReason.of(new BlobIntegrityException("hash")).code()).isEqualTo("corrupt_blob");
     assertThat(DeadLetterReason.of(new AccessDeniedException("x")).code()).isEqualTo("unreadable_blob");
@@ -35,6 +35,6 @@ class DeadLetterReasonTest {
     assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::code))
         .allMatch(code -> code.matches("[a-z_]{1,32}"))
         .doesNotHaveDuplicates()
-        .contains("missing_blob", "corrupt_blob", "invalid_sample", "undeserializable", "unknown_model");
+        .contains("missing_blob", "corrupt_blob", "invalid_sample", "undeserialisable", "unknown_model");
   }
 }

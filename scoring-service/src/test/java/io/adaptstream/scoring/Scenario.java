@@ -217,7 +217,7 @@ final class Scenario implements AutoCloseable {
     List<DeadLetter> dead = kafka.readAll(topics.dlq, WAIT).stream().map(ConsumerRecord::value)
         .filter(d -> d.getSourceTopic().equals(topics.scoreRequests.name())).toList();
     assertThat(dead).extracting(DeadLetter::getReason)
-        .containsExactlyInAnyOrder("missing_blob", "undeserializable");
+        .containsExactlyInAnyOrder("missing_blob", "undeserialisable");
     DeadLetter missing = dead.stream().filter(d -> d.getReason().equals("missing_blob")).findFirst().orElseThrow();
     assertThat(missing.getSourcePartition()).isZero();
     assertThat(missing.getSourceOffset()).isEqualTo(good.values().stream().filter(p -> p == 0).count());

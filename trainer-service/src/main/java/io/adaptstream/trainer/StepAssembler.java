@@ -3,6 +3,7 @@ package io.adaptstream.trainer;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.Split;
 import io.adaptstream.avro.StepMarker;
+import io.adaptstream.schemas.PoisonReason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,10 +90,21 @@ final class StepAssembler<R> {
       return Verdict.skipped("selection of step " + s.getStep() + " (before step " + step + ")");
     }
     if (s.getStep() > step) {
-      return Verdict.deadLetter("future_step", "a selection of step " + s.getStep() + " arrived on partition "
-          + partition + " before step " + step + " was complete there");
+      return Verdict.deadLetter(PoisonReason.UNKNOWN_STEP.code(), "a selection of step " + s.getStep()
+          + " arrived on partition " + partition + " while step " + step + " was not complete there");
     }
     b.received++;
+    Verdict v = checkSelection(key, s);
+    if (v != null) {
+      b.deadLettered++;
+      return v;
+    }
+    selections.put(s.getSampleId(), new Selected<>(s, partition, offset, ref));
+    return Verdict.SELECTION;
+  }
+
+  /** Why a selection of this step cannot be trained on, or null when it can. */
+  private Verdict checkSelection(String key, Selection s) {
     String id = s.getSampleId();
     if (s.getSample() == null || !Objects.equals(id, s.getSample().getId())) {
       return Verdict.deadLetter("inconsistent_selection", "selection names sample " + id + " but carries "
@@ -109,8 +121,7 @@ final class StepAssembler<R> {
       return Verdict.deadLetter("duplicate_selection", "sample " + id + " was already selected for step " + step
           + " (partition " + selections.get(id).partition() + ", offset " + selections.get(id).offset() + ")");
     }
-    selections.put(id, new Selected<>(s, partition, offset, ref));
-    return Verdict.SELECTION;
+    return null;
   }
 
   /** A {@link StepMarker} read from {@code partition} at {@code offset}. */
@@ -120,8 +131,8 @@ final class StepAssembler<R> {
       return Verdict.skipped("marker of step " + m.getStep() + " (before step " + step + ")");
     }
     if (m.getStep() > step) {
-      return Verdict.deadLetter("future_step", "a marker of step " + m.getStep() + " arrived on partition "
-          + partition + " before step " + step + " was complete there");
+      return Verdict.deadLetter(PoisonReason.UNKNOWN_STEP.code(), "a marker of step " + m.getStep()
+          + " arrived on partition " + partition + " while step " + step + " was not complete there");
     }
     if (m.getTargetPartition() >= 0 && m.getTargetPartition() != partition) {
       return Verdict.deadLetter("misaddressed_marker", "marker for partition " + m.getTargetPartition()
@@ -150,7 +161,9 @@ final class StepAssembler<R> {
     b.complete = true;
     b.nextOffset = offset + 1;
     long expected = b.expected();
-    if (expected != b.received) {
+    // records the writer did not write (poison) arrive as dead letters on top of the counts: only a shortfall, or
+    // more usable records than counted, means the step's own records do not add up
+    if (b.received < expected || b.received - b.deadLettered > expected) {
       return Verdict.deadLetter("step_count_mismatch", "step " + step + " on partition " + partition + ": the "
           + sources + " markers count " + expected + " records but " + b.received
           + " arrived; the step is closed with what arrived");
@@ -158,10 +171,15 @@ final class StepAssembler<R> {
     return Verdict.MARKER;
   }
 
-  /** A record whose value could not be read: it still counts toward the step it arrived in. */
-  Verdict offerUnreadable(int partition, String detail) {
-    open(partition).received++;
-    return Verdict.deadLetter("undeserialisable", detail);
+  /**
+   * A record whose value could not be read ({@code reason}: a {@link PoisonReason} code): it still counts toward
+   * the step it arrived in.
+   */
+  Verdict offerUnreadable(int partition, PoisonReason reason, String detail) {
+    Barrier b = open(partition);
+    b.received++;
+    b.deadLettered++;
+    return Verdict.deadLetter(reason.code(), detail);
   }
 
   boolean isComplete(int partition) {
@@ -218,6 +236,8 @@ final class StepAssembler<R> {
   /** One partition's view of the step. */
   private static final class Barrier {
     long received;
+    /** Of the received, those dead-lettered. */
+    long deadLettered;
     int sources;
     final Map<Integer, Long> markers = new HashMap<>();
     boolean complete;

@@ -17,6 +17,7 @@ import io.adaptstream.model.ModelConfig;
 import io.adaptstream.model.TrainOptions;
 import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.schemas.DeadLetters;
+import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -37,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -135,6 +137,12 @@ public final class TrainerService implements AutoCloseable {
   private final Map<String, Example> testExamples = new HashMap<>();
   private final Set<String> unusableTests = new HashSet<>();
   private long unreadableIngestRecords;
+  /** Poison read from the release table, for the next transaction. */
+  private final List<DeadLetter> releaseDeadLetters = new ArrayList<>();
+  /** Release table offsets below this are reported already (committed in the selections consumer's group). */
+  private long releasesDeadLetteredTo;
+  /** The release table offset just past the last record read. */
+  private long releasesReadTo;
 
   /** The service with the blob store its config names and no listener. */
   public TrainerService(TrainerConfig config) {
@@ -396,22 +404,26 @@ public final class TrainerService implements AutoCloseable {
     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     SelectionEvent event = null;
     String problem = "no value (a tombstone)";
+    PoisonReason poison = PoisonReason.UNDESERIALISABLE;
     if (r.value() != null) {
       try {
         event = selectionReader.deserialize(r.topic(), r.value());
       } catch (RuntimeException e) {
+        // a registry that cannot be asked says nothing about the record: fail rather than drop a selection
+        poison = PoisonReason.of(e).orElseThrow(() -> e);
         problem = String.valueOf(e.getMessage());
       }
     }
     Verdict verdict;
     if (event == null) {
-      verdict = assembler.offerUnreadable(r.partition(), problem);
+      verdict = assembler.offerUnreadable(r.partition(), poison, problem);
     } else if (event.getPayload() instanceof Selection s) {
       verdict = assembler.offerSelection(r.partition(), r.offset(), key, s, r);
     } else if (event.getPayload() instanceof StepMarker m) {
       verdict = assembler.offerMarker(r.partition(), r.offset(), m);
     } else {
-      verdict = assembler.offerUnreadable(r.partition(), "unexpected payload " + event.getPayload());
+      verdict = assembler.offerUnreadable(r.partition(), PoisonReason.UNDESERIALISABLE,
+          "unexpected payload " + event.getPayload());
     }
     switch (verdict.kind()) {
       case DEAD_LETTER -> {
@@ -498,9 +510,17 @@ public final class TrainerService implements AutoCloseable {
   // ---- Kafka
 
   /** One transaction: dead letters, the version, its evaluation and (for steps) the selections offsets. */
-  private void commit(ModelVersion record, EvalResult eval, List<DeadLetter> dead,
-      Map<TopicPartition, OffsetAndMetadata> offsets) {
+  private void commit(ModelVersion record, EvalResult eval, List<DeadLetter> stepDead,
+      Map<TopicPartition, OffsetAndMetadata> stepOffsets) {
     String key = versionKey(record.getModel(), record.getVersion());
+    List<DeadLetter> dead = new ArrayList<>(stepDead);
+    dead.addAll(releaseDeadLetters);
+    int releaseLetters = releaseDeadLetters.size();
+    long releasesTo = releasesReadTo;
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(stepOffsets);
+    if (releasesTo > releasesDeadLetteredTo) {
+      offsets.put(releasesPartition(), new OffsetAndMetadata(releasesTo));
+    }
     producer.beginTransaction();
     try {
       for (DeadLetter d : dead) {
@@ -516,6 +536,8 @@ public final class TrainerService implements AutoCloseable {
       producer.flush();
       listener.onPhase(record.getVersion(), Phase.COMMITTING);
       producer.commitTransaction();
+      releaseDeadLetters.subList(0, releaseLetters).clear();
+      releasesDeadLetteredTo = Math.max(releasesDeadLetteredTo, releasesTo);
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       throw new IllegalStateException("another trainer of run '" + catalogue.run() + "' has started and fenced "
           + "this one; " + key + " is left to it", e);
@@ -532,6 +554,7 @@ public final class TrainerService implements AutoCloseable {
   /** The newest committed version of this model in the run's models topic, or null. */
   private ModelVersion readLatestVersion() {
     ModelVersion best = null;
+    Map<Integer, ModelVersion> byVersion = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : readToEnd(catalogue.models)) {
       if (r.value() == null) {
         continue;
@@ -543,9 +566,13 @@ public final class TrainerService implements AutoCloseable {
         LOG.warn("unreadable record {}/{}/{} ignored: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
         continue;
       }
-      if (modelName.equals(v.getModel()) && (best == null || v.getVersion() > best.getVersion())) {
-        best = v;
+      if (modelName.equals(v.getModel())) {
+        byVersion.put(v.getVersion(), v);
       }
+    }
+    // versions are published in order from 0: one past a gap belongs to no step (the selector dead-letters it)
+    for (int v = 0; byVersion.containsKey(v); v++) {
+      best = byVersion.get(v);
     }
     return best;
   }
@@ -593,6 +620,13 @@ public final class TrainerService implements AutoCloseable {
       }
     }
     LOG.info("reading {} from offsets {}", catalogue.selections.name(), from);
+    OffsetAndMetadata releases = consumer.committed(Set.of(releasesPartition())).get(releasesPartition());
+    releasesDeadLetteredTo = releases == null ? 0 : releases.offset();
+  }
+
+  /** The release table's single partition (its poison is reported up to an offset kept with the selections'). */
+  private TopicPartition releasesPartition() {
+    return new TopicPartition(catalogue.releases.name(), 0);
   }
 
   private void pollIngest(Duration timeout) {
@@ -614,9 +648,20 @@ public final class TrainerService implements AutoCloseable {
             }
           }
         } else {
+          releasesReadTo = Math.max(releasesReadTo, r.offset() + 1);
           view.onRelease(releaseReader.deserialize(r.topic(), r.value()));
         }
       } catch (RuntimeException e) {
+        Optional<PoisonReason> poison = PoisonReason.of(e);
+        if (r.topic().equals(catalogue.releases.name()) && poison.isPresent()
+            && r.offset() >= releasesDeadLetteredTo) {
+          // no other service reads the release table as a stream: the trainer reports its poison, once (the
+          // offset it reported up to is committed with the dead letters)
+          LOG.warn("release table record {}/{}/{} goes to the dead-letter topic: {}: {}", r.topic(), r.partition(),
+              r.offset(), poison.get(), e.getMessage());
+          releaseDeadLetters.add(DeadLetters.of(r, SERVICE, poison.get().code(), e.getMessage()));
+          continue;
+        }
         // the ingest log is shared: the selector reports its bad records; the trainer only skips them
         unreadableIngestRecords++;
         LOG.warn("unreadable record {}/{}/{} skipped ({} so far): {}", r.topic(), r.partition(), r.offset(),

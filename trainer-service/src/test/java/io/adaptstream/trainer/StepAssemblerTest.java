@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.Split;
+import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.trainer.StepAssembler.Kind;
 import io.adaptstream.trainer.StepAssembler.Selected;
 import io.adaptstream.trainer.StepAssembler.Verdict;
@@ -117,8 +118,8 @@ class StepAssemblerTest {
 
     // then they are dead letters and step 1 completes without them
     assertThat(selection.kind()).isEqualTo(Kind.DEAD_LETTER);
-    assertThat(selection.reason()).isEqualTo("future_step");
-    assertThat(marker.reason()).isEqualTo("future_step");
+    assertThat(selection.reason()).isEqualTo("unknown_step");
+    assertThat(marker.reason()).isEqualTo("unknown_step");
     assertThat(a.isComplete()).isTrue();
     assertThat(a.selections()).isEmpty();
   }
@@ -130,12 +131,31 @@ class StepAssemblerTest {
     offer(a, 0, 0, selection(1, train("a")));
 
     // when
-    Verdict unreadable = a.offerUnreadable(0, "bad magic byte");
+    Verdict unreadable = a.offerUnreadable(0, PoisonReason.UNDESERIALISABLE, "bad magic byte");
     Verdict closing = a.offerMarker(0, 2, marker(1, 0, 1, 2, 0));
 
     // then the unreadable record is a dead letter that still counts, so the counts add up
     assertThat(unreadable.kind()).isEqualTo(Kind.DEAD_LETTER);
     assertThat(unreadable.reason()).isEqualTo("undeserialisable");
+    assertThat(closing.kind()).isEqualTo(Kind.MARKER);
+    assertThat(a.isComplete()).isTrue();
+    assertThat(a.selections()).hasSize(1);
+  }
+
+  @Test
+  void shouldCloseTheStepWithoutAMismatchWhenPoisonNoWriterCountedArrivesOnTopOfTheCountedRecords() {
+    // given step 1 with the one selection its source counts
+    StepAssembler<String> a = new StepAssembler<>(1, 1);
+    offer(a, 0, 0, selection(1, train("a")));
+
+    // when poison no writer counted arrives (bytes, an unknown schema id), then the marker
+    Verdict bytes = a.offerUnreadable(0, PoisonReason.UNDESERIALISABLE, "unknown magic byte 123");
+    Verdict schema = a.offerUnreadable(0, PoisonReason.UNKNOWN_SCHEMA, "schema id 2147483392 is not in the registry");
+    Verdict closing = a.offerMarker(0, 3, marker(1, 0, 1, 1, 0));
+
+    // then each poison record is one dead letter, and the marker closes the step as an ordinary marker
+    assertThat(bytes.reason()).isEqualTo("undeserialisable");
+    assertThat(schema.reason()).isEqualTo("unknown_schema");
     assertThat(closing.kind()).isEqualTo(Kind.MARKER);
     assertThat(a.isComplete()).isTrue();
     assertThat(a.selections()).hasSize(1);

@@ -14,7 +14,9 @@ import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
+import io.adaptstream.testing.PoisonBytes;
 import io.adaptstream.trainer.TrainerHarness.Running;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,8 +77,14 @@ class TrainerRestartIT {
   @Test
   void shouldPublishVersionOneExactlyOnceWhenTheTrainerIsStoppedWhileTrainingIt(KafkaTestEnv kafka)
       throws Exception {
-    // given a first trainer that is stopped at its first training batch of step 1
+    // given a first trainer that is stopped at its first training batch of step 1, and a poison record in the
+    // release table, which every trainer start reads whole
     Setup s = setup(kafka);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps(),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(s.topics().releases.name(), 0, "poison".getBytes(StandardCharsets.UTF_8),
+          PoisonBytes.unknownSchema())).get();
+    }
     AtomicReference<TrainerService> first = new AtomicReference<>();
     AtomicInteger batchesOfStep1 = new AtomicInteger();
     List<Integer> publishedByFirst = new CopyOnWriteArrayList<>();
@@ -105,10 +116,11 @@ class TrainerRestartIT {
       awaitVersion(kafka, s.topics(), b, 1);
     }
 
-    // then every version, evaluation and dead letter exists exactly once
+    // then every version, evaluation and dead letter exists exactly once (the release table's poison too, though
+    // both trainers read it)
     assertPublishedOnce(kafka, s.topics());
     assertThat(deadLetters(kafka, s.topics())).extracting(DeadLetter::getReason)
-        .containsExactlyInAnyOrder("undeserialisable", "missing_image");
+        .containsExactlyInAnyOrder("undeserialisable", "missing_image", "unknown_schema");
   }
 
   @Test

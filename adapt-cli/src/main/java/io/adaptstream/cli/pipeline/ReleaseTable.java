@@ -14,9 +14,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The deployment's release table ({@code releases}, compacted by name), read to its end. */
 public final class ReleaseTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseTable.class);
 
   private ReleaseTable() {}
 
@@ -42,9 +46,16 @@ public final class ReleaseTable {
               + " s");
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() != null) {
+          if (r.value() == null) {
+            continue;
+          }
+          try {
             Release release = reader.deserialize(r.topic(), r.value());
             releases.put(release.getName(), release);
+          } catch (RuntimeException e) {
+            // a viewer of the table: the trainer dead-letters such records, once
+            LOG.warn("unreadable release record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(),
+                e.getMessage());
           }
         }
       }

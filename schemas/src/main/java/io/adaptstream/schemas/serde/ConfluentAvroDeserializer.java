@@ -1,6 +1,7 @@
 package io.adaptstream.schemas.serde;
 
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,9 +20,13 @@ import org.apache.kafka.common.serialization.Deserializer;
  * (which is how a consumer on a newer schema reads older records).
  *
  * <p>Our small replacement for Confluent's deserializer, which is not on Maven Central. Errors are
- * {@link SerializationException}s that say what is wrong, so callers can dead-letter the record.
+ * {@link SerializationException}s that say what is wrong, so callers can dead-letter the record; an id the
+ * registry does not know is an {@link UnknownSchemaException}. {@link io.adaptstream.schemas.PoisonReason#of}
+ * tells poison from a registry that could not be reached.
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+  private static final int HTTP_NOT_FOUND = 404;
 
   private final Class<T> type;
   private final Schema readerSchema;
@@ -51,6 +56,13 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     SpecificDatumReader<T> reader;
     try {
       reader = readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.getById(i), readerSchema));
+    } catch (SchemaRegistryException e) {
+      if (e.status() == HTTP_NOT_FOUND) {
+        throw new UnknownSchemaException(id, "schema id " + id + " of a record of " + topic
+            + " is not in the registry: " + e.getMessage(), e);
+      }
+      throw new SerializationException("cannot get writer schema " + id + " for a record of " + topic + ": "
+          + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new SerializationException("cannot get writer schema " + id + " for a record of " + topic + ": "
           + e.getMessage(), e);

@@ -85,7 +85,7 @@ class ConfluentWireFormatTest {
     byte[] unknownId = {0x00, 0x00, 0x00, 0x00, 0x63, 0x02, 0x00};
 
     assertThatThrownBy(() -> serdes.deserializer(Turn.class).deserialize("t", unknownId))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("schema 99");
+        .isInstanceOf(UnknownSchemaException.class)
+        .hasMessageContaining("schema id 99");
   }
 }

@@ -64,6 +64,7 @@ final class ClusterFitter extends StepProcessor {
     try {
       Object payload = decode(events, record).getPayload();
       if (payload instanceof StepMarker m) {
+        barriers.checkKnown(m.getStep(), "reservoir marker");
         step = m.getStep();
         StepBarriers.MarkerOutcome outcome = barriers.addMarker(m);
         if (outcome != StepBarriers.MarkerOutcome.ACCEPTED) {
@@ -71,6 +72,7 @@ final class ClusterFitter extends StepProcessor {
         }
       } else {
         ReservoirEntry e = (ReservoirEntry) payload;
+        barriers.checkKnown(e.getStep(), "reservoir entry " + e.getSampleId());
         step = e.getStep();
         if (barriers.get(step).getForwarded()) {
           throw new Rejected(LATE, "reservoir entry " + e.getSampleId() + " after step " + step + " was fitted");

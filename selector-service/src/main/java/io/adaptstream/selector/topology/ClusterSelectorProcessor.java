@@ -104,6 +104,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
     try {
       Object payload = decode(events, record).getPayload();
       if (payload instanceof StepMarker m) {
+        barriers.checkKnown(m.getStep(), "by-cluster marker");
         step = m.getStep();
         if (m.getTargetPartition() >= 0 && m.getTargetPartition() != partition()) {
           deadLetter(record, MISROUTED, "marker for partition " + m.getTargetPartition() + " on " + partition());
@@ -116,6 +117,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
         }
       } else {
         ClusterMember m = (ClusterMember) payload;
+        barriers.checkKnown(m.getStep(), "member " + m.getSampleId());
         step = m.getStep();
         onMember(record, m, earlier != null);
       }

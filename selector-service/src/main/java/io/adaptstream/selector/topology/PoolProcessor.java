@@ -93,6 +93,7 @@ final class PoolProcessor extends StepProcessor {
         if (payload instanceof StepStart start) {
           onStepStart(record, start);
         } else if (payload instanceof PoolDeletion deletion) {
+          checkDeletionStep(deletion);
           onDeletion(deletion);
         }
       }
@@ -172,11 +173,17 @@ final class PoolProcessor extends StepProcessor {
     ids.forEach(memory::delete);
   }
 
-  private void onStepStart(Record<String, byte[]> record, StepStart start) {
+  private void onStepStart(Record<String, byte[]> record, StepStart start) throws Rejected {
     StepStart current = memory.current();
     if (current != null && current.getStep() >= start.getStep()) {
       LOG.info("step {} already started on partition {}: ignored", start.getStep(), partition());
       return;
+    }
+    if (!sealedHere(start.getStep())) {
+      // the coordinator starts step t only once release t is sealed on every partition, and this task reported
+      // its own seal before: a start without one is of a step that does not exist
+      throw new Rejected(UNKNOWN_STEP, "start of step " + start.getStep() + ", but no release of sequence "
+          + start.getStep() + " is sealed on partition " + partition());
     }
     memory.start(start);
     int t = start.getStep();
@@ -219,6 +226,31 @@ final class PoolProcessor extends StepProcessor {
     send(SelectorTopology.POOL_COORDINATION_SINK, StepKeys.step(t), new Coordination(progress), record.timestamp());
     commitSoon();
     LOG.info("step {} partition {}: {} score requests ({} fresh)", t, partition(), requests, fresh);
+  }
+
+  /** Whether a release of sequence {@code sequence} is sealed on this partition. */
+  private boolean sealedHere(int sequence) {
+    try (KeyValueIterator<String, ReleaseProgress> it = releases.all()) {
+      while (it.hasNext()) {
+        if (it.next().value.getSequence() == sequence) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Step t's deletions come from its selection, which follows its start here: a deletion of a step not started on
+   * this partition is of a step that does not exist (and must not delete a sample a later step would need).
+   */
+  private void checkDeletionStep(PoolDeletion deletion) throws Rejected {
+    StepStart current = memory.current();
+    int started = current == null ? 0 : current.getStep();
+    if (deletion.getStep() > started) {
+      throw new Rejected(UNKNOWN_STEP, "deletion of sample " + deletion.getSampleId() + " at step "
+          + deletion.getStep() + ", but step " + started + " is the last started on partition " + partition());
+    }
   }
 
   private void onDeletion(PoolDeletion deletion) throws Rejected {

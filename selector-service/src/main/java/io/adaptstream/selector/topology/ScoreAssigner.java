@@ -35,6 +35,7 @@ final class ScoreAssigner extends StepProcessor {
   private KeyValueStore<String, PoolEntry> pool;
   private StepScores scores;
   private StepBarriers barriers;
+  private PoolMemory memory;
 
   ScoreAssigner(SelectorContext sc) {
     super(sc, SelectorTopology.POOL_DLQ_SINK);
@@ -48,7 +49,7 @@ final class ScoreAssigner extends StepProcessor {
     scores = new StepScores(context.getStateStore(SelectorTopology.SCORES_STORE),
         context.getStateStore(SelectorTopology.STEP_SCORES_STORE), new ScoresPeek(sc.serdes.registry()),
         sc.serdes.deserializer(ScoresEvent.class), sc.catalogue.scores.name());
-    PoolMemory memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
+    memory = context.getStateStore(SelectorTopology.POOL_MEMORY_STORE);
     barriers = memory.collectorBarriers(context.getStateStore(SelectorTopology.COLLECTOR_BARRIERS_STORE));
   }
 
@@ -57,8 +58,9 @@ final class ScoreAssigner extends StepProcessor {
     try {
       assign(record, decode(centroidsRecords, record));
     } catch (Rejected r) {
-      if (r.reason.equals(UNDESERIALISABLE)) {
-        LOG.error("step stalls on partition {}: its centroids cannot be read", partition());
+      if (r.reason.equals(UNDESERIALISABLE) || r.reason.equals(UNKNOWN_SCHEMA)) {
+        LOG.error("a centroids record on partition {} cannot be read: if it was the step's own, the step stalls",
+            partition());
       }
       deadLetter(record, r);
     }
@@ -66,6 +68,12 @@ final class ScoreAssigner extends StepProcessor {
 
   private void assign(Record<String, byte[]> record, Centroids c) throws Rejected {
     int step = c.getStep();
+    int started = memory.current() == null ? 0 : memory.current().getStep();
+    if (step > started) {
+      // centroids follow the scores of every partition, so the step has started everywhere, here too
+      throw new Rejected(UNKNOWN_STEP, "centroids of step " + step + ", which has not started on partition "
+          + partition());
+    }
     StepBarrier b = barriers.get(step);
     if (b.getForwarded()) {
       LOG.info("centroids of step {} again on partition {}: ignored", step, partition());

@@ -113,6 +113,13 @@ final class ScoreCollector extends StepProcessor {
       deadLetter(record, MISROUTED, "marker for partition " + m.getTargetPartition() + " on " + partition());
       return;
     }
+    int current = currentStep();
+    if (m.getStep() > current + 1) {
+      // another pool task may start step t+1 (and its marker pass scoring) before this one: t+1 may come early,
+      // anything later cannot exist yet
+      throw new Rejected(UNKNOWN_STEP, "scoring marker of step " + m.getStep() + " while step " + current
+          + " is the last started on partition " + partition());
+    }
     StepBarriers.MarkerOutcome outcome = barriers.addMarker(m);
     if (outcome != StepBarriers.MarkerOutcome.ACCEPTED) {
       LOG.info("{} marker of step {} from source {} on partition {}: ignored", outcome, m.getStep(),
@@ -121,6 +128,11 @@ final class ScoreCollector extends StepProcessor {
   }
 
   private void onScores(Record<String, byte[]> record, ScoresPeek.Header s, int current) throws Rejected {
+    if (s.step() > current) {
+      // a sample's request comes from this task's own pool, after it started the step: a later step is unknown
+      throw new Rejected(UNKNOWN_STEP, "scores of sample " + s.sampleId() + " for step " + s.step()
+          + ", which has not started on partition " + partition() + " (step " + current + " has)");
+    }
     if (s.step() != current) {
       throw new Rejected(WRONG_STEP, "scores of sample " + s.sampleId() + " for step " + s.step()
           + " while step " + current + " is in progress");

@@ -30,6 +30,8 @@ final class StepBarriers {
    * nothing read before a rolled-back write survives here.
    */
   private StepBarrier memo;
+  /** The highest step finished here, once read from the store (-1: not read yet); kept by {@link #finish}. */
+  private int lastFinished = -1;
 
   StepBarriers(KeyValueStore<String, StepBarrier> store) {
     this.store = store;
@@ -105,6 +107,37 @@ final class StepBarriers {
     b.setForwarded(true);
     b.setCompletedAtMs(atMs);
     put(b);
+    lastFinished = Math.max(lastFinished(), b.getStep());
+  }
+
+  /** The highest step finished here (0 before the first). */
+  int lastFinished() {
+    if (lastFinished < 0) {
+      int last = 0;
+      try (KeyValueIterator<String, StepBarrier> it = store.all()) {
+        while (it.hasNext()) {
+          StepBarrier b = it.next().value;
+          if (b.getForwarded()) {
+            last = Math.max(last, b.getStep());
+          }
+        }
+      }
+      lastFinished = last;
+    }
+    return lastFinished;
+  }
+
+  /**
+   * Refuses a record of a step that cannot exist yet for a reader whose steps run one at a time: step t+1's
+   * records are written only after step t finished on every partition of this reader, so anything beyond the
+   * step after the last finished here is of a step that does not exist.
+   */
+  void checkKnown(int step, String what) throws StepProcessor.Rejected {
+    int last = lastFinished();
+    if (step > last + 1 || step < 1) {
+      throw new StepProcessor.Rejected(StepProcessor.UNKNOWN_STEP, what + " of step " + step
+          + ", but step " + last + " is the last finished here");
+    }
   }
 
   /**

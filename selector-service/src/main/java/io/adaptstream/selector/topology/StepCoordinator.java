@@ -62,6 +62,11 @@ final class StepCoordinator extends StepProcessor {
         if (!mv.getModel().equals(sc.modelName)) {
           return;
         }
+        if (mv.getVersion() < 0 || mv.getVersion() > 0 && models.get(StepKeys.step(mv.getVersion() - 1)) == null) {
+          // versions are published in order from 0, each after its step: one past a gap belongs to no step
+          throw new Rejected(UNKNOWN_STEP, "model " + mv.getModel() + " version " + mv.getVersion()
+              + " without version " + (mv.getVersion() - 1));
+        }
         models.put(StepKeys.step(mv.getVersion()), mv);
       } else {
         Object payload = decode(reports, record).getPayload();
@@ -92,7 +97,7 @@ final class StepCoordinator extends StepProcessor {
   private void onProgress(StepProgress p) throws Rejected {
     StepStatus s = steps.get(StepKeys.step(p.getStep()));
     if (s == null) {
-      throw new Rejected(UNEXPECTED, "progress of step " + p.getStep() + ", which was never started");
+      throw new Rejected(UNKNOWN_STEP, "progress of step " + p.getStep() + ", which was never started");
     }
     String source = Integer.toString(p.getSource());
     boolean all;

@@ -2,6 +2,7 @@ package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.schemas.DeadLetters;
+import io.adaptstream.schemas.PoisonReason;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,8 +22,10 @@ abstract class StepProcessor implements Processor<String, byte[], String, Specif
 
   private static final Logger LOG = LoggerFactory.getLogger(StepProcessor.class);
 
-  /** Why a record was dead-lettered, as a short machine-readable code. */
-  static final String UNDESERIALISABLE = "undeserialisable";
+  /** Why a record was dead-lettered, as a short machine-readable code; the poison codes are shared. */
+  static final String UNDESERIALISABLE = PoisonReason.UNDESERIALISABLE.code();
+  static final String UNKNOWN_SCHEMA = PoisonReason.UNKNOWN_SCHEMA.code();
+  static final String UNKNOWN_STEP = PoisonReason.UNKNOWN_STEP.code();
   static final String WRONG_STEP = "wrong_step";
   static final String UNKNOWN_SAMPLE = "unknown_sample";
   static final String DUPLICATE = "duplicate";
@@ -81,7 +84,9 @@ abstract class StepProcessor implements Processor<String, byte[], String, Specif
       }
       return value;
     } catch (RuntimeException e) {
-      throw new Rejected(UNDESERIALISABLE, e.getMessage());
+      // a registry that cannot be asked is no fault of the record: fail the task (it is read again), never drop it
+      PoisonReason reason = PoisonReason.of(e).orElseThrow(() -> e);
+      throw new Rejected(reason.code(), e.getMessage());
     }
   }
 

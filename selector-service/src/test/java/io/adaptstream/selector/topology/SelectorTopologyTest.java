@@ -101,7 +101,7 @@ class SelectorTopologyTest {
 
     // then
     assertThat(h.deadLetters).extracting(DeadLetter::getReason)
-        .containsExactly("undeserialisable", "wrong_step", "unknown_sample");
+        .containsExactly("undeserialisable", "unknown_step", "unknown_sample");
     assertThat(h.deadLetters).allSatisfy(dl -> {
       assertThat(dl.getSourceTopic()).isEqualTo(scoresTopic);
       assertThat(dl.getSourcePartition()).isZero();
