@@ -55,8 +55,12 @@ class LocalCrashIT {
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
   /** The owner's JVM options, passed on to the background process: the trainer's progress goes to its log. */
-  private static final List<String> JVM = List.of("-Xmx768m",
-      "-Dorg.slf4j.simpleLogger.log.io.adaptstream.trainer=info");
+  private static final List<String> JVM = List.of("-Xmx768m", "-Dorg.slf4j.simpleLogger.log.io.adaptstream=info",
+      "-Dorg.slf4j.simpleLogger.showDateTime=true");
+
+  /** Lines of the owner's log that show how long a restart took. */
+  private static final List<String> TIMELINE = List.of("stale local.json", "broker answered after", "ready in",
+      "owns adapt.score-requests", "training on", "published adapt-vlm");
 
   @Test
   void shouldResumeAndEndWithTheSameSelectionAndModelWhenLocalModeIsKilledDuringScoringAndDuringTraining(
@@ -142,6 +146,15 @@ class LocalCrashIT {
       assertThat(shas.get(1)).as("model v1").isEqualTo(reference.steps().get(1).modelSha256());
     } finally {
       System.out.println("[local crash] " + String.join("; ", kills));
+      for (Path log : List.of(layout.ownerLog().resolveSibling(layout.ownerLog().getFileName() + ".1"),
+          layout.ownerLog())) {
+        if (Files.exists(log)) {
+          // the restart's timeline (ms since the owner JVM started)
+          Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+              .filter(l -> TIMELINE.stream().anyMatch(l::contains))
+              .forEach(l -> System.out.println("[local crash] " + log.getFileName() + ": " + l));
+        }
+      }
       LocalMode.down(layout, new PrintWriter(new StringWriter()));
     }
   }
