@@ -58,7 +58,7 @@ class BrokerRestartIT {
       overrides.put("scoring.max.poll.records", "2");
       overrides.put("scoring.micro.batch", "2");
       overrides.put("trainer.batch.size", "2");
-      overrides.put("trainer.epochs", "12");
+      overrides.put("trainer.epochs", "20");
 
       // given the reference: the run without outages (its services in this JVM), which also publishes the releases
       PipelineSettings clean = new PipelineSettings("clean", "adapt", 0, true, overrides);
@@ -141,8 +141,10 @@ class BrokerRestartIT {
     broker.kill();
     System.out.println("[broker restart] SIGKILL broker pid " + pid);
     await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(1)).until(() -> true);
+    long t0 = System.nanoTime();
     broker.restart();
-    System.out.println("[broker restart] broker back (pid " + broker.pid() + ")");
+    System.out.println("[broker restart] broker back (pid " + broker.pid() + "), answering "
+        + seconds(System.nanoTime() - t0) + " s after its start");
     return System.nanoTime();
   }
 

@@ -72,7 +72,7 @@ class LocalCrashIT {
     overrides.put("scoring.max.poll.records", "2");
     overrides.put("scoring.micro.batch", "2");
     overrides.put("trainer.batch.size", "2");
-    overrides.put("trainer.epochs", "12");
+    overrides.put("trainer.epochs", "20");
 
     // given the reference: the same run without kills, its services in this JVM on the test broker
     Cluster cluster = new Cluster(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(),
