@@ -111,6 +111,9 @@ class BrokerRestartIT {
       } finally {
         for (ServiceProcess s : services.values()) {
           s.close();
+          // what each service said about the outages
+          s.log().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).distinct().limit(20)
+              .forEach(l -> System.out.println("[broker restart] " + s.name() + ": " + l));
         }
         System.out.println("[broker restart] " + String.join("; ", outages));
       }
