@@ -136,12 +136,20 @@ class LocalCrashIT {
       }
       kills.add("recovered: model v1 published " + seconds(System.nanoTime() - t0) + " s after the restart");
 
-      // then the step selected what the uninterrupted run selected, and the models are bit-identical
-      // (the restarted selector answers once its stores are restored)
-      List<String> selected = await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
+      // then the step selected what the uninterrupted run selected, each sample once (read from the log)
+      TopicCatalogue run = local.catalogue(TopicCatalogue.DEFAULT_RUN);
+      Map<Integer, List<String>> selections = RunLog.selections(local.bootstrapServers(), local.serdes(), run);
+      assertThat(selections.get(1)).hasSize(16).doesNotHaveDuplicates();
+      assertThat(RunLog.sorted(selections)).isEqualTo(reference.selections());
+      // and the selector, restarted twice, reports the same selection
+      List<String> queried = await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
           .until(() -> selector.selections(1).stream().map(SelectionView::sampleId).sorted().toList(), s -> true);
-      assertThat(selected).hasSize(16).doesNotHaveDuplicates();
-      assertThat(selected).isEqualTo(reference.selections().get(1));
+      assertThat(queried).isEqualTo(reference.selections().get(1));
+      // every sample scored once, every model version published once, and the models are bit-identical
+      assertThat(RunLog.scoreCounts(local.bootstrapServers(), local.serdes(), run))
+          .hasSize(48).allSatisfy((key, n) -> assertThat(n).as("scores of %s", key).isEqualTo(1));
+      assertThat(RunLog.models(local.bootstrapServers(), local.serdes(), run)).extracting(m -> m.getVersion())
+          .containsExactly(0, 1);
       assertThat(shas.get(0)).as("model v0").isEqualTo(reference.steps().get(0).modelSha256());
       assertThat(shas.get(1)).as("model v1").isEqualTo(reference.steps().get(1).modelSha256());
     } finally {
