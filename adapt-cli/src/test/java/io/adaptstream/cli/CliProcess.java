@@ -29,9 +29,18 @@ final class CliProcess {
   }
 
   static CliProcess startWithHeap(Path output, String heap, String... args) throws IOException {
+    return startWithOptions(output, List.of("-Xmx" + heap), args);
+  }
+
+  /**
+   * With these JVM options (heap, log levels); a detached {@code local up} passes them on to the background
+   * process it starts.
+   */
+  static CliProcess startWithOptions(Path output, List<String> jvmOptions, String... args) throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-cp", cp, AdaptCli.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", cp, AdaptCli.class.getName()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(output.toFile())
@@ -47,8 +56,14 @@ final class CliProcess {
 
   /** As {@link #run(Path, Duration, String...)}, with a larger heap for commands that run the services. */
   static Result runWithHeap(Path workDir, Duration timeout, String heap, String... args) throws Exception {
+    return runWithOptions(workDir, timeout, List.of("-Xmx" + heap), args);
+  }
+
+  /** As {@link #run(Path, Duration, String...)}, with these JVM options. */
+  static Result runWithOptions(Path workDir, Duration timeout, List<String> jvmOptions, String... args)
+      throws Exception {
     Path out = Files.createTempFile(workDir, "adapt-", ".out");
-    CliProcess p = startWithHeap(out, heap, args);
+    CliProcess p = startWithOptions(out, jvmOptions, args);
     if (!p.process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       p.process.destroyForcibly();
       throw new AssertionError("adapt " + String.join(" ", args) + " did not finish within " + timeout

@@ -129,8 +129,17 @@ public final class KafkaTestEnv implements AutoCloseable {
    * then offset order. Throws if the end is not reached within the timeout.
    */
   public <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(Topic<V> topic, Duration timeout) {
-    Map<String, Object> props = consumerProps("reader-" + UUID.randomUUID());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return readAll(bootstrapServers(), serdes, topic, timeout);
+  }
+
+  /** As {@link #readAll(Topic, Duration)}, from any broker (one a test starts and stops itself). */
+  public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(String bootstrapServers,
+      AvroSerdes serdes, Topic<V> topic, Duration timeout) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
         serdes.deserializer(topic.valueType()))) {
       List<TopicPartition> parts = new ArrayList<>();

@@ -5,12 +5,14 @@ import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.SelectorRunner;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.TrainerRunner;
+import io.adaptstream.schemas.config.ServiceConfig;
 import io.adaptstream.trainer.TrainerListener;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,10 +48,25 @@ public final class Pipeline implements AutoCloseable {
    */
   public static Pipeline start(ServiceLauncher launcher, Cluster cluster, PipelineSettings settings, Path workDir,
       List<String> services, TrainerListener trainerListener) throws Exception {
+    return start(launcher, cluster, settings, workDir, services, trainerListener, Map.of());
+  }
+
+  /**
+   * As {@link #start(ServiceLauncher, Cluster, PipelineSettings, Path, List, TrainerListener)}, with
+   * {@code clientSettings} ({@code kafka.*} keys of every service's Kafka clients) added to each service's config.
+   */
+  public static Pipeline start(ServiceLauncher launcher, Cluster cluster, PipelineSettings settings, Path workDir,
+      List<String> services, TrainerListener trainerListener, Map<String, String> clientSettings) throws Exception {
+    clientSettings.keySet().forEach(k -> {
+      if (!k.startsWith(ServiceConfig.KAFKA_PREFIX)) {
+        throw new IllegalArgumentException("not a Kafka client key (" + ServiceConfig.KAFKA_PREFIX + "*): " + k);
+      }
+    });
     Pipeline p = new Pipeline();
     try {
       for (String name : services) {
-        Map<String, String> config = settings.service(name, cluster, workDir);
+        Map<String, String> config = new LinkedHashMap<>(settings.service(name, cluster, workDir));
+        config.putAll(clientSettings);
         launcher.check(name, config);
         RunnableService service = ServiceLauncher.TRAINER.equals(name) && trainerListener != TrainerListener.NONE
             ? TrainerRunner.of(config, trainerListener) : launcher.create(name, config);
