@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {"Generate one large dataset file (a LLaVA JSON array or JSONL) for the publish memory benchmark:",
         "valid entries with long text, " + BigDataset.IMAGES + " small PNG images referenced again and again, "
-            + "about 1% exact duplicates and 2% bad entries of 8 kinds (each with a known rejection reason).",
+            + "about 1%% exact duplicates and 2%% bad entries of 8 kinds (each with a known rejection reason).",
         "Written entry by entry (any size in a few KB of heap); the same seed and size give the same bytes.",
         "Prints one JSON line: the file, its bytes and entries, and the counts a correct publish reports.", ""},
     footer = {"", "Example (then publish it with a small heap and compare the counts):",
