@@ -58,6 +58,29 @@ class FileBlobStoreStaleTempTest {
   }
 
   @Test
+  void shouldKeepAWritersFileWhileItsProcessRunsAndRemoveItOnceKilled() throws Exception {
+    // given a temporary file named after a running process
+    Process writer = new ProcessBuilder("sleep", "600").start();
+    try {
+      Path file = temp(FileBlobStore.tempPrefix(writer.pid()) + "9.part", T0);
+
+      // when a store opens while it runs, then after it is killed
+      FileBlobStore whileAlive = new FileBlobStore(root, Files::newOutputStream, Duration.ofDays(1), T0);
+      boolean keptWhileAlive = Files.exists(file);
+      writer.destroyForcibly().waitFor();
+      FileBlobStore afterKill = new FileBlobStore(root, Files::newOutputStream, Duration.ofDays(1), T0);
+
+      // then
+      assertThat(keptWhileAlive).isTrue();
+      assertThat(whileAlive.staleTempFilesRemoved()).isZero();
+      assertThat(file).doesNotExist();
+      assertThat(afterKill.staleTempFilesRemoved()).isEqualTo(1);
+    } finally {
+      writer.destroyForcibly();
+    }
+  }
+
+  @Test
   void shouldKeepTheTemporaryFilesOfLiveWritersOfThisHostHoweverOld() throws IOException {
     // given month-old files of this process and of its (live) parent
     long parent = ProcessHandle.current().parent().orElseThrow().pid();
