@@ -39,17 +39,17 @@ import org.slf4j.LoggerFactory;
  * <p>A killed writer leaves its temporary file behind. Several processes (ingest, scoring, trainer, on one host or
  * in containers sharing a volume) may write into one store at once, so such files are removed only when it is
  * certain that no live writer owns them. Each temporary file is named {@code put-<pid>@<host>-<random>.part}
- * after the process writing it, and opening a store removes a file of {@code <root>/tmp} when
+ * after the process writing it, where {@code <host>} is the host name and, on Linux, the id of the process-id
+ * namespace (pids are comparable only within one), and opening a store removes a file of {@code <root>/tmp} when
  * <ul>
- *   <li>it was written on this host (the same host name) by a process that is no longer alive, or</li>
- *   <li>it was not written on this host, or its name carries no writer, and it has not been modified for
+ *   <li>it was written under the same host tag by a process that is no longer alive, or</li>
+ *   <li>its host tag differs, or its name carries no writer, and it has not been modified for
  *       {@link #DEFAULT_STALE_AFTER} (or the age given to the constructor): a live writer keeps modifying its
  *       file until it renames it, so only a writer stalled that long can lose its file, and then its put fails
  *       with an error rather than storing a partial blob.</li>
  * </ul>
- * A file of a live process of this host is never removed, whatever its age (a reused pid keeps a dead writer's
- * file until that pid ends). Host names must therefore differ between containers that share a store with
- * separate process-id namespaces (Docker's default: the container id).
+ * A file of a live process under the same host tag is never removed, whatever its age (a reused pid keeps a dead
+ * writer's file until that pid ends).
  */
 public final class FileBlobStore implements BlobStore {
 
@@ -163,8 +163,10 @@ public final class FileBlobStore implements BlobStore {
   }
 
   /**
-   * This host's name, as it tells writers of one host from another's; letters, digits and dots only. Read from
-   * the kernel where it can be, as {@link InetAddress#getLocalHost()} may wait for a name lookup.
+   * The tag that tells this process's writers from those whose pids cannot be compared with ours: the host name,
+   * then, on Linux, the id of the process-id namespace (containers sharing a host name, e.g. with host
+   * networking, still differ); letters, digits and dots only. Read from the kernel where it can be, as
+   * {@link InetAddress#getLocalHost()} may wait for a name lookup.
    */
   private static String hostName() {
     String name = "";
@@ -180,7 +182,19 @@ public final class FileBlobStore implements BlobStore {
       name = "";
     }
     String clean = name.replaceAll("[^A-Za-z0-9.]", "");
-    return clean.length() > 64 ? clean.substring(0, 64) : clean;
+    clean = clean.length() > 64 ? clean.substring(0, 64) : clean;
+    return clean + "." + pidNamespace();
+  }
+
+  /** The inode of this process's pid namespace ({@code /proc/self/ns/pid -> pid:[4026531836]}), or "0". */
+  private static String pidNamespace() {
+    try {
+      String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+      String digits = link.replaceAll("[^0-9]", "");
+      return digits.isEmpty() ? "0" : digits;
+    } catch (IOException | RuntimeException e) {
+      return "0";
+    }
   }
 
   /** The file holding a key (it may not exist). */

@@ -118,6 +118,26 @@ class FileBlobStoreStaleTempTest {
   }
 
   @Test
+  void shouldJudgeALivePidOfAnotherPidNamespaceByAgeAlone() throws IOException {
+    // given an old file named after this process's pid and host name, but another pid namespace (a container
+    // with the host's name): that pid says nothing about its writer
+    String prefix = FileBlobStore.tempPrefix();
+    String tag = prefix.substring(prefix.indexOf('@') + 1, prefix.length() - 1);
+    String otherNamespace = tag.substring(0, tag.lastIndexOf('.')) + ".1";
+    Path file = temp("put-" + ProcessHandle.current().pid() + "@" + otherNamespace + "-3.part", T0);
+
+    // when opened before and after the stale age
+    new FileBlobStore(root, Files::newOutputStream, Duration.ofHours(1), T0.plusSeconds(60));
+    boolean keptYoung = Files.exists(file);
+    new FileBlobStore(root, Files::newOutputStream, Duration.ofHours(1), T0.plusSeconds(7200));
+
+    // then
+    assertThat(tag).matches("[A-Za-z0-9.]*\\.[0-9]+");
+    assertThat(keptYoung).isTrue();
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
   void shouldJudgeAFileWithoutAWriterNameByItsAgeAlone() throws IOException {
     // given a file named the way older versions named them, a stray file, and a directory
     Path legacy = temp("put-8123456.part", T0);
