@@ -2,9 +2,12 @@ package io.adaptstream.cli;
 
 import io.adaptstream.cli.local.LocalService;
 import io.adaptstream.cli.serve.ServiceLauncher;
+import io.adaptstream.blob.BlobStore;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -28,8 +31,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
     subcommands = {DemoCommand.class, ExperimentCommand.class, LocalCommand.class, PublishCommand.class,
-        StatusCommand.class, ReplayCommand.class, BenchDataCommand.class, SweepCommand.class, ServeCommand.class,
-        HelpCommand.class})
+        StatusCommand.class, ReplayCommand.class, BenchDataCommand.class, BigDataCommand.class, SweepCommand.class,
+        ServeCommand.class, HelpCommand.class})
 public final class AdaptCli {
 
   public static final int EXIT_OK = 0;
@@ -43,6 +46,7 @@ public final class AdaptCli {
 
   private final ServiceLauncher services;
   private final List<LocalService> localServices;
+  private Function<Path, BlobStore> blobStores = root -> BlobStore.at(root.toString());
 
   /** The command with the default services; {@code local up} runs the pipeline its options describe. */
   public AdaptCli() {
@@ -67,6 +71,20 @@ public final class AdaptCli {
   /** The services {@code local up} must start, when fixed by the constructor; empty: what its options say. */
   public Optional<List<LocalService>> localServices() {
     return Optional.ofNullable(localServices);
+  }
+
+  /**
+   * Makes the commands open blob store directories with {@code opener} (for tests: a real store on a disk that
+   * fills, say) instead of {@link BlobStore#at}.
+   */
+  AdaptCli withBlobStores(Function<Path, BlobStore> opener) {
+    this.blobStores = opener;
+    return this;
+  }
+
+  /** The blob store at {@code root}, as the commands open it. */
+  BlobStore blobStore(Path root) {
+    return blobStores.apply(root);
   }
 
   /** A configured command line: the exception handlers below, exit codes, no stack traces by default. */

@@ -1,7 +1,6 @@
 package io.adaptstream.cli;
 
 import io.adaptstream.avro.ReleaseRole;
-import io.adaptstream.blob.BlobStore;
 import io.adaptstream.ingest.DatasetFormat;
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.ingest.IngestJob;
@@ -24,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,6 +41,9 @@ final class PublishCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @ParentCommand
+  AdaptCli app;
 
   @Mixin
   EndpointOptions endpoints;
@@ -100,7 +103,7 @@ final class PublishCommand implements Callable<Integer> {
         pretrain ? ReleaseRole.PRETRAIN : ReleaseRole.TASK);
     boolean bar = !json && System.console() != null;
     IngestResult result;
-    try (IngestJob job = new IngestJob(config, BlobStore.at(blobs.toString()));
+    try (IngestJob job = new IngestJob(config, app.blobStore(blobs));
         ProgressBarListener progress = bar ? new ProgressBarListener() : null) {
       Thread interruptHook = new Thread(job::cancel, "publish-cancel");
       Runtime.getRuntime().addShutdownHook(interruptHook);

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -50,16 +51,24 @@ public interface BlobStore {
 
   /** The store at {@code root}: a {@code file:} URI or a plain directory path. */
   static BlobStore at(String root) {
+    return at(root, FileBlobStore.DEFAULT_STALE_AFTER);
+  }
+
+  /**
+   * The store at {@code root}, removing on open the temporary files of writers that died, and those of writers it
+   * cannot check (another host's) once unmodified for {@code staleTempAge} (the rule: {@link FileBlobStore}).
+   */
+  static BlobStore at(String root, Duration staleTempAge) {
     if (root == null || root.isBlank()) {
       throw new IllegalArgumentException("blob store root is empty");
     }
     String lower = root.toLowerCase(Locale.ROOT);
     if (lower.startsWith("file:")) {
-      return new FileBlobStore(Path.of(URI.create(root)));
+      return new FileBlobStore(Path.of(URI.create(root)), staleTempAge);
     }
     if (lower.matches("^[a-z][a-z0-9+.-]*://.*")) {
       throw new IllegalArgumentException("unsupported blob store scheme in " + root + " (only file:// is available)");
     }
-    return new FileBlobStore(Path.of(root));
+    return new FileBlobStore(Path.of(root), staleTempAge);
   }
 }

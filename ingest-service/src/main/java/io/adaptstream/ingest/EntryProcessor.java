@@ -85,10 +85,18 @@ final class EntryProcessor {
     }
   }
 
-  /** Stores the images; their bytes must still be those that were checked. */
+  /**
+   * Stores the images; their bytes must still be those that were checked. An image the store holds already
+   * (datasets reference the same image from many entries) is not written again: a put costs a temporary file
+   * and an fsync, and the store's content is addressed, and verified on read, by the same hash.
+   */
   private List<ImageRef> store(List<InspectedImage> inspected) {
     List<ImageRef> refs = new ArrayList<>(inspected.size());
     for (InspectedImage image : inspected) {
+      if (blobs.contains(image.sha256())) {
+        refs.add(ref(image, blobs.uri(image.sha256()).toString()));
+        continue;
+      }
       BlobRef ref;
       try {
         ref = blobs.put(image.file());

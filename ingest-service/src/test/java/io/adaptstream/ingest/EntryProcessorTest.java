@@ -55,6 +55,23 @@ class EntryProcessorTest {
   }
 
   @Test
+  void shouldNotWriteAnImageAgainWhenTheStoreHoldsItAlready() {
+    // given a store whose disk has room for the red image once, and no more
+    blobs = FullDisk.storeWithRoomFor(dir.resolve("small-disk"), Fixtures.png(16, 16, 1).length);
+    EntryProcessor p = processor("r1", new DigestSet());
+
+    // when three different samples show the red image
+    List<EntryProcessor.Result> results = List.of(
+        p.process(entry(0, "a", "red.png", "colour?", "red")),
+        p.process(entry(1, "b", "red.png", "shape?", "square")),
+        p.process(entry(2, "c", "copy-of-red.png", "size?", "small")));
+
+    // then all are accepted: the image was written once, then found by its hash
+    assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(EntryProcessor.Accepted.class));
+    assertThat(blobs.contains(Sha256.hex(Fixtures.png(16, 16, 1)))).isTrue();
+  }
+
+  @Test
   void shouldBuildTheSampleAndStoreItsImages() throws IOException {
     byte[] red = Fixtures.png(16, 16, 1);
 

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.ReleaseRole;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IngestConfigTest {
 
@@ -30,6 +36,29 @@ class IngestConfigTest {
     assertThat(config.inboxDir()).isEmpty();
     assertThat(IngestConfig.configDef().names()).contains("blob.store", "ingest.inbox.dir", "ingest.poll.ms",
         "ingest.max.turns", "ingest.max.images", "ingest.max.text.bytes", "ingest.max.image.side");
+  }
+
+  @Test
+  void shouldOpenTheBlobStoreRemovingAnotherHostsTemporaryFilesOnlyPastTheConfiguredAge(@TempDir Path blobs)
+      throws IOException {
+    // given a temporary file of a writer on another host, unmodified for two hours
+    Path temp = Files.writeString(Files.createDirectories(blobs.resolve("tmp")).resolve("put-1@elsewhere-1.part"), "x");
+    Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Map<String, Object> settings = minimal();
+    settings.put(IngestConfig.BLOB_STORE, blobs.toString());
+
+    // when the store is opened with the default age (24 h), then with 1 h
+    new IngestConfig(settings).blobStore();
+    boolean keptByDefault = Files.exists(temp);
+    settings.put(IngestConfig.BLOB_STORE_STALE_TEMP_MS, String.valueOf(Duration.ofHours(1).toMillis()));
+    new IngestConfig(settings).blobStore();
+
+    // then
+    assertThat(keptByDefault).isTrue();
+    assertThat(temp).doesNotExist();
+    settings.put(IngestConfig.BLOB_STORE_STALE_TEMP_MS, "-1");
+    assertThatThrownBy(() -> new IngestConfig(settings)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(IngestConfig.BLOB_STORE_STALE_TEMP_MS);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.adaptstream.scoring;
 
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.schemas.config.ServiceConfig;
 import java.lang.management.ManagementFactory;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.config.ConfigException;
 public final class ScoringConfig extends ServiceConfig {
 
   public static final String BLOB_STORE = "blob.store";
+  public static final String BLOB_STORE_STALE_TEMP_MS = "blob.store.stale.temp.ms";
   public static final String MICRO_BATCH = "scoring.micro.batch";
   public static final String DEVICE = "scoring.device";
   public static final String DETERMINISTIC = "scoring.deterministic";
@@ -41,6 +43,10 @@ public final class ScoringConfig extends ServiceConfig {
   private static final ConfigDef DEFINITION = ServiceConfig.common()
       .define(BLOB_STORE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Where images and model checkpoints are stored: a directory path or a file:// URI.")
+      .define(BLOB_STORE_STALE_TEMP_MS, Type.LONG, FileBlobStore.DEFAULT_STALE_AFTER.toMillis(), Range.atLeast(0),
+          Importance.LOW, "How long a temporary file in the blob store's tmp/ of a writer that cannot be checked "
+              + "(another host's, or unnamed) must stay unmodified before opening the store removes it; a dead "
+              + "local writer's file goes at once, a live one's never (blobstore README).")
       .define(MICRO_BATCH, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
           "Samples per forward/backward pass of the model.")
       .define(DEVICE, Type.STRING, "cpu", ScoringConfig::checkDevice, Importance.MEDIUM,
@@ -69,7 +75,7 @@ public final class ScoringConfig extends ServiceConfig {
   }
 
   public BlobStore blobStore() {
-    return BlobStore.at(getString(BLOB_STORE));
+    return BlobStore.at(getString(BLOB_STORE), Duration.ofMillis(getLong(BLOB_STORE_STALE_TEMP_MS)));
   }
 
   public int microBatch() {

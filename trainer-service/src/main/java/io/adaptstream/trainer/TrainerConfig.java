@@ -1,12 +1,14 @@
 package io.adaptstream.trainer;
 
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.ModelConfig;
 import io.adaptstream.model.TrainOptions;
 import io.adaptstream.schemas.config.ServiceConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.config.ConfigException;
 public final class TrainerConfig extends ServiceConfig {
 
   public static final String BLOB_STORE = "blob.store";
+  public static final String BLOB_STORE_STALE_TEMP_MS = "blob.store.stale.temp.ms";
   public static final String MODEL_NAME = "trainer.model.name";
   public static final String MODEL_PRESET = "trainer.model.preset";
   public static final String MODEL_CONFIG = "trainer.model.config";
@@ -68,6 +71,10 @@ public final class TrainerConfig extends ServiceConfig {
   private static final ConfigDef DEFINITION = ServiceConfig.common()
       .define(BLOB_STORE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Where images are read and checkpoints written: a directory path or a file:// URI (content-addressed).")
+      .define(BLOB_STORE_STALE_TEMP_MS, Type.LONG, FileBlobStore.DEFAULT_STALE_AFTER.toMillis(), Range.atLeast(0),
+          Importance.LOW, "How long a temporary file in the blob store's tmp/ of a writer that cannot be checked "
+              + "(another host's, or unnamed) must stay unmodified before opening the store removes it; a dead "
+              + "local writer's file goes at once, a live one's never (blobstore README).")
       .define(MODEL_NAME, Type.STRING, "adapt-vlm", (name, value) -> {
         if (value == null || !MODEL_NAME_PATTERN.matcher(value.toString()).matches()) {
           throw new ConfigException(name, value, "1-64 letters, digits, '.', '_' or '-'");
@@ -144,7 +151,7 @@ public final class TrainerConfig extends ServiceConfig {
   }
 
   public BlobStore blobStore() {
-    return BlobStore.at(getString(BLOB_STORE));
+    return BlobStore.at(getString(BLOB_STORE), Duration.ofMillis(getLong(BLOB_STORE_STALE_TEMP_MS)));
   }
 
   public String modelName() {
