@@ -167,7 +167,7 @@ final class BatchProcessor {
       }
       event = deserializer.deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
-      if (registryUnavailable(e)) {
+      if (SchemaRegistryException.isUnavailable(e)) {
         throw new RetryLater("the schema registry is unavailable: " + e.getMessage(), e);
       }
       return item.dead(dl(r, DeadLetterReason.UNDESERIALIZABLE, e.getMessage()));
@@ -248,15 +248,6 @@ final class BatchProcessor {
    * Whether a record could not be read only because the registry did not answer (unreachable, 5xx): that
    * says nothing about the record, which must be read again later rather than dead-lettered.
    */
-  static boolean registryUnavailable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException sre) {
-        return sre.status() < 0 || sre.status() >= 500 || sre.status() == 429;
-      }
-    }
-    return false;
-  }
-
   private DeadLetter dl(ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String detail) {
     LOG.warn("dead-lettering {}-{}@{}: {}: {}", r.topic(), r.partition(), r.offset(), reason, detail);
     return DeadLetters.of(r, service, reason.code(), detail);

@@ -129,6 +129,12 @@ public final class KafkaTestEnv implements AutoCloseable {
    * then offset order. Throws if the end is not reached within the timeout.
    */
   public <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(Topic<V> topic, Duration timeout) {
+    return readAll(topic, serdes, timeout);
+  }
+
+  /** {@link #readAll(Topic, Duration)} with the schemas of another registry (a test that runs its own). */
+  public <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(Topic<V> topic, AvroSerdes serdes,
+      Duration timeout) {
     Map<String, Object> props = consumerProps("reader-" + UUID.randomUUID());
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
