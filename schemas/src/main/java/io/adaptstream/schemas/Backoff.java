@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * How the project waits and tries again after a failure that may pass (a registry restarting, a store moving in
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
  * {@code maxInterval}, for at most {@code maxAttempts} attempts.
  *
  * <p>It is the one place that builds resilience4j {@link Retry} policies, so every service backs off, bounds
- * its waiting and reports each retry (at WARN, with the cause) the same way; no hand-written sleep loops.
+ * its waiting and reports each retry (at WARN unless it is routine, with the cause) the same way; no
+ * hand-written sleep loops.
  */
 public record Backoff(Duration initial, Duration maxInterval, int maxAttempts) {
 
@@ -63,12 +65,21 @@ public record Backoff(Duration initial, Duration maxInterval, int maxAttempts) {
    * on {@code log} at WARN with its cause. Others, and the last failure, are thrown as they are.
    */
   public Retry retry(String name, Predicate<Throwable> retryOn, Logger log) {
+    return retry(name, retryOn, log, Level.WARN);
+  }
+
+  /**
+   * {@link #retry(String, Predicate, Logger)} logging at {@code level}: for retries that are part of normal
+   * operation (metadata that follows a topic's creation, stores that move in a rebalance), where a WARN would
+   * cry wolf.
+   */
+  public Retry retry(String name, Predicate<Throwable> retryOn, Logger log, Level level) {
     Retry retry = Retry.of(name, RetryConfig.custom()
         .maxAttempts(maxAttempts)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(initial, MULTIPLIER, maxInterval))
         .retryOnException(retryOn)
         .build());
-    retry.getEventPublisher().onRetry(e -> log.warn("{}: attempt {} of {} failed ({}); retrying in {} ms", name,
+    retry.getEventPublisher().onRetry(e -> log.atLevel(level).log("{}: attempt {} of {} failed ({}); retrying in {} ms", name,
         e.getNumberOfRetryAttempts(), maxAttempts, e.getLastThrowable(), e.getWaitInterval().toMillis()));
     return retry;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adaptstream.schemas.Backoff;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -206,9 +207,24 @@ public final class SchemaRegistryClient {
       }
       throw new SchemaRegistryException(String.format(Locale.ROOT,
           "schema registry at %s is unavailable: %s %s failed %d time(s) over %.1f s; last: %s", base, method,
-          path, backoff.maxAttempts(), (System.nanoTime() - start) / 1e9, e.getMessage()), e, e.status(),
+          path, backoff.maxAttempts(), (System.nanoTime() - start) / 1e9, lastProblem(e)), e, e.status(),
           e.errorCode(), true);
     }
+  }
+
+  /** What went wrong in the last attempt: the I/O problem, or the registry's answer. */
+  private static String lastProblem(SchemaRegistryException e) {
+    return e.getCause() instanceof IOException io ? describe(io) : e.getMessage();
+  }
+
+  /** The exception's type and the first message down its causes (HttpClient's ConnectException has none). */
+  private static String describe(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return e.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return e instanceof ConnectException ? "cannot connect (ConnectException)" : e.getClass().getSimpleName();
   }
 
   private static boolean worthRetrying(Throwable e) {
@@ -230,7 +246,7 @@ public final class SchemaRegistryClient {
       throw new SchemaRegistryException(res.statusCode(), json.path("error_code").asInt(res.statusCode()),
           method + " " + path + ": " + json.path("message").asText(res.body()));
     } catch (IOException e) {
-      throw new SchemaRegistryException(method + " " + path + ": " + e, e);
+      throw new SchemaRegistryException(method + " " + path + ": " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaRegistryException("interrupted talking to " + base, e, -1, -1, false);

@@ -2,6 +2,7 @@ package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.schemas.DeadLetters;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -81,6 +82,11 @@ abstract class StepProcessor implements Processor<String, byte[], String, Specif
       }
       return value;
     } catch (RuntimeException e) {
+      if (SchemaRegistryException.isUnavailable(e)) {
+        // the record is fine, the registry is not (it was waited for): fail the task, which commits nothing,
+        // rather than dead-letter a good record
+        throw e;
+      }
       throw new Rejected(UNDESERIALISABLE, e.getMessage());
     }
   }

@@ -1,6 +1,7 @@
 package io.adaptstream.selector.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.avro.PoolControl;
@@ -11,6 +12,8 @@ import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepStart;
 import io.adaptstream.avro.StepStatus;
+import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.selector.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,6 +122,24 @@ class PoolProcessorTest {
         .get(StepKeys.step(1));
     assertThat(status.getSealWarnings()).singleElement().asString().contains("seal counts 7 samples, 6 were read");
     assertThat(h.takeRequests()).filteredOn(e -> e.getPayload() instanceof ScoreRequest).hasSize(6);
+  }
+
+  @Test
+  void shouldFailTheTaskInsteadOfDeadLetteringARecordWhenTheRegistryStaysUnavailable() throws Exception {
+    // given a selector that waits at most 300 ms for the registry, and a registry that has stopped
+    h = new TopologyHarness(stateDir, Map.of(ServiceConfig.SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS, "300"));
+    h.registry.close();
+    // a record in the Confluent wire format whose writer schema (id 9999) the selector has not fetched yet
+    byte[] unknownSchema = {0, 0, 0, 0x27, 0x0F, 2, 'x'};
+
+    // when it arrives, then processing fails with the unavailable registry as the cause
+    assertThatThrownBy(() -> h.pipeIngestBytes("s1", unknownSchema))
+        .satisfies(e -> assertThat(SchemaRegistryException.isUnavailable(e)).as("%s", e).isTrue())
+        .hasStackTraceContaining("schema registry at " + h.registry.url() + "/ is unavailable");
+
+    // and the record is not dead-lettered (the task's offsets are not committed: it is read again)
+    h.drainOutputs();
+    assertThat(h.deadLetters).isEmpty();
   }
 
   @Test
