@@ -63,7 +63,12 @@ final class TopologyHarness implements AutoCloseable {
   final List<DeadLetter> deadLetters = new ArrayList<>();
 
   TopologyHarness(Path stateDir, Map<String, String> settings) throws Exception {
-    registry = LocalSchemaRegistry.start();
+    this(stateDir, settings, null);
+  }
+
+  /** @param registryState where the registry keeps its schemas (null: in memory), so a test can restart it */
+  TopologyHarness(Path stateDir, Map<String, String> settings, Path registryState) throws Exception {
+    registry = LocalSchemaRegistry.start(0, registryState);
     Map<String, String> m = new HashMap<>(Map.of(
         "bootstrap.servers", "localhost:9", "schema.registry.url", registry.url(), "topic.prefix", "ttd",
         "data.partitions", "1", "selector.state.dir", stateDir.toString(), "selector.http.port", "-1",
