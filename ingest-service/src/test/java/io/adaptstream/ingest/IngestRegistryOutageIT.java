@@ -4,6 +4,7 @@ import static io.adaptstream.ingest.Datasets.sample;
 import static io.adaptstream.ingest.Datasets.samplesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adaptstream.avro.DeadLetter;
@@ -18,12 +19,16 @@ import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -149,11 +154,60 @@ class IngestRegistryOutageIT {
     }
   }
 
+  @Test
+  void shouldKeepTheDatasetInTheInboxWhileTheRegistryIsDownAndPublishItOnceWhenItIsBack(KafkaTestEnv kafka)
+      throws Exception {
+    // given an ingest service watching an inbox, waiting 500 ms per registry call, and a stopped registry
+    TopicCatalogue topics = kafka.newCatalogue();
+    Path state = dir.resolve("registry.jsonl");
+    LocalSchemaRegistry registry = LocalSchemaRegistry.start(0, state);
+    int port = registry.port();
+    String url = registry.url();
+    registry.close();
+    Path inbox = dir.resolve("inbox");
+    Map<String, String> settings = new HashMap<>();
+    settings.put(IngestConfig.INBOX_DIR, inbox.toString());
+    settings.put(IngestConfig.POLL_MS, "100");
+    settings.put(ServiceConfig.SCHEMA_REGISTRY_URL, url);
+    settings.put(ServiceConfig.SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS, "500");
+    IngestConfig config = Datasets.config(kafka, topics, dir.resolve("blobs"), settings);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    IngestService service = new IngestService(config);
+    Future<?> running = thread.submit(service::run);
+    try {
+      // when a dataset is dropped into the inbox
+      dataset(inbox, "r-inbox");
+      Path ready = Files.createFile(inbox.resolve("r-inbox.ready"));
+
+      // then it stays there through several failed tries (each waits 500 ms), and is not failed
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .until(() -> Files.exists(ready) && !Files.exists(inbox.resolve("failed/r-inbox.error")));
+
+      // when the registry comes back
+      try (LocalSchemaRegistry back = LocalSchemaRegistry.start(port, state)) {
+        // then the dataset is published, once
+        Path result = inbox.resolve("done/r-inbox.result.json");
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(result));
+        assertThat(Files.readString(result)).contains("\"accepted\":" + GOOD, "\"duplicates\":1");
+        assertOnTopicsExactlyOnce(kafka, new AvroSerdes(url), topics, "r-inbox");
+      }
+    } finally {
+      service.close();
+      thread.shutdown();
+    }
+    running.get();
+  }
+
   private static void assertCompleteExactlyOnce(KafkaTestEnv kafka, AvroSerdes schemas, TopicCatalogue topics,
       String release, IngestResult result) {
     assertThat(result.accepted()).isEqualTo(GOOD);
     assertThat(result.duplicates()).isEqualTo(1);
     assertThat(result.rejected()).isEqualTo(Map.of("missing_image", 1L, "bad_conversation", 1L));
+    assertOnTopicsExactlyOnce(kafka, schemas, topics, release);
+  }
+
+  private static void assertOnTopicsExactlyOnce(KafkaTestEnv kafka, AvroSerdes schemas, TopicCatalogue topics,
+      String release) {
     List<ConsumerRecord<String, IngestEvent>> samples =
         samplesOf(kafka.readAll(topics.ingest, schemas, READ), release);
     List<String> sourceIds = new ArrayList<>();
@@ -177,9 +231,13 @@ class IngestRegistryOutageIT {
 
   /** 13 entries: 10 good samples, a missing image (10), no gpt turn (11), a repeat of sample 0 (12). */
   private Path dataset(String name) {
+    return dataset(dir, name);
+  }
+
+  private Path dataset(Path base, String name) {
     List<byte[]> entries = new ArrayList<>();
     for (int i = 0; i < GOOD; i++) {
-      Fixtures.write(dir.resolve("img/" + i + ".png"), Fixtures.png(16, 16, 200 + i));
+      Fixtures.write(base.resolve("img/" + i + ".png"), Fixtures.png(16, 16, 200 + i));
       entries.add(Fixtures.bytes(Fixtures.sample("s" + i, "img/" + i + ".png", "Which pattern is " + i + "?",
           "pattern " + i)));
     }
@@ -188,6 +246,6 @@ class IngestRegistryOutageIT {
     noAnswer.putArray("conversations").addObject().put("from", "human").put("value", "hello?");
     entries.add(Fixtures.bytes(noAnswer));
     entries.add(Fixtures.bytes(Fixtures.sample("again-s0", "img/0.png", "Which pattern is 0?", "pattern 0")));
-    return Fixtures.write(dir.resolve(name + ".json"), Fixtures.array(entries.toArray(new byte[0][])));
+    return Fixtures.write(base.resolve(name + ".json"), Fixtures.array(entries.toArray(new byte[0][])));
   }
 }
