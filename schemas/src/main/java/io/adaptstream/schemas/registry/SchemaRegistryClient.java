@@ -238,7 +238,11 @@ public final class SchemaRegistryClient {
       try {
         json = res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
       } catch (IOException notJson) {
-        json = JSON.nullNode();
+        if (res.statusCode() / 100 == 2) {
+          throw new SchemaRegistryException(res.statusCode(), -1, method + " " + path
+              + ": the answer is not JSON; is " + base + " a schema registry?");
+        }
+        json = JSON.nullNode(); // an error page of a proxy, say: the status tells what happened
       }
       if (res.statusCode() / 100 == 2) {
         return json;
