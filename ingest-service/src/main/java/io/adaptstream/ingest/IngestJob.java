@@ -10,9 +10,11 @@ import io.adaptstream.avro.SealMarker;
 import io.adaptstream.avro.Split;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.Sha256;
+import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.schemas.serde.ConfluentAvroDeserializer;
 import java.io.FilterInputStream;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -307,35 +310,58 @@ public final class IngestJob implements AutoCloseable {
    */
   private Sealed seal(Release open, Tally tally) {
     String name = open.getName();
-    RuntimeException last = null;
-    for (int attempt = 1; attempt <= config.sealAttempts(); attempt++) {
-      try (Producer<String, SpecificRecord> producer = producer("ingest.sequencer")) {
-        producer.initTransactions();
-        Map<String, Release> table = releaseTable();
-        Release current = table.get(name);
-        if (current == null || !current.getFingerprint().equals(open.getFingerprint())) {
-          throw new IngestException("the release record of " + name + " changed while it was published");
-        }
-        if (current.getStatus() == ReleaseStatus.SEALED) {
-          return new Sealed(current, true); // a concurrent publisher of the same file sealed it
-        }
-        int sequence = sequenceFor(name, open.getRole(), table);
-        int partitions = catalogue.ingest.partitions();
-        List<Long> counts = new ArrayList<>(partitions);
-        for (long c : tally.partitionCounts) {
-          counts.add(c);
-        }
-        Release sealed = Release.newBuilder(open)
-            .setStatus(ReleaseStatus.SEALED)
-            .setSequence(sequence)
-            .setPartitionCounts(counts)
-            .setAccepted(tally.accepted)
-            .setDuplicates(tally.duplicates)
-            .setRejected(new HashMap<>(tally.rejected))
-            .setTrainCount(tally.train)
-            .setTestCount(tally.test)
-            .build();
-        producer.beginTransaction();
+    try {
+      return sealBackoff().call("sealing release " + name, IngestJob::fenced, LOG, () -> sealOnce(open, tally));
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      throw new IngestException("could not seal release " + name + " after " + config.sealAttempts()
+          + " attempts: concurrent sealers kept fencing it; publishing again finishes it", e);
+    } catch (IngestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IngestException("sealing release " + name + " failed: " + e.getMessage()
+          + "; its samples are committed and publishing again seals it", e);
+    }
+  }
+
+  /** Concurrent sealers fence each other for a moment: back off briefly, {@value IngestConfig#SEAL_ATTEMPTS}. */
+  private Backoff sealBackoff() {
+    return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), config.sealAttempts());
+  }
+
+  private static boolean fenced(Throwable e) {
+    return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException;
+  }
+
+  private Sealed sealOnce(Release open, Tally tally) {
+    String name = open.getName();
+    try (Producer<String, SpecificRecord> producer = producer("ingest.sequencer")) {
+      producer.initTransactions();
+      Map<String, Release> table = releaseTable();
+      Release current = table.get(name);
+      if (current == null || !current.getFingerprint().equals(open.getFingerprint())) {
+        throw new IngestException("the release record of " + name + " changed while it was published");
+      }
+      if (current.getStatus() == ReleaseStatus.SEALED) {
+        return new Sealed(current, true); // a concurrent publisher of the same file sealed it
+      }
+      int sequence = sequenceFor(name, open.getRole(), table);
+      int partitions = catalogue.ingest.partitions();
+      List<Long> counts = new ArrayList<>(partitions);
+      for (long c : tally.partitionCounts) {
+        counts.add(c);
+      }
+      Release sealed = Release.newBuilder(open)
+          .setStatus(ReleaseStatus.SEALED)
+          .setSequence(sequence)
+          .setPartitionCounts(counts)
+          .setAccepted(tally.accepted)
+          .setDuplicates(tally.duplicates)
+          .setRejected(new HashMap<>(tally.rejected))
+          .setTrainCount(tally.train)
+          .setTestCount(tally.test)
+          .build();
+      producer.beginTransaction();
+      try {
         for (int p = 0; p < partitions; p++) {
           SealMarker marker = SealMarker.newBuilder().setRelease(name).setSequence(sequence).setPartition(p)
               .setCount(tally.partitionCounts[p]).setPartitions(partitions).build();
@@ -344,16 +370,18 @@ public final class IngestJob implements AutoCloseable {
         }
         producer.send(new ProducerRecord<>(catalogue.releases.name(), name, sealed));
         producer.commitTransaction();
-        return new Sealed(sealed, false);
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
-        last = e;
-        LOG.warn("sealing {} was fenced by a concurrent sealer (attempt {} of {}); retrying", name, attempt,
-            config.sealAttempts());
-        pause(100L * attempt);
+        throw e; // the producer may not abort; the sealer that fenced it takes over
+      } catch (RuntimeException e) {
+        try {
+          producer.abortTransaction();
+        } catch (RuntimeException abortFailure) {
+          e.addSuppressed(abortFailure);
+        }
+        throw e;
       }
+      return new Sealed(sealed, false);
     }
-    throw new IngestException("could not seal release " + name + " after " + config.sealAttempts()
-        + " attempts: concurrent sealers kept fencing it; publishing again finishes it", last);
   }
 
   private static int sequenceFor(String name, ReleaseRole role, Map<String, Release> table) {
@@ -392,6 +420,7 @@ public final class IngestJob implements AutoCloseable {
       try {
         table.put(r.key(), deserializer.deserialize(r.topic(), r.value()));
       } catch (RuntimeException e) {
+        rethrowIfRegistryUnavailable(e, "reading the release table");
         LOG.warn("ignoring an unreadable release record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
             e.getMessage());
       }
@@ -414,6 +443,7 @@ public final class IngestJob implements AutoCloseable {
           committed.partitionCounts[r.partition()]++;
         }
       } catch (RuntimeException e) {
+        rethrowIfRegistryUnavailable(e, "re-reading what an earlier publish of " + name + " committed");
         LOG.warn("ignoring an unreadable ingest record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
             e.getMessage());
       }
@@ -428,11 +458,22 @@ public final class IngestJob implements AutoCloseable {
         long index = Long.parseLong(r.key().substring(prefix.length()));
         committed.deadLettered.put(index, letters.deserialize(r.topic(), r.value()).getReason());
       } catch (RuntimeException e) {
+        rethrowIfRegistryUnavailable(e, "re-reading the dead letters an earlier publish of " + name + " committed");
         LOG.warn("ignoring an unreadable dead letter at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
             e.getMessage());
       }
     });
     return committed;
+  }
+
+  /**
+   * A record that cannot be read because the registry is down is not unreadable: skipping it would make a
+   * committed release or sample look absent (and be written twice), so the publish stops instead.
+   */
+  private static void rethrowIfRegistryUnavailable(RuntimeException e, String doing) {
+    if (SchemaRegistryException.isUnavailable(e)) {
+      throw new IngestException(doing + " failed: " + e.getMessage() + "; publishing again resumes", e);
+    }
   }
 
   // ---------------------------------------------------------------- checks
@@ -510,15 +551,6 @@ public final class IngestJob implements AutoCloseable {
       throw new PublishRefusedException("cannot read " + file + ": " + e.getMessage(), e);
     }
     return Sha256.hex(digest);
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IngestException("interrupted while sealing", e);
-    }
   }
 
   // ---------------------------------------------------------------- small state holders

@@ -1,6 +1,7 @@
 package io.adaptstream.ingest;
 
 import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *       finished;</li>
  *   <li>a dataset that cannot be published goes to {@code failed/} with {@code failed/<name>.error} saying why
  *       (written last, too). Dropping it again resumes or finishes it.</li>
+ *   <li>except while the schema registry is unavailable (past the wait of
+ *       {@code schema.registry.retry.max.wait.ms}): nothing is wrong with the dataset then, so it stays in the
+ *       inbox and is tried again at the next poll, resuming what was committed.</li>
  * </ul>
  *
  * <p>The inbox is polled every {@code ingest.poll.ms} rather than watched with a {@code WatchService}: polling
@@ -127,7 +131,10 @@ public final class IngestService implements AutoCloseable {
     return processed;
   }
 
-  /** Returns false when publishing was cancelled (the files stay in the inbox for the next start). */
+  /**
+   * Returns false when publishing was cancelled or the registry is unavailable (the files stay in the inbox for
+   * the next start or poll).
+   */
   private boolean process(String name) {
     List<Path> files = datasetFiles(name);
     try {
@@ -141,6 +148,10 @@ public final class IngestService implements AutoCloseable {
       LOG.info("publishing {} was interrupted by shutdown; it resumes on the next start", name);
       return false;
     } catch (RuntimeException e) {
+      if (SchemaRegistryException.isUnavailable(e)) {
+        LOG.warn("could not publish {} now: {}; it stays in the inbox and is tried again", name, e.getMessage());
+        return false;
+      }
       if (e instanceof PublishRefusedException) {
         LOG.error("refused to publish {}: {}", name, e.getMessage());
       } else {

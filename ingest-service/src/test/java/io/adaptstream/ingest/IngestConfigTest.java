@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.schemas.Backoff;
+import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +76,27 @@ class IngestConfigTest {
     assertThatThrownBy(() -> new IngestConfig(noBlobs)).isInstanceOf(ConfigException.class).hasMessageContaining("blob.store");
     assertThatThrownBy(() -> new IngestConfig(typo)).isInstanceOf(ConfigException.class).hasMessageContaining("unknown");
     assertThatThrownBy(() -> new IngestConfig(zeroChunk)).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void shouldWaitThirtySecondsForTheRegistryByDefaultAndTakeTheRetryKeys() {
+    // by default: pauses of 200 ms doubling up to 5 s, as many as fit in 30 s
+    assertThat(new IngestConfig(minimal()).registryBackoff())
+        .isEqualTo(SchemaRegistryClient.DEFAULT_BACKOFF)
+        .satisfies(b -> assertThat(b.totalWait()).isEqualTo(Duration.ofMillis(26_200)));
+
+    Map<String, Object> tuned = minimal();
+    tuned.put(ServiceConfig.SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS, "1000");
+    tuned.put(ServiceConfig.SCHEMA_REGISTRY_RETRY_BACKOFF_MS, "100");
+    tuned.put(ServiceConfig.SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS, "400");
+    // pauses 100, 200, 400 (700 ms); one more 400 would pass 1 s
+    assertThat(new IngestConfig(tuned).registryBackoff())
+        .isEqualTo(new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), 4));
+
+    Map<String, Object> negative = minimal();
+    negative.put(ServiceConfig.SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS, "-1");
+    assertThatThrownBy(() -> new IngestConfig(negative)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServiceConfig.SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS);
   }
 
   @Test

@@ -39,16 +39,11 @@ public enum PoisonReason {
       if (t instanceof UnknownSchemaException) {
         return Optional.of(UNKNOWN_SCHEMA);
       }
-      if (t instanceof SchemaRegistryException sre && registryUnavailable(sre)) {
+      if (t instanceof SchemaRegistryException sre && sre.unavailable()) {
         return Optional.empty();
       }
     }
     return Optional.of(UNDESERIALISABLE);
-  }
-
-  /** True when the registry did not answer the question (unreachable, a 5xx, throttled). */
-  public static boolean registryUnavailable(SchemaRegistryException e) {
-    return e.status() < 0 || e.status() >= 500 || e.status() == 429;
   }
 
   @Override

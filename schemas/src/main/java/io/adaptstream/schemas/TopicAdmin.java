@@ -1,10 +1,13 @@
 package io.adaptstream.schemas;
 
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,6 +16,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Creates the catalogue's topics idempotently: missing ones are created, existing ones are checked.
@@ -21,6 +27,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * silently: adding partitions would move keys and break the per-partition step markers.
  */
 public final class TopicAdmin {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+  private static final Retry METADATA_PROPAGATION =
+      Backoff.within(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30))
+          .retry("describing just-created topics", TopicAdmin::unknownTopic, LOG, Level.DEBUG);
 
   private TopicAdmin() {}
 
@@ -75,21 +86,33 @@ public final class TopicAdmin {
 
   /**
    * Describes topics, retrying while a just-created topic's metadata has not reached the broker answering
-   * (it is listed before it can be described).
+   * (it is listed before it can be described): from 50 ms, pauses capped at 1 s, for up to 30 s.
    */
   private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
       throws InterruptedException, ExecutionException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-          throw e;
+    try {
+      return METADATA_PROPAGATION.executeSupplier(() -> {
+        try {
+          return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          throw new CompletionException(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+          throw new CompletionException(e);
         }
-        Thread.sleep(100); // metadata propagation, not a test wait
+      });
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof InterruptedException ie) {
+        throw ie;
       }
+      if (e.getCause() instanceof TimeoutException te) {
+        throw te;
+      }
+      throw new ExecutionException(e.getCause());
     }
+  }
+
+  private static boolean unknownTopic(Throwable e) {
+    return e instanceof CompletionException && e.getCause() instanceof UnknownTopicOrPartitionException;
   }
 
   public static List<String> ensure(Admin admin, TopicCatalogue catalogue) {

@@ -10,7 +10,6 @@ import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.SampleSignals;
 import io.adaptstream.schemas.DeadLetters;
-import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.util.ArrayList;
@@ -168,7 +167,7 @@ final class BatchProcessor {
       }
       event = deserializer.deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
-      if (registryUnavailable(e)) {
+      if (SchemaRegistryException.isUnavailable(e)) {
         throw new RetryLater("the schema registry is unavailable: " + e.getMessage(), e);
       }
       return item.dead(dl(r, DeadLetterReason.of(e), e.getMessage()));
@@ -243,19 +242,6 @@ final class BatchProcessor {
         item.dead(dl(item.record, DeadLetterReason.SCORING_FAILED, e.toString()));
       }
     }
-  }
-
-  /**
-   * Whether a record could not be read only because the registry did not answer (unreachable, 5xx): that
-   * says nothing about the record, which must be read again later rather than dead-lettered.
-   */
-  static boolean registryUnavailable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException sre) {
-        return PoisonReason.registryUnavailable(sre);
-      }
-    }
-    return false;
   }
 
   private DeadLetter dl(ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String detail) {

@@ -178,6 +178,8 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
     try {
       result = processor.process(batch, tp -> counts.getOrDefault(tp, StepCounts.empty()));
     } catch (BatchProcessor.RetryLater e) {
+      // the registry client already waited (schema.registry.retry.max.wait.ms); the batch is retried from the
+      // poll loop, not in a blocking Retry, so the worker keeps polling and stays in its group meanwhile
       LOG.warn("{} record(s) will be read again: {}", records.count(), e.getMessage());
       rewind();
       backoff();

@@ -12,12 +12,15 @@ import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.InvalidExampleException;
 import io.adaptstream.model.SampleSignals;
+import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -214,7 +217,9 @@ class BatchProcessorTest {
     byte[] value = goneSerdes.<ScoreRequestEvent>serializer().serialize(TOPICS.scoreRequests.name(),
         Fixtures.request(1, 0, Fixtures.sample("r", "q?", "a.", List.of())));
     gone.close();
-    AvroSerdes coldClient = new AvroSerdes(gone.url()); // no cached schemas
+    // no cached schemas, and a short wait for the registry (the default waits 26 s)
+    AvroSerdes coldClient = new AvroSerdes(new SchemaRegistryClient(gone.url(),
+        Backoff.within(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(300))));
     BatchProcessor blind = new BatchProcessor(TOPICS, coldClient.deserializer(ScoreRequestEvent.class), blobs,
         (name, version) -> model, "scoring/test");
     add(0, value);

@@ -132,6 +132,12 @@ public final class KafkaTestEnv implements AutoCloseable {
     return readAll(bootstrapServers(), serdes, topic, timeout);
   }
 
+  /** {@link #readAll(Topic, Duration)} with the schemas of another registry (a test that runs its own). */
+  public <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(Topic<V> topic, AvroSerdes serdes,
+      Duration timeout) {
+    return readAll(bootstrapServers(), serdes, topic, timeout);
+  }
+
   /** As {@link #readAll(Topic, Duration)}, from any broker (one a test starts and stops itself). */
   public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(String bootstrapServers,
       AvroSerdes serdes, Topic<V> topic, Duration timeout) {

@@ -21,6 +21,7 @@ import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.trainer.ExampleFactory.Conversion;
 import io.adaptstream.trainer.IngestView.Located;
@@ -563,6 +564,7 @@ public final class TrainerService implements AutoCloseable {
       try {
         v = versionReader.deserialize(r.topic(), r.value());
       } catch (RuntimeException e) {
+        throwIfRegistryUnavailable(e);
         LOG.warn("unreadable record {}/{}/{} ignored: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
         continue;
       }
@@ -652,6 +654,7 @@ public final class TrainerService implements AutoCloseable {
           view.onRelease(releaseReader.deserialize(r.topic(), r.value()));
         }
       } catch (RuntimeException e) {
+        throwIfRegistryUnavailable(e);
         Optional<PoisonReason> poison = PoisonReason.of(e);
         if (r.topic().equals(catalogue.releases.name()) && poison.isPresent()
             && r.offset() >= releasesDeadLetteredTo) {
@@ -671,6 +674,17 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /** Reads the ingest log up to where it ends now (best effort: gives up after a while and goes on). */
+  /**
+   * A record unreadable because the registry is down (after the registry client waited for it,
+   * {@code schema.registry.retry.max.wait.ms}) is not a bad record: skipping or dead-lettering it would lose it,
+   * so the trainer stops with the cause instead; nothing of the step is committed and a restart resumes it.
+   */
+  private static void throwIfRegistryUnavailable(RuntimeException e) {
+    if (SchemaRegistryException.isUnavailable(e)) {
+      throw e;
+    }
+  }
+
   private void catchUpIngest() {
     Map<TopicPartition, Long> end = ingestConsumer.endOffsets(ingestConsumer.assignment());
     long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();

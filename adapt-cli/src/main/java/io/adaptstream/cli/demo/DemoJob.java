@@ -15,12 +15,14 @@ import io.adaptstream.ingest.IngestJob;
 import io.adaptstream.ingest.IngestListener;
 import io.adaptstream.ingest.IngestResult;
 import io.adaptstream.ingest.PublishRequest;
+import io.adaptstream.schemas.Backoff;
 import io.adaptstream.selector.query.ClusterView;
 import io.adaptstream.selector.query.SelectionView;
 import io.adaptstream.selector.query.SelectorClient;
 import io.adaptstream.selector.query.SelectorClient.SelectorClientException;
 import io.adaptstream.selector.query.StepView;
 import io.adaptstream.trainer.TrainerConfig;
+import io.github.resilience4j.retry.Retry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The project's main job: one whole lifelong-learning run through all four services. It publishes the pretraining
@@ -56,7 +61,11 @@ public final class DemoJob {
   private static final Duration SCORE_LINE_EVERY = Duration.ofSeconds(10);
   /** How long the run waits, after the last version is out, for the selector to report its last step done. */
   private static final Duration LAST_STEP_GRACE = Duration.ofSeconds(15);
-  private static final int QUERY_ATTEMPTS = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(DemoJob.class);
+  /** Pauses of 250 ms doubling up to 2 s, about 10 s in all, between queries the selector cannot answer yet. */
+  private static final Retry SELECTOR_QUERY =
+      Backoff.within(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(10))
+          .retry("asking the selector", SelectorClientException.class::isInstance, LOG, Level.INFO);
 
   private final ServiceLauncher launcher;
   private final Cluster cluster;
@@ -159,17 +168,8 @@ public final class DemoJob {
    * Asks the selector, again after a pause while it cannot answer (a rebalance moves its stores; a query waits at
    * most 10 s on its side before it says so).
    */
-  private static <T> T ask(Supplier<T> query) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return query.get();
-      } catch (SelectorClientException e) {
-        if (attempt == QUERY_ATTEMPTS) {
-          throw e;
-        }
-        Thread.sleep(1000);
-      }
-    }
+  private static <T> T ask(Supplier<T> query) {
+    return SELECTOR_QUERY.executeSupplier(query);
   }
 
   private DemoResult collect(SelectorClient selector, RunTopics topics, int steps, double seconds)

@@ -129,6 +129,7 @@ final class LocalBroker {
         throw new IllegalStateException("the broker did not answer within " + timeout.toSeconds() + " s"
             + logTail(layout.brokerLog(), 25));
       }
+      // a poll, not a retry: the broker is starting; each round also fails fast if the child died
       Thread.sleep(200);
     }
   }

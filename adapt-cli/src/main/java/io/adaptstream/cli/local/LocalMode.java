@@ -192,6 +192,7 @@ public final class LocalMode {
         throw new IllegalStateException("local mode failed to start in the background (rc " + child.exitValue()
             + ")" + LocalBroker.logTail(layout.ownerLog(), 30));
       }
+      // a poll, not a retry: nothing failed, the child is starting, and each round also checks that it lives
       Thread.sleep(200);
     }
     LocalProcesses.terminate(child.toHandle(), LocalInstance.BROKER_STOP_GRACE);
@@ -220,6 +221,7 @@ public final class LocalMode {
       if (!LocalLock.isHeld(layout.lockFile())) {
         return Optional.empty();
       }
+      // a poll, not a retry: the other instance is starting; each round also checks that it still holds the lock
       Thread.sleep(250);
     }
     throw new IllegalStateException("another `adapt local up` holds " + layout.lockFile() + " but did not become "

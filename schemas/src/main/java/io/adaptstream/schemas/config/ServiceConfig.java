@@ -1,11 +1,14 @@
 package io.adaptstream.schemas.config;
 
+import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -29,6 +32,9 @@ public abstract class ServiceConfig extends AbstractConfig {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS = "schema.registry.retry.max.wait.ms";
+  public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MS = "schema.registry.retry.backoff.ms";
+  public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS = "schema.registry.retry.backoff.max.ms";
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String RUN_ID = "run.id";
   public static final String DATA_PARTITIONS = "data.partitions";
@@ -53,6 +59,14 @@ public abstract class ServiceConfig extends AbstractConfig {
             Importance.HIGH, "Kafka brokers, host:port[,host:port...].")
         .define(SCHEMA_REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
             Importance.HIGH, "Confluent-API schema registry, http://host:port.")
+        .define(SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS, Type.LONG, SchemaRegistryClient.DEFAULT_MAX_WAIT_MS,
+            Range.atLeast(0), Importance.MEDIUM, "How long one registry call waits, in total across its retries, "
+                + "for a schema registry that does not answer (or answers 5xx/429) before it fails; 0 tries once. "
+                + "A registry restart should fit in it.")
+        .define(SCHEMA_REGISTRY_RETRY_BACKOFF_MS, Type.LONG, SchemaRegistryClient.DEFAULT_BACKOFF_MS,
+            Range.atLeast(1), Importance.LOW, "First pause before retrying a registry call; it doubles each retry.")
+        .define(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS, Type.LONG, SchemaRegistryClient.DEFAULT_MAX_BACKOFF_MS,
+            Range.atLeast(1), Importance.LOW, "Longest pause between two attempts of a registry call.")
         .define(TOPIC_PREFIX, Type.STRING, TopicCatalogue.DEFAULT_PREFIX, new ConfigDef.NonEmptyString(),
             Importance.MEDIUM, "Prefix of every topic name; one deployment per prefix.")
         .define(RUN_ID, Type.STRING, TopicCatalogue.DEFAULT_RUN, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -68,7 +82,15 @@ public abstract class ServiceConfig extends AbstractConfig {
   }
 
   public AvroSerdes serdes() {
-    return new AvroSerdes(getString(SCHEMA_REGISTRY_URL));
+    return new AvroSerdes(new SchemaRegistryClient(getString(SCHEMA_REGISTRY_URL), registryBackoff()));
+  }
+
+  /** How registry calls wait for an unavailable registry ({@value #SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS}). */
+  public Backoff registryBackoff() {
+    long first = getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MS);
+    long largest = Math.max(first, getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS));
+    return Backoff.within(Duration.ofMillis(first), Duration.ofMillis(largest),
+        Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS)));
   }
 
   public short replicationFactor() {

@@ -3,7 +3,10 @@ package io.adaptstream.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adaptstream.schemas.Backoff;
+import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,10 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small client for the Confluent Schema Registry REST API (v1), with caches.
@@ -29,6 +36,10 @@ import org.apache.avro.Schema;
  *
  * <p>Thread-safe. Registrations and ids are cached: a schema registered once is never sent again by this
  * client, and an id is fetched once.
+ *
+ * <p>A registry that does not answer (or answers 5xx/429) is waited for with the {@link Backoff} given, each
+ * retry logged at WARN: a restarting registry costs a pause, not a failed record. Past that, the call fails
+ * with a message naming the registry's URL and the request.
  */
 public final class SchemaRegistryClient {
 
@@ -36,17 +47,35 @@ public final class SchemaRegistryClient {
   static final String ACCEPT =
       "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int ATTEMPTS = 5;
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
+  /** Defaults of how long a call waits for an unavailable registry; services set theirs in their config. */
+  public static final long DEFAULT_BACKOFF_MS = 200;
+  public static final long DEFAULT_MAX_BACKOFF_MS = 5_000;
+  public static final long DEFAULT_MAX_WAIT_MS = 30_000;
+  public static final Backoff DEFAULT_BACKOFF = Backoff.within(Duration.ofMillis(DEFAULT_BACKOFF_MS),
+      Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS), Duration.ofMillis(DEFAULT_MAX_WAIT_MS));
 
   /** A subject's version as the registry reports it. */
   public record SchemaVersion(String subject, int version, int id, Schema schema) {}
 
   private final URI base;
+  private final Backoff backoff;
+  private final Retry retry;
+  private final LongAdder retries = new LongAdder();
   private final HttpClient http;
   private final Map<String, Map<Schema, Integer>> registered = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(String baseUrl) {
+    this(baseUrl, DEFAULT_BACKOFF);
+  }
+
+  /**
+   * @param backoff how each call waits and tries again while the registry does not answer, or answers 5xx or
+   *     429; a call that still fails throws a {@link SchemaRegistryException} naming the registry
+   */
+  public SchemaRegistryClient(String baseUrl, Backoff backoff) {
+    this.backoff = backoff;
     if (baseUrl == null || baseUrl.isBlank()) {
       throw new IllegalArgumentException("schema registry url is empty");
     }
@@ -56,6 +85,13 @@ public final class SchemaRegistryClient {
       throw new IllegalArgumentException("schema registry url must be http(s)://host:port, got " + baseUrl);
     }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.retry = backoff.retry("schema registry " + base, SchemaRegistryClient::worthRetrying, LOG);
+    retry.getEventPublisher().onRetry(e -> retries.increment());
+  }
+
+  /** How many times a call was tried again since this client was made (for status and tests). */
+  public long retries() {
+    return retries.sum();
   }
 
   public URI baseUrl() {
@@ -161,36 +197,63 @@ public final class SchemaRegistryClient {
     } else {
       req.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    IOException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        JsonNode json = res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
-        if (res.statusCode() / 100 == 2) {
-          return json;
-        }
-        if (res.statusCode() / 100 == 5 && attempt < ATTEMPTS) {
-          backoff(attempt);
-          continue;
-        }
-        throw new SchemaRegistryException(res.statusCode(), json.path("error_code").asInt(res.statusCode()),
-            method + " " + path + ": " + json.path("message").asText(res.body()));
-      } catch (IOException e) {
-        last = e;
-        backoff(attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SchemaRegistryException("interrupted talking to " + base, e);
+    HttpRequest request = req.build();
+    long start = System.nanoTime();
+    try {
+      return retry.executeSupplier(() -> sendOnce(request, method, path));
+    } catch (SchemaRegistryException e) {
+      if (!e.unavailable()) {
+        throw e;
       }
+      throw new SchemaRegistryException(String.format(Locale.ROOT,
+          "schema registry at %s is unavailable: %s %s failed %d time(s) over %.1f s; last: %s", base, method,
+          path, backoff.maxAttempts(), (System.nanoTime() - start) / 1e9, lastProblem(e)), e, e.status(),
+          e.errorCode(), true);
     }
-    throw new SchemaRegistryException("schema registry at " + base + " is not reachable: " + last, last);
   }
 
-  private static void backoff(int attempt) {
+  /** What went wrong in the last attempt: the I/O problem, or the registry's answer. */
+  private static String lastProblem(SchemaRegistryException e) {
+    return e.getCause() instanceof IOException io ? describe(io) : e.getMessage();
+  }
+
+  /** The exception's type and the first message down its causes (HttpClient's ConnectException has none). */
+  private static String describe(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return e.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return e instanceof ConnectException ? "cannot connect (ConnectException)" : e.getClass().getSimpleName();
+  }
+
+  private static boolean worthRetrying(Throwable e) {
+    return e instanceof SchemaRegistryException sre && sre.unavailable();
+  }
+
+  private JsonNode sendOnce(HttpRequest request, String method, String path) {
     try {
-      Thread.sleep(100L << Math.min(attempt, 5)); // retry pause, not a test wait
+      HttpResponse<String> res = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      JsonNode json;
+      try {
+        json = res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
+      } catch (IOException notJson) {
+        if (res.statusCode() / 100 == 2) {
+          throw new SchemaRegistryException(res.statusCode(), -1, method + " " + path
+              + ": the answer is not JSON; is " + base + " a schema registry?");
+        }
+        json = JSON.nullNode(); // an error page of a proxy, say: the status tells what happened
+      }
+      if (res.statusCode() / 100 == 2) {
+        return json;
+      }
+      throw new SchemaRegistryException(res.statusCode(), json.path("error_code").asInt(res.statusCode()),
+          method + " " + path + ": " + json.path("message").asText(res.body()));
+    } catch (IOException e) {
+      throw new SchemaRegistryException(method + " " + path + ": " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new SchemaRegistryException("interrupted talking to " + base, e, -1, -1, false);
     }
   }
 

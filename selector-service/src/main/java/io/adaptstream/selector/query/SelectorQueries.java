@@ -7,8 +7,10 @@ import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
 import io.adaptstream.avro.SelectedSample;
 import io.adaptstream.avro.StepStatus;
+import io.adaptstream.schemas.Backoff;
 import io.adaptstream.selector.topology.SelectorTopology;
 import io.adaptstream.selector.topology.StepKeys;
+import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +29,9 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Reads this instance's share of the selector's stores (every local task's partition) and turns it into views.
@@ -36,6 +41,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * retried for a while before giving up with {@link Unavailable}.
  */
 public final class SelectorQueries {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SelectorQueries.class);
 
   /** The store cannot be read now (rebalancing, or the application is not running); try again later. */
   public static final class Unavailable extends RuntimeException {
@@ -48,7 +55,7 @@ public final class SelectorQueries {
 
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final Duration retryFor;
+  private final Retry storeRetry;
 
   /**
    * @param self this instance's {@code application.server}, or null when it has none (then every store of the
@@ -57,7 +64,9 @@ public final class SelectorQueries {
   public SelectorQueries(KafkaStreams streams, HostInfo self, Duration retryFor) {
     this.streams = streams;
     this.self = self;
-    this.retryFor = retryFor;
+    // rebalances take from milliseconds to seconds: back off from 20 ms, pauses capped at 500 ms
+    this.storeRetry = Backoff.within(Duration.ofMillis(20), Duration.ofMillis(500), retryFor)
+        .retry("reading the selector's stores", InvalidStateStoreException.class::isInstance, LOG, Level.INFO);
   }
 
   public List<StepView> steps() {
@@ -183,27 +192,16 @@ public final class SelectorQueries {
   }
 
   private <T> T retry(String storeName, Supplier<T> attempt) {
-    long deadline = System.nanoTime() + retryFor.toNanos();
-    long backoffMs = 20;
-    while (true) {
-      KafkaStreams.State state = streams.state();
-      if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-        throw new Unavailable("the selector is " + state, null);
-      }
-      try {
-        return attempt.get();
-      } catch (InvalidStateStoreException e) {
-        if (System.nanoTime() > deadline) {
-          throw new Unavailable("store " + storeName + " unavailable: " + e.getMessage(), e);
+    try {
+      return storeRetry.executeSupplier(() -> {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+          throw new Unavailable("the selector is " + state, null);
         }
-      }
-      try {
-        Thread.sleep(backoffMs); // rebalances take from milliseconds to seconds: back off, capped
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Unavailable("interrupted", e);
-      }
-      backoffMs = Math.min(500, backoffMs * 2);
+        return attempt.get();
+      });
+    } catch (InvalidStateStoreException e) {
+      throw new Unavailable("store " + storeName + " unavailable: " + e.getMessage(), e);
     }
   }
 }

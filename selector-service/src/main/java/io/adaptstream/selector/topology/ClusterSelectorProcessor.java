@@ -13,6 +13,7 @@ import io.adaptstream.avro.StepBarrier;
 import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.selector.algo.ClusterDecision;
 import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.Member;
@@ -169,6 +170,9 @@ final class ClusterSelectorProcessor extends StepProcessor {
         return m;
       }
     } catch (RuntimeException e) {
+      if (SchemaRegistryException.isUnavailable(e)) {
+        throw e; // not "no member": the registry is down
+      }
       LOG.debug("stored by-cluster record {} is not a member: {}", key, e.getMessage());
     }
     return null;

@@ -3,6 +3,7 @@ package io.adaptstream.selector.topology;
 import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
 import io.adaptstream.avro.StepMarker;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.selector.algo.Reservoir;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -301,6 +302,9 @@ final class StepScores {
     try {
       return events.deserialize(topic, bytes);
     } catch (RuntimeException e) {
+      if (SchemaRegistryException.isUnavailable(e)) {
+        throw e; // not "no scores": the registry is down
+      }
       return null;
     }
   }

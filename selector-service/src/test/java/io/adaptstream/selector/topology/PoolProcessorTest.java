@@ -1,22 +1,33 @@
 package io.adaptstream.selector.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.DeadLetter;
+import io.adaptstream.avro.IngestEvent;
 import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.PoolDeletion;
 import io.adaptstream.avro.Sample;
+import io.adaptstream.avro.SealMarker;
 import io.adaptstream.avro.ScoreRequest;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepStart;
 import io.adaptstream.avro.StepStatus;
+import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
+import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +130,64 @@ class PoolProcessorTest {
         .get(StepKeys.step(1));
     assertThat(status.getSealWarnings()).singleElement().asString().contains("seal counts 7 samples, 6 were read");
     assertThat(h.takeRequests()).filteredOn(e -> e.getPayload() instanceof ScoreRequest).hasSize(6);
+  }
+
+  @Test
+  void shouldWaitForTheRegistryAndReadTheRecordsWhenItComesBackWithinTheMaxWait(@TempDir Path registryDir)
+      throws Exception {
+    // given a selector, and three samples that ingest wrote with a schema the selector has not fetched yet
+    Path state = registryDir.resolve("registry.jsonl");
+    h = new TopologyHarness(stateDir, Map.of(), state);
+    List<Sample> r1 = TestData.release("r1", 3, 0, 1);
+    AvroSerdes ingest = new AvroSerdes(h.registry.url());
+    List<byte[]> written = r1.stream().map(s -> ingest.<IngestEvent>serializer()
+        .serialize(h.catalogue.ingest.name(), new IngestEvent(s))).toList();
+    int port = h.registry.port();
+
+    // when the registry stops and the samples arrive
+    h.registry.close();
+    CompletableFuture<Void> piped = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < r1.size(); i++) {
+        h.pipeIngestBytes(r1.get(i).getId(), written.get(i));
+      }
+    });
+    // then the selector waits, retrying
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.serdes.registry().retries() >= 2);
+    assertThat(piped).isNotDone();
+
+    // when the registry comes back within the selector's max wait (30 s by default)
+    try (LocalSchemaRegistry back = LocalSchemaRegistry.start(port, state)) {
+      piped.get(30, TimeUnit.SECONDS);
+      for (SealMarker m : TestData.seals("r1", 1, r1, 1, id -> 0)) {
+        h.pipe(h.catalogue.ingest, "seal/r1", new IngestEvent(m));
+      }
+      h.pipe(h.catalogue.poolControl, "start", new PoolControl(start(1)));
+
+      // then every sample was read (none dead-lettered): the step requests all three
+      assertThat(h.takeRequests()).filteredOn(e -> e.getPayload() instanceof ScoreRequest)
+          .extracting(e -> ((ScoreRequest) e.getPayload()).getSample().getId())
+          .containsExactlyInAnyOrderElementsOf(r1.stream().map(Sample::getId).toList());
+      h.drainOutputs();
+      assertThat(h.deadLetters).filteredOn(dl -> dl.getSourceTopic().equals(h.catalogue.ingest.name())).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldFailTheTaskInsteadOfDeadLetteringARecordWhenTheRegistryStaysUnavailable() throws Exception {
+    // given a selector that waits at most 300 ms for the registry, and a registry that has stopped
+    h = new TopologyHarness(stateDir, Map.of(ServiceConfig.SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS, "300"));
+    h.registry.close();
+    // a record in the Confluent wire format whose writer schema (id 9999) the selector has not fetched yet
+    byte[] unknownSchema = {0, 0, 0, 0x27, 0x0F, 2, 'x'};
+
+    // when it arrives, then processing fails with the unavailable registry as the cause
+    assertThatThrownBy(() -> h.pipeIngestBytes("s1", unknownSchema))
+        .satisfies(e -> assertThat(SchemaRegistryException.isUnavailable(e)).as("%s", e).isTrue())
+        .hasStackTraceContaining("schema registry at " + h.registry.url() + "/ is unavailable");
+
+    // and the record is not dead-lettered (the task's offsets are not committed: it is read again)
+    h.drainOutputs();
+    assertThat(h.deadLetters).filteredOn(dl -> dl.getSourceTopic().equals(h.catalogue.ingest.name())).isEmpty();
   }
 
   @Test

@@ -63,14 +63,19 @@ final class TopologyHarness implements AutoCloseable {
   final List<DeadLetter> deadLetters = new ArrayList<>();
 
   TopologyHarness(Path stateDir, Map<String, String> settings) throws Exception {
-    registry = LocalSchemaRegistry.start();
-    serdes = new AvroSerdes(registry.url());
+    this(stateDir, settings, null);
+  }
+
+  /** @param registryState where the registry keeps its schemas (null: in memory), so a test can restart it */
+  TopologyHarness(Path stateDir, Map<String, String> settings, Path registryState) throws Exception {
+    registry = LocalSchemaRegistry.start(0, registryState);
     Map<String, String> m = new HashMap<>(Map.of(
         "bootstrap.servers", "localhost:9", "schema.registry.url", registry.url(), "topic.prefix", "ttd",
         "data.partitions", "1", "selector.state.dir", stateDir.toString(), "selector.http.port", "-1",
         "selector.model.name", MODEL));
     m.putAll(settings);
     config = new SelectorConfig(m);
+    serdes = config.serdes(); // with the config's registry retry settings, as the service has them
     catalogue = config.catalogue();
     Properties props = config.streamsProperties(null);
     driver = new TopologyTestDriver(SelectorTopology.build(config, serdes, props), props);
