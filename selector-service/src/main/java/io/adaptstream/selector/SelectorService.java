@@ -1,6 +1,7 @@
 package io.adaptstream.selector;
 
 import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.query.QueryServer;
 import io.adaptstream.selector.topology.SelectorTopology;
@@ -67,16 +68,28 @@ public final class SelectorService implements AutoCloseable {
     Topology topology = SelectorTopology.build(config, serdes, props);
     LOG.debug("selector topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("selector stream thread failed; shutting this instance down", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(SelectorService::onStreamThreadFailure);
     if (queryServer != null) {
       queryServer.attach(streams);
     }
     streams.start();
     LOG.info("selector {} started (policy {}, run {}, query server {})", props.get("application.id"),
         config.policy().name(), config.catalogue().run(), httpAddress().map(URI::toString).orElse("off"));
+  }
+
+  /**
+   * What a failed stream thread leads to. A registry that stayed unavailable past its wait is no fault of the
+   * data: the thread is replaced, its transaction aborted, and the record read again after another wait, so an
+   * outage of any length costs time and loses nothing. Any other failure stops the instance, loudly.
+   */
+  static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
+    if (SchemaRegistryException.isUnavailable(e)) {
+      LOG.warn("the schema registry is still unavailable; replacing the stream thread, which reads the record "
+          + "again: {}", e.getMessage());
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+    LOG.error("selector stream thread failed; shutting this instance down", e);
+    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   }
 
   /** The application's state, or {@code CREATED} before {@link #start()}. */
