@@ -12,7 +12,7 @@ import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.cli.pipeline.PipelineSettings;
 import io.adaptstream.cli.pipeline.RunTopics;
 import io.adaptstream.cli.serve.ServiceLauncher;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.selector.query.SelectorClient;
 import io.adaptstream.selector.query.StepView;
 import java.net.ServerSocket;

@@ -3,9 +3,9 @@ package io.adaptstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;

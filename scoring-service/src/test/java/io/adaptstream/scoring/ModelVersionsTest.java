@@ -3,8 +3,8 @@ package io.adaptstream.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.testing.PoisonBytes;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.adaptstream.testing;
 
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.adaptstream.cli.local;
 
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,8 +1,8 @@
 package io.adaptstream.cli.local;
 
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

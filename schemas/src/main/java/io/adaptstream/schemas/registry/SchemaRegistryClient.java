@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * only what the serde and the tools need: register under a subject, get a schema by id, list versions, look
  * up a schema, check compatibility, read and set the compatibility level. Requests and answers follow
  * Confluent's documented formats (content type {@code application/vnd.schemaregistry.v1+json}), so it works
- * against a real Confluent registry as well as against {@link LocalSchemaRegistry}.
+ * against a real Confluent registry as well as against the in-process one of local mode and tests
+ * ({@code io.adaptstream.localregistry.LocalSchemaRegistry}, module {@code local-registry}).
  *
  * <p>Thread-safe. Registrations and ids are cached: a schema registered once is never sent again by this
  * client, and an id is fetched once.

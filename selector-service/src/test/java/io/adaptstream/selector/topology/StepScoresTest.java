@@ -6,7 +6,7 @@ import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
 import io.adaptstream.avro.StepMarker;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.TestData;
 import io.adaptstream.selector.algo.Reservoir;

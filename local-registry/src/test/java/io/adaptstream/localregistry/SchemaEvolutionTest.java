@@ -1,4 +1,4 @@
-package io.adaptstream.schemas.serde;
+package io.adaptstream.localregistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,6 @@ import io.adaptstream.avro.Speaker;
 import io.adaptstream.avro.Split;
 import io.adaptstream.avro.Turn;
 import io.adaptstream.schemas.registry.Compatibility;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;

@@ -1,10 +1,12 @@
-package io.adaptstream.schemas.registry;
+package io.adaptstream.localregistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.schemas.Backoff;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

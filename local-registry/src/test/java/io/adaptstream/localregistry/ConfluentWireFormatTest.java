@@ -1,12 +1,14 @@
-package io.adaptstream.schemas.serde;
+package io.adaptstream.localregistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.Speaker;
 import io.adaptstream.avro.Turn;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
+import io.adaptstream.schemas.serde.AvroSerdes;
+import io.adaptstream.schemas.serde.ConfluentWireFormat;
+import io.adaptstream.schemas.serde.UnknownSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.adaptstream.schemas.registry;
+package io.adaptstream.localregistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.adaptstream.schemas.registry.Compatibility;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * compatibility with Avro's own {@link org.apache.avro.SchemaCompatibility}. With a state file it appends
  * every change (one JSON line each) and reloads it on start, so ids stay stable across restarts.
  *
- * <p>Deployments use a real Confluent Schema Registry (see compose/); nothing else in the project depends on
- * this class.
+ * <p>Deployments use a real Confluent Schema Registry (see compose/), so this server lives in a module of its
+ * own: only the CLI (local mode) and test-support depend on it, and no service ships it.
  */
 public final class LocalSchemaRegistry implements AutoCloseable {
 

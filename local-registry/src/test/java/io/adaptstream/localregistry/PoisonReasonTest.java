@@ -1,10 +1,10 @@
-package io.adaptstream.schemas;
+package io.adaptstream.localregistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.adaptstream.avro.Release;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.schemas.serde.ConfluentAvroDeserializer;

@@ -1,7 +1,9 @@
-package io.adaptstream.schemas.registry;
+package io.adaptstream.localregistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adaptstream.schemas.registry.Compatibility;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.avro.Schema;

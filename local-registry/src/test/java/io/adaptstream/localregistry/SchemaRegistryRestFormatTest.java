@@ -1,4 +1,4 @@
-package io.adaptstream.schemas.registry;
+package io.adaptstream.localregistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.adaptstream.schemas.registry.SchemaRegistryClient;
+import io.adaptstream.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
