@@ -283,7 +283,7 @@ public final class ModelBenchmark implements Callable<Integer> {
             + "probe trick's to %.1e relative. Geometry: Pearson correlation of the pairwise cosine matrices of %d "
             + "samples' exact gradients (%,d parameters each) and of their %d-dimensional projections.%n%n",
         LocalDate.now(), Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverage(),
-        System.getProperty("java.version"), Engine.getInstance().getEngineName() + " "
+        Runtime.version(), Engine.getInstance().getEngineName() + " "
             + Engine.getInstance().getVersion(), Engine.getDjlVersion(), JniUtils.getNumThreads(), malloc, params,
         samples, trainBatch, batch, rounds, firstLoss, lastLoss, loopSamples, maxDiff, g.samples(),
         (long) config.ffn() * (config.dModel() + 1), config.sketchDim()));
