@@ -6,12 +6,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.adaptstream.schemas.Topic;
+import io.adaptstream.schemas.TopicCatalogue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +92,21 @@ class LayeringTest {
     noClasses().that().resideOutsideOfPackage("io.adaptstream.cli..")
         .should().dependOnClassesThat().resideInAPackage("io.adaptstream.cli..")
         .because("adapt-cli is the composition root: it depends on every module and none on it")
+        .check(main);
+  }
+
+  @Test
+  void shouldMakeTopicsOnlyInTheCatalogueWhenCodeNeedsATopic() {
+    noClasses().that().doNotHaveFullyQualifiedName(TopicCatalogue.class.getName())
+        .should().callConstructorWhere(DescribedPredicate.describe("the constructor is Topic's",
+            (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(Topic.class)))
+        .because("every topic (name, record type, partitions, retention) is defined once, in the catalogue")
+        .check(main);
+    noClasses().that().doNotHaveFullyQualifiedName(Topic.class.getName())
+        .should().callConstructorWhere(DescribedPredicate.describe("the constructor is Kafka's NewTopic",
+            (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(NewTopic.class)))
+        .because("topics are created from the catalogue's definitions (Topic.newTopic), never by a name "
+            + "spelled elsewhere")
         .check(main);
   }
 
