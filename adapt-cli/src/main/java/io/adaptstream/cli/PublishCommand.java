@@ -96,7 +96,7 @@ final class PublishCommand implements Callable<Integer> {
     settings.put(ServiceConfig.BOOTSTRAP_SERVERS, ep.bootstrapServers());
     settings.put(ServiceConfig.SCHEMA_REGISTRY_URL, ep.schemaRegistryUrl());
     settings.put(ServiceConfig.TOPIC_PREFIX, topicPrefix);
-    settings.put(IngestConfig.BLOB_STORE, blobs.toString());
+    settings.put(ServiceConfig.BLOB_STORE, blobs.toString());
     IngestConfig config = new IngestConfig(settings);
 
     PublishRequest request = new PublishRequest(release, file, fmt, images,

@@ -102,10 +102,10 @@ public final class BigDataset {
     }
     Files.createDirectories(dir.resolve("images"));
     for (int k = 0; k < IMAGES; k++) {
-      writeImage(dir.resolve("images").resolve("img-" + k + ".png"), Seeds.stream(seed, "big|image|" + k));
+      writeImage(dir.resolve("images").resolve("img-" + k + ".png"), RandomStreams.stream(seed, "big|image|" + k));
     }
     Path file = dir.resolve(layout == Layout.ARRAY ? "big.json" : "big.jsonl");
-    SplittableRandom rng = Seeds.stream(seed, "big|entries");
+    SplittableRandom rng = RandomStreams.stream(seed, "big|entries");
     long bytes = 0;
     long entries = 0;
     long accepted = 0;

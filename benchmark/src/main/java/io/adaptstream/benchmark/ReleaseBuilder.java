@@ -90,7 +90,7 @@ final class ReleaseBuilder {
         throw new IllegalStateException(spec.name() + "/" + skill.label() + ": defect rates exceed the skill's samples");
       }
       String stream = "items|" + spec.name() + "|train|" + skill.label();
-      SplittableRandom rng = Seeds.stream(seed, stream);
+      SplittableRandom rng = RandomStreams.stream(seed, stream);
       List<Draft> skillOriginals = new ArrayList<>();
       for (int i = 0; i < originals; i++) {
         // two-turn items last: duplicates copy single-turn ones only, so the two-turn count stays as designed
@@ -112,22 +112,22 @@ final class ReleaseBuilder {
       }
     }
 
-    SplittableRandom defects = Seeds.stream(seed, "defects|" + spec.name());
+    SplittableRandom defects = RandomStreams.stream(seed, "defects|" + spec.name());
     List<Draft> blindable = new ArrayList<>(drafts.stream()
         .filter(d -> d.duplicateOf == null && !d.twoTurn() && d.item.blindPrompt() != null).toList());
     int blind = (int) Math.round(spec.imageNotNeeded() * n);
     if (blind > blindable.size()) {
       throw new IllegalStateException(spec.name() + ": too few samples can be worded without needing the image");
     }
-    Seeds.shuffle(blindable, defects);
+    RandomStreams.shuffle(blindable, defects);
     blindable.subList(0, blind).forEach(d -> d.imageNotNeeded = true);
 
     List<Draft> noisable = new ArrayList<>(drafts.stream().filter(d -> !d.imageNotNeeded).toList());
     int noisy = (int) Math.round(spec.labelNoise() * n);
-    Seeds.shuffle(noisable, defects);
+    RandomStreams.shuffle(noisable, defects);
     noisable.subList(0, noisy).forEach(d -> d.labelNoise = true);
 
-    Seeds.shuffle(drafts, Seeds.stream(seed, "order|" + spec.name()));
+    RandomStreams.shuffle(drafts, RandomStreams.stream(seed, "order|" + spec.name()));
     return drafts;
   }
 
@@ -136,7 +136,7 @@ final class ReleaseBuilder {
     List<Draft> drafts = new ArrayList<>();
     for (Skill skill : skills) {
       String stream = "items|" + spec.name() + "|test|" + skill.label();
-      SplittableRandom rng = Seeds.stream(seed, stream);
+      SplittableRandom rng = RandomStreams.stream(seed, stream);
       for (int i = 0; i < size.testPerSkill(); i++) {
         Item item = drawUnique(skill, rng, false, Split.TEST);
         drafts.add(new Draft(item, Split.TEST, stream + "|" + i, rng.nextInt(item.prompts().size()), null));
@@ -158,7 +158,7 @@ final class ReleaseBuilder {
 
   /** Train or test, by a seeded hash of the item key: one key in {@value BenchmarkDesign#TEST_KEY_ONE_IN} is test. */
   Split splitOf(String key) {
-    return Math.floorMod(Seeds.derive(seed, "split|" + key), BenchmarkDesign.TEST_KEY_ONE_IN) == 0
+    return Math.floorMod(RandomStreams.derive(seed, "split|" + key), BenchmarkDesign.TEST_KEY_ONE_IN) == 0
         ? Split.TEST : Split.TRAIN;
   }
 

@@ -140,11 +140,11 @@ public final class SkillWorld {
         List<String> imageHashes = new ArrayList<>();
         int count = d.item.visuals().size();
         for (int k = 0; k < count; k++) {
-          byte[] png = Renderer.png(d.item.visuals().get(k), Seeds.derive(seed, "noise|" + d.tag + "|" + k));
+          byte[] png = Renderer.png(d.item.visuals().get(k), RandomStreams.derive(seed, "noise|" + d.tag + "|" + k));
           String name = id.substring(spec.name().length() + 1) + (count > 1 ? "-" + (k + 1) : "") + ".png";
           Files.write(imageDir.resolve(name), png);
           paths.add(IMAGES_DIR + "/" + spec.name() + "/" + name);
-          imageHashes.add(Seeds.sha256Hex(png));
+          imageHashes.add(RandomStreams.sha256Hex(png));
           images++;
         }
         List<Turn> turns = conversation(d);
@@ -194,7 +194,7 @@ public final class SkillWorld {
       sb.append(t.human() ? 'H' : 'G').append(t.text()).append('\u0000');
     }
     imageHashes.forEach(h -> sb.append(h).append('\u0000'));
-    return Seeds.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
+    return RandomStreams.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static ObjectNode sample(String id, Draft d, List<String> paths, List<Turn> turns) {

@@ -113,7 +113,7 @@ class SkillWorldContentTest {
     for (JsonNode s : bench.allSamples()) {
       if (s.get("split").asText().equals("train")) {
         trainContent.add(content(s));
-        GeneratedBenchmark.imagePaths(s).forEach(p -> trainImages.add(Seeds.sha256Hex(bench.imageBytes(p))));
+        GeneratedBenchmark.imagePaths(s).forEach(p -> trainImages.add(RandomStreams.sha256Hex(bench.imageBytes(p))));
       } else {
         tests.add(s);
       }
@@ -126,7 +126,7 @@ class SkillWorldContentTest {
     assertThat(tests).isNotEmpty().allSatisfy(s -> {
       assertThat(trainContent).doesNotContain(content(s));
       GeneratedBenchmark.imagePaths(s).forEach(p ->
-          assertThat(trainImages).doesNotContain(Seeds.sha256Hex(bench.imageBytes(p))));
+          assertThat(trainImages).doesNotContain(RandomStreams.sha256Hex(bench.imageBytes(p))));
     });
     assertThat(testItems).doesNotContainAnyElementsOf(trainItems);
   }
@@ -356,7 +356,8 @@ class SkillWorldContentTest {
 
   private static String content(JsonNode sample) {
     StringBuilder sb = new StringBuilder(sample.get("conversations").toString());
-    GeneratedBenchmark.imagePaths(sample).forEach(p -> sb.append('|').append(Seeds.sha256Hex(bench.imageBytes(p))));
+    GeneratedBenchmark.imagePaths(sample)
+        .forEach(p -> sb.append('|').append(RandomStreams.sha256Hex(bench.imageBytes(p))));
     return sb.toString();
   }
 

@@ -75,7 +75,7 @@ class SkillWorldDeterminismTest {
     Map<String, String> hashes = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        hashes.put(root.relativize(file).toString(), Seeds.sha256Hex(Files.readAllBytes(file)));
+        hashes.put(root.relativize(file).toString(), RandomStreams.sha256Hex(Files.readAllBytes(file)));
       }
     }
     return hashes;

@@ -38,7 +38,7 @@ class TaskReleasesPinnedTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(Files.readAllBytes(bench.dir.resolve(release.file())));
         bytes.write(Files.readAllBytes(bench.dir.resolve(release.annotations())));
-        hashes.put(release.name(), Seeds.sha256Hex(bytes.toByteArray()));
+        hashes.put(release.name(), RandomStreams.sha256Hex(bytes.toByteArray()));
       }
     }
 

@@ -21,8 +21,6 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public final class IngestConfig extends ServiceConfig {
 
-  public static final String BLOB_STORE = "blob.store";
-  public static final String BLOB_STORE_STALE_TEMP_MS = "blob.store.stale.temp.ms";
   public static final String TRANSACTION_SAMPLES = "ingest.transaction.samples";
   public static final String MAX_IMAGE_BYTES = "ingest.max.image.bytes";
   public static final String MAX_IMAGE_PIXELS = "ingest.max.image.pixels";
@@ -37,13 +35,9 @@ public final class IngestConfig extends ServiceConfig {
   public static final String SEAL_ATTEMPTS = "ingest.seal.attempts";
   public static final String READ_TIMEOUT_MS = "ingest.read.timeout.ms";
 
-  private static final ConfigDef DEFINITION = ServiceConfig.common()
-      .define(BLOB_STORE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Where images are stored: a directory path or a file:// URI (content-addressed by sha256).")
-      .define(BLOB_STORE_STALE_TEMP_MS, Type.LONG, FileBlobStore.DEFAULT_STALE_AFTER.toMillis(), Range.atLeast(0),
-          Importance.LOW, "How long a temporary file in the blob store's tmp/ of a writer that cannot be checked "
-              + "(another host's, or unnamed) must stay unmodified before opening the store removes it; a dead "
-              + "local writer's file goes at once, a live one's never (blobstore README).")
+  private static final ConfigDef DEFINITION = defineBlobStore(ServiceConfig.common(),
+          "Where images are stored: a directory path or a file:// URI (content-addressed by sha256).",
+          FileBlobStore.DEFAULT_STALE_AFTER.toMillis())
       .define(TRANSACTION_SAMPLES, Type.INT, 500, Range.between(1, 100_000), Importance.MEDIUM,
           "Records (samples and dead letters) per committed transaction; a crashed publish resumes after the "
               + "last committed chunk.")

@@ -65,13 +65,13 @@ final class Batch {
   }
 
   /** A training/scoring batch: full sequences with answer flags. */
-  static Batch of(NDManager manager, ModelConfig config, List<Sample> samples, boolean[] showImage) {
+  static Batch of(NDManager manager, ModelConfig config, List<ExampleLayout> samples, boolean[] showImage) {
     int b = samples.size();
     int[][] rows = new int[b][];
     boolean[][] answers = new boolean[b][];
     List<List<float[]>> images = new java.util.ArrayList<>(b);
     for (int i = 0; i < b; i++) {
-      Sample s = samples.get(i);
+      ExampleLayout s = samples.get(i);
       rows[i] = s.tokens;
       answers[i] = s.answer;
       images.add(s.images);

@@ -138,7 +138,7 @@ public final class EvalBenchmark implements Callable<Integer> {
             + "alternates per round); each value is the best round (all rounds in brackets). The two methods gave "
             + "the same answer for %d of %d example decodings.%n%n",
         LocalDate.now(), Runtime.getRuntime().availableProcessors(), ModelBenchmark.cpuModel(),
-        ModelBenchmark.loadAverage(), System.getProperty("java.version"), Engine.getInstance().getEngineName() + " "
+        ModelBenchmark.loadAverage(), Runtime.version(), Engine.getInstance().getEngineName() + " "
             + Engine.getInstance().getVersion(), Engine.getDjlVersion(), JniUtils.getNumThreads(), malloc, params,
         trainEpochs, trainSamples, fit.epochLosses().get(0), fit.epochLosses().get(fit.epochLosses().size() - 1),
         tests.size(), shortAnswers, longAnswers, imageMix, margin, rounds, agree, compared));

@@ -73,11 +73,11 @@ public final class Evaluator {
     if (tests.isEmpty()) {
       throw new IllegalArgumentException("no test examples to evaluate");
     }
-    List<Sample> samples = Sample.of(tests, model.config());
+    List<ExampleLayout> samples = ExampleLayout.of(tests, model.config());
     List<String> answers = generateAll(model, samples);
     Map<String, List<Double>> scores = new HashMap<>();
     for (int i = 0; i < samples.size(); i++) {
-      Sample s = samples.get(i);
+      ExampleLayout s = samples.get(i);
       String group = s.group == null ? UNGROUPED : s.group;
       scores.computeIfAbsent(group, g -> new ArrayList<>()).add(AnswerMetric.score(answers.get(i), s.reference));
     }
@@ -99,16 +99,16 @@ public final class Evaluator {
 
   /** The model's greedy answers to each example's final question (the final answer itself is not shown). */
   public List<String> generate(VisionLanguageModel model, List<Example> examples) {
-    return generateAll(model, Sample.of(examples, model.config()));
+    return generateAll(model, ExampleLayout.of(examples, model.config()));
   }
 
-  private List<String> generateAll(VisionLanguageModel model, List<Sample> samples) {
+  private List<String> generateAll(VisionLanguageModel model, List<ExampleLayout> samples) {
     // batches of similar shape; a row's answer does not depend on its batch companions
-    List<Integer> order = Sample.orderByShape(samples);
+    List<Integer> order = ExampleLayout.orderByShape(samples);
     String[] out = new String[samples.size()];
     for (int from = 0; from < samples.size(); from += batchSize) {
       List<Integer> ids = order.subList(from, Math.min(samples.size(), from + batchSize));
-      List<Sample> chunk = new ArrayList<>(ids.size());
+      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
       for (int id : ids) {
         chunk.add(samples.get(id));
       }
@@ -120,7 +120,7 @@ public final class Evaluator {
     return Arrays.asList(out);
   }
 
-  List<String> generateBatch(VisionLanguageModel model, List<Sample> chunk) {
+  List<String> generateBatch(VisionLanguageModel model, List<ExampleLayout> chunk) {
     return generateBatch(model, chunk, null);
   }
 
@@ -134,7 +134,7 @@ public final class Evaluator {
     void accept(int step, int[] rows, float[] logits);
   }
 
-  List<String> generateBatch(VisionLanguageModel model, List<Sample> chunk, StepLogits observer) {
+  List<String> generateBatch(VisionLanguageModel model, List<ExampleLayout> chunk, StepLogits observer) {
     Rows rows = new Rows(chunk, model.config().maxTextTokens());
     if (rows.steps > 0) {
       if (decoding == Decoding.FULL_RERUN) {
@@ -146,7 +146,7 @@ public final class Evaluator {
     return rows.answers();
   }
 
-  private void decodeFullRerun(VisionLanguageModel model, List<Sample> chunk, Rows rows, StepLogits observer) {
+  private void decodeFullRerun(VisionLanguageModel model, List<ExampleLayout> chunk, Rows rows, StepLogits observer) {
     ModelConfig config = model.config();
     int b = chunk.size();
     List<List<float[]>> images = images(chunk);
@@ -187,7 +187,7 @@ public final class Evaluator {
    * tokens, its own prompt (not the padding after it) and its own generated tokens. When at most half the rows
    * are still going, the finished ones are dropped from the cache and the mask.
    */
-  private void decodeCached(VisionLanguageModel model, List<Sample> chunk, Rows rows, StepLogits observer) {
+  private void decodeCached(VisionLanguageModel model, List<ExampleLayout> chunk, Rows rows, StepLogits observer) {
     ModelConfig config = model.config();
     int b = chunk.size();
     int d = config.dModel();
@@ -292,9 +292,9 @@ public final class Evaluator {
     return logits.argMax(-1).toLongArray();
   }
 
-  private static List<List<float[]>> images(List<Sample> chunk) {
+  private static List<List<float[]>> images(List<ExampleLayout> chunk) {
     List<List<float[]>> images = new ArrayList<>(chunk.size());
-    for (Sample s : chunk) {
+    for (ExampleLayout s : chunk) {
       images.add(s.images);
     }
     return images;
@@ -311,7 +311,7 @@ public final class Evaluator {
     /** The most steps any row may take. */
     final int steps;
 
-    Rows(List<Sample> chunk, int maxTextTokens) {
+    Rows(List<ExampleLayout> chunk, int maxTextTokens) {
       int b = chunk.size();
       tokens = new int[b][];
       length = new int[b];
@@ -320,7 +320,7 @@ public final class Evaluator {
       done = new boolean[b];
       int most = 0;
       for (int i = 0; i < b; i++) {
-        Sample s = chunk.get(i);
+        ExampleLayout s = chunk.get(i);
         promptLength[i] = s.promptLength;
         length[i] = s.promptLength;
         int referenceBytes = ByteTokenizer.encode(s.reference).length;

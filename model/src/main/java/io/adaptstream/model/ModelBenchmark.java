@@ -154,11 +154,11 @@ public final class ModelBenchmark implements Callable<Integer> {
     }
     float[][] exact = new float[n][];
     float[][] projected = new float[n][];
-    List<Sample> samples = Sample.of(examples, config);
+    List<ExampleLayout> samples = ExampleLayout.of(examples, config);
     try (NDManager m = model.manager().newSubManager()) {
       NDArray r = m.create(dense, new Shape(dim, config.sketchDim()));
       for (int from = 0; from < n; from += batch) {
-        List<Sample> chunk = samples.subList(from, Math.min(n, from + batch));
+        List<ExampleLayout> chunk = samples.subList(from, Math.min(n, from + batch));
         try (NDManager step = m.newSubManager()) {
           Batch b = Batch.of(step, config, chunk, SampleScorer.all(chunk.size(), true));
           SampleScorer.Probed probed = SampleScorer.probe(model, b, step);
@@ -283,7 +283,7 @@ public final class ModelBenchmark implements Callable<Integer> {
             + "probe trick's to %.1e relative. Geometry: Pearson correlation of the pairwise cosine matrices of %d "
             + "samples' exact gradients (%,d parameters each) and of their %d-dimensional projections.%n%n",
         LocalDate.now(), Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverage(),
-        System.getProperty("java.version"), Engine.getInstance().getEngineName() + " "
+        Runtime.version(), Engine.getInstance().getEngineName() + " "
             + Engine.getInstance().getVersion(), Engine.getDjlVersion(), JniUtils.getNumThreads(), malloc, params,
         samples, trainBatch, batch, rounds, firstLoss, lastLoss, loopSamples, maxDiff, g.samples(),
         (long) config.ffn() * (config.dModel() + 1), config.sketchDim()));

@@ -64,7 +64,7 @@ public final class ModelTrainer {
     }
     long start = System.nanoTime();
     ModelConfig config = model.config();
-    List<Sample> samples = Sample.of(examples, config);
+    List<ExampleLayout> samples = ExampleLayout.of(examples, config);
     int n = samples.size();
     Random random = new Random(options.seed());
     SampleStream stream = new SampleStream(n, random);
@@ -93,7 +93,7 @@ public final class ModelTrainer {
         int first = (int) stream.drawn();
         int size = options.stepsMode() ? options.batchSize() : Math.min(options.batchSize(), stream.leftInPass());
         List<Integer> ids = stream.next(size);
-        List<Sample> batchSamples = new ArrayList<>(ids.size());
+        List<ExampleLayout> batchSamples = new ArrayList<>(ids.size());
         boolean[] show = new boolean[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
           batchSamples.add(samples.get(ids.get(i)));
@@ -128,7 +128,7 @@ public final class ModelTrainer {
   }
 
   private static float[] step(VisionLanguageModel model, List<Parameter> params, boolean[] decay,
-      List<NDArray> means, List<NDArray> variances, List<Sample> samples, boolean[] show, float lr,
+      List<NDArray> means, List<NDArray> variances, List<ExampleLayout> samples, boolean[] show, float lr,
       TrainOptions options, int t) {
     return GradientLock.locked(() -> {
       try (NDManager step = model.manager().newSubManager()) {
@@ -138,7 +138,7 @@ public final class ModelTrainer {
   }
 
   private static float[] stepLocked(VisionLanguageModel model, List<Parameter> params, boolean[] decay,
-      List<NDArray> means, List<NDArray> variances, List<Sample> samples, boolean[] show, float lr,
+      List<NDArray> means, List<NDArray> variances, List<ExampleLayout> samples, boolean[] show, float lr,
       TrainOptions options, int t, NDManager step) {
     Batch batch = Batch.of(step, model.config(), samples, show);
     NDArray perSample;

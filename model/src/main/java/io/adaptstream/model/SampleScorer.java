@@ -49,14 +49,14 @@ public final class SampleScorer {
    * (check each with {@link VisionLanguageModel#validate} first to isolate bad records).
    */
   public List<SampleSignals> score(VisionLanguageModel model, List<Example> examples) {
-    List<Sample> samples = Sample.of(examples, model.config());
+    List<ExampleLayout> samples = ExampleLayout.of(examples, model.config());
     KroneckerProjection projection = KroneckerProjection.of(model.config());
     // micro-batches of similar shape (a sample's signals do not depend on its batch companions)
-    List<Integer> order = Sample.orderByShape(samples);
+    List<Integer> order = ExampleLayout.orderByShape(samples);
     SampleSignals[] out = new SampleSignals[samples.size()];
     for (int from = 0; from < samples.size(); from += microBatch) {
       List<Integer> ids = order.subList(from, Math.min(samples.size(), from + microBatch));
-      List<Sample> chunk = new ArrayList<>(ids.size());
+      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
       for (int id : ids) {
         chunk.add(samples.get(id));
       }
@@ -68,7 +68,7 @@ public final class SampleScorer {
     return Arrays.asList(out);
   }
 
-  private static List<SampleSignals> scoreBatch(VisionLanguageModel model, List<Sample> chunk,
+  private static List<SampleSignals> scoreBatch(VisionLanguageModel model, List<ExampleLayout> chunk,
       KroneckerProjection projection) {
     ModelConfig config = model.config();
     int b = chunk.size();
@@ -183,10 +183,10 @@ public final class SampleScorer {
   }
 
   /** Mean answer NLL of each sample with its images hidden; NaN for samples without images. */
-  private static double[] withoutImages(VisionLanguageModel model, List<Sample> chunk, NDManager m) {
+  private static double[] withoutImages(VisionLanguageModel model, List<ExampleLayout> chunk, NDManager m) {
     double[] nll = new double[chunk.size()];
     Arrays.fill(nll, Double.NaN);
-    List<Sample> withImages = new ArrayList<>();
+    List<ExampleLayout> withImages = new ArrayList<>();
     List<Integer> where = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
       if (!chunk.get(i).images.isEmpty()) {
@@ -212,14 +212,14 @@ public final class SampleScorer {
    */
   static List<float[]> sketches(VisionLanguageModel model, List<Example> examples, int microBatch) {
     ModelConfig config = model.config();
-    List<Sample> samples = Sample.of(examples, config);
+    List<ExampleLayout> samples = ExampleLayout.of(examples, config);
     KroneckerProjection projection = KroneckerProjection.of(config);
-    List<Integer> order = Sample.orderByShape(samples);
+    List<Integer> order = ExampleLayout.orderByShape(samples);
     float[][] out = new float[samples.size()][];
     int side = projection.k * projection.k;
     for (int from = 0; from < samples.size(); from += microBatch) {
       List<Integer> ids = order.subList(from, Math.min(samples.size(), from + microBatch));
-      List<Sample> chunk = new ArrayList<>(ids.size());
+      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
       for (int id : ids) {
         chunk.add(samples.get(id));
       }
@@ -250,7 +250,7 @@ public final class SampleScorer {
   static List<float[][]> autogradLoop(VisionLanguageModel model, List<Example> examples, boolean keepGradients,
       boolean freezeOthers) {
     ModelConfig config = model.config();
-    List<Sample> samples = Sample.of(examples, config);
+    List<ExampleLayout> samples = ExampleLayout.of(examples, config);
     KroneckerProjection projection = KroneckerProjection.of(config);
     return GradientLock.locked(() -> {
       try (NDManager factors = model.manager().newSubManager()) {
@@ -259,7 +259,7 @@ public final class SampleScorer {
     });
   }
 
-  private static List<float[][]> loop(VisionLanguageModel model, List<Sample> samples,
+  private static List<float[][]> loop(VisionLanguageModel model, List<ExampleLayout> samples,
       KroneckerProjection projection, boolean keepGradients, boolean freezeOthers, NDManager factors) {
     ModelConfig config = model.config();
     Parameter weight = model.block().sketchLayer().fc1().getParameters().get("weight");
@@ -279,7 +279,7 @@ public final class SampleScorer {
       p.freeze(false);
     }
     try {
-      for (Sample sample : samples) {
+      for (ExampleLayout sample : samples) {
         try (NDManager m = model.manager().newSubManager()) {
           Batch batch = Batch.of(m, config, List.of(sample), all(1, true));
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

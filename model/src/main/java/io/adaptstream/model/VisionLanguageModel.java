@@ -134,7 +134,7 @@ public final class VisionLanguageModel implements AutoCloseable {
 
   /** Checks that the model can use an example (answer turn present, images decodable). */
   public void validate(Example example) {
-    Sample.of(example, config);
+    ExampleLayout.of(example, config);
   }
 
   public ModelConfig config() {
@@ -188,7 +188,7 @@ public final class VisionLanguageModel implements AutoCloseable {
 
   /** Logits (B, T, V) of the examples with their images, flattened; for checks of exactness. */
   float[] logits(List<Example> examples) {
-    List<Sample> samples = Sample.of(examples, config);
+    List<ExampleLayout> samples = ExampleLayout.of(examples, config);
     boolean[] show = new boolean[samples.size()];
     Arrays.fill(show, true);
     return withoutGradients(() -> {

@@ -72,8 +72,8 @@ class EvaluatorDecodingTest {
   }
 
   /** Logits of the first steps per (step, row), from one batch of all the samples. */
-  private static Map<String, float[]> stepLogits(VisionLanguageModel model, Decoding decoding, List<Sample> chunk,
-      int steps) {
+  private static Map<String, float[]> stepLogits(VisionLanguageModel model, Decoding decoding,
+      List<ExampleLayout> chunk, int steps) {
     Map<String, float[]> out = new HashMap<>();
     int v = ByteTokenizer.VOCAB_SIZE;
     VisionLanguageModel.withoutGradients(() -> new Evaluator(chunk.size(), MARGIN, decoding).generateBatch(model,
@@ -108,7 +108,7 @@ class EvaluatorDecodingTest {
   @Test
   void shouldGiveTheSameNextTokenLogitsAsTheFullRerunInTheFirstSteps() {
     // given
-    List<Sample> chunk = Sample.of(mixedExamples(), CONFIG);
+    List<ExampleLayout> chunk = ExampleLayout.of(mixedExamples(), CONFIG);
 
     // when
     Map<String, float[]> reference = stepLogits(model, Decoding.FULL_RERUN, chunk, 4);
@@ -123,7 +123,7 @@ class EvaluatorDecodingTest {
   void shouldMatchTheFullRerunAtEveryStepWhenRowsDecodeLongAnswers() {
     // given
     List<Example> examples = mixedExamples();
-    List<Sample> chunk = Sample.of(examples, CONFIG);
+    List<ExampleLayout> chunk = ExampleLayout.of(examples, CONFIG);
 
     // when
     Map<String, float[]> reference = stepLogits(untrained, Decoding.FULL_RERUN, chunk, Integer.MAX_VALUE);
@@ -177,7 +177,7 @@ class EvaluatorDecodingTest {
     List<Example> examples = mixedExamples();
     Example oneSlot = examples.stream().filter(e -> e.id().equals("one-slot")).findFirst().orElseThrow();
     Example caption = examples.stream().filter(e -> e.id().equals("caption")).findFirst().orElseThrow();
-    List<Sample> chunk = Sample.of(List.of(oneSlot, caption), CONFIG);
+    List<ExampleLayout> chunk = ExampleLayout.of(List.of(oneSlot, caption), CONFIG);
     List<List<Integer>> rowsPerStep = new ArrayList<>();
 
     // when

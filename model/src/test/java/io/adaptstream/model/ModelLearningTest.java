@@ -91,7 +91,7 @@ class ModelLearningTest {
     List<String> answers = new Evaluator(4, 4).generate(model, tests);
 
     // then: each group's scores are its examples' metric scores, in input order, and average to its accuracy
-    List<Sample> samples = Sample.of(tests, model.config());
+    List<ExampleLayout> samples = ExampleLayout.of(tests, model.config());
     Map<String, List<Double>> expected = new HashMap<>();
     for (int i = 0; i < samples.size(); i++) {
       expected.computeIfAbsent(samples.get(i).group, g -> new ArrayList<>())

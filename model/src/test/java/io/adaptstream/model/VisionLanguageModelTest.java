@@ -31,7 +31,7 @@ class VisionLanguageModelTest {
 
   /** Text logits of each sample (its own length only), with the given images shown or hidden. */
   private static float[][] logits(List<Example> examples, boolean[] show) {
-    List<Sample> samples = Sample.of(examples, CONFIG);
+    List<ExampleLayout> samples = ExampleLayout.of(examples, CONFIG);
     return VisionLanguageModel.withoutGradients(() -> {
       try (NDManager m = model.manager().newSubManager()) {
         Batch batch = Batch.of(m, CONFIG, samples, show);

@@ -26,8 +26,6 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ScoringConfig extends ServiceConfig {
 
-  public static final String BLOB_STORE = "blob.store";
-  public static final String BLOB_STORE_STALE_TEMP_MS = "blob.store.stale.temp.ms";
   public static final String MICRO_BATCH = "scoring.micro.batch";
   public static final String DEVICE = "scoring.device";
   public static final String DETERMINISTIC = "scoring.deterministic";
@@ -40,13 +38,9 @@ public final class ScoringConfig extends ServiceConfig {
   /** What the consumer group and the transactional ids are named after ({@code runScopedName}). */
   public static final String SERVICE_NAME = "scoring";
 
-  private static final ConfigDef DEFINITION = ServiceConfig.common()
-      .define(BLOB_STORE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Where images and model checkpoints are stored: a directory path or a file:// URI.")
-      .define(BLOB_STORE_STALE_TEMP_MS, Type.LONG, FileBlobStore.DEFAULT_STALE_AFTER.toMillis(), Range.atLeast(0),
-          Importance.LOW, "How long a temporary file in the blob store's tmp/ of a writer that cannot be checked "
-              + "(another host's, or unnamed) must stay unmodified before opening the store removes it; a dead "
-              + "local writer's file goes at once, a live one's never (blobstore README).")
+  private static final ConfigDef DEFINITION = defineBlobStore(ServiceConfig.common(),
+          "Where images and model checkpoints are stored: a directory path or a file:// URI.",
+          FileBlobStore.DEFAULT_STALE_AFTER.toMillis())
       .define(MICRO_BATCH, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
           "Samples per forward/backward pass of the model.")
       .define(DEVICE, Type.STRING, "cpu", ScoringConfig::checkDevice, Importance.MEDIUM,

@@ -44,14 +44,14 @@ final class Scenario {
     m.put("selector.k", "3");
     m.put("selector.seed", "11");
     m.put("selector.reservoir", "64");
-    m.put("selector.model.name", Pipeline.MODEL);
+    m.put(SelectorConfig.MODEL_NAME, StandInServices.MODEL);
     m.put("selector.state.dir", stateDir.toString());
     m.put("selector.http.port", "0");
     return m;
   }
 
   /** Publishes every release and the base model. */
-  void publishAll(Pipeline pipeline) {
+  void publishAll(StandInServices pipeline) {
     pipeline.publish("r0", 0, pretrain);
     for (int i = 0; i < releases.size(); i++) {
       pipeline.publish("r" + (i + 1), i + 1, releases.get(i));
@@ -72,7 +72,7 @@ final class Scenario {
   }
 
   /** Checks what the pipeline saw against the reference: selections and deletions of every step. */
-  void assertMatchesReference(Pipeline pipeline, Expected expected) {
+  void assertMatchesReference(StandInServices pipeline, Expected expected) {
     Map<Integer, Set<String>> deletions = pipeline.deletions();
     for (int t = 1; t <= STEPS; t++) {
       StepPlanner.StepPlan plan = expected.plans().get(t - 1);

@@ -40,7 +40,7 @@ class SelectorCrashIT {
     SelectorConfig config = new SelectorConfig(settings);
     Scenario.Expected expected = scenario.expected(config);
 
-    try (Pipeline pipeline = new Pipeline(env, scenario.catalogue)) {
+    try (StandInServices pipeline = new StandInServices(env, scenario.catalogue)) {
       // the score collector dies on its 40th record of step 2, with that step's work uncommitted
       pipeline.beforePublish = t -> {
         if (t == 1) {

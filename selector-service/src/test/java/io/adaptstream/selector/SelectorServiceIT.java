@@ -34,7 +34,7 @@ class SelectorServiceIT {
     SelectorConfig config = new SelectorConfig(scenario.config(dir.resolve("a")));
     Scenario.Expected expected = scenario.expected(config);
 
-    try (SelectorService service = new SelectorService(config); Pipeline pipeline = new Pipeline(env,
+    try (SelectorService service = new SelectorService(config); StandInServices pipeline = new StandInServices(env,
         scenario.catalogue)) {
       // when
       service.start();
@@ -73,7 +73,7 @@ class SelectorServiceIT {
     Scenario.Expected expected = scenario.expected(a);
 
     try (SelectorService first = new SelectorService(a); SelectorService second = new SelectorService(b);
-        Pipeline pipeline = new Pipeline(env, scenario.catalogue)) {
+        StandInServices pipeline = new StandInServices(env, scenario.catalogue)) {
       // when
       first.start();
       second.start();

@@ -109,7 +109,8 @@ class SelectorThroughputIT {
 
     int steps = Math.max(2, Integer.getInteger("selector.benchmark.steps", 6));
     List<Measured> warm = new ArrayList<>();
-    try (Pipeline ingest = new Pipeline(env, cat); SelectorService selector = new SelectorService(config)) {
+    try (StandInServices ingest = new StandInServices(env, cat);
+        SelectorService selector = new SelectorService(config)) {
       selector.start();
       await().atMost(Duration.ofMinutes(2)).until(() -> selector.state() == KafkaStreams.State.RUNNING);
       SelectorClient client = new SelectorClient(selector.httpAddress().orElseThrow());

@@ -28,8 +28,6 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class TrainerConfig extends ServiceConfig {
 
-  public static final String BLOB_STORE = "blob.store";
-  public static final String BLOB_STORE_STALE_TEMP_MS = "blob.store.stale.temp.ms";
   public static final String MODEL_NAME = "trainer.model.name";
   public static final String MODEL_PRESET = "trainer.model.preset";
   public static final String MODEL_CONFIG = "trainer.model.config";
@@ -68,13 +66,9 @@ public final class TrainerConfig extends ServiceConfig {
   /** Model names end up in record keys ({@code <model>@<version>}), so '@' and separators are refused. */
   private static final Pattern MODEL_NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private static final ConfigDef DEFINITION = ServiceConfig.common()
-      .define(BLOB_STORE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Where images are read and checkpoints written: a directory path or a file:// URI (content-addressed).")
-      .define(BLOB_STORE_STALE_TEMP_MS, Type.LONG, FileBlobStore.DEFAULT_STALE_AFTER.toMillis(), Range.atLeast(0),
-          Importance.LOW, "How long a temporary file in the blob store's tmp/ of a writer that cannot be checked "
-              + "(another host's, or unnamed) must stay unmodified before opening the store removes it; a dead "
-              + "local writer's file goes at once, a live one's never (blobstore README).")
+  private static final ConfigDef DEFINITION = defineBlobStore(ServiceConfig.common(),
+          "Where images are read and checkpoints written: a directory path or a file:// URI (content-addressed).",
+          FileBlobStore.DEFAULT_STALE_AFTER.toMillis())
       .define(MODEL_NAME, Type.STRING, "adapt-vlm", (name, value) -> {
         if (value == null || !MODEL_NAME_PATTERN.matcher(value.toString()).matches()) {
           throw new ConfigException(name, value, "1-64 letters, digits, '.', '_' or '-'");

@@ -17,19 +17,20 @@ final class JavaCommand {
 
   private JavaCommand() {}
 
-  /** The java binary running this process. */
+  /** The java binary running this process (the OS reports it: {@code /proc/self/exe} on Linux). */
   static String javaExecutable() {
     return ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        .orElseThrow(() -> new IllegalStateException("the OS does not say which java binary runs this process, "
+            + "so a child JVM cannot be started"));
   }
 
   /**
-   * This process's classpath with absolute entries, so a child may run in another directory. Under Maven's
-   * test runners {@code java.class.path} is only a launcher jar; the real test classpath is then in
-   * {@code surefire.test.class.path}.
+   * This process's classpath with absolute entries, so a child may run in another directory. Maven's test
+   * runners of this module pass the whole test classpath on the command line ({@code useManifestOnlyJar} off in
+   * its pom), so tests see the same value as a real run and production code never reads the runner's settings.
    */
   static String classPath() {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp = ManagementFactory.getRuntimeMXBean().getClassPath();
     return Arrays.stream(cp.split(File.pathSeparator))
         .filter(e -> !e.isBlank())
         .map(e -> Path.of(e).toAbsolutePath().toString())

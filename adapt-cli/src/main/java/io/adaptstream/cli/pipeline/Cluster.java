@@ -59,7 +59,7 @@ public record Cluster(String bootstrapServers, String schemaRegistryUrl, String 
    */
   public IngestConfig ingestConfig() {
     Map<String, String> m = commonSettings(TopicCatalogue.DEFAULT_RUN);
-    m.put(IngestConfig.BLOB_STORE, blobStore.toString());
+    m.put(ServiceConfig.BLOB_STORE, blobStore.toString());
     return new IngestConfig(m);
   }
 }

@@ -88,11 +88,11 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
     Map<String, String> m = cluster.commonSettings(runId);
     switch (name) {
       case ServiceLauncher.INGEST -> {
-        m.put(IngestConfig.BLOB_STORE, cluster.blobStore().toString());
+        m.put(ServiceConfig.BLOB_STORE, cluster.blobStore().toString());
         m.put(IngestConfig.INBOX_DIR, workDir.resolve("inbox").toAbsolutePath().toString());
       }
       case ServiceLauncher.SCORING -> {
-        m.put(ScoringConfig.BLOB_STORE, cluster.blobStore().toString());
+        m.put(ServiceConfig.BLOB_STORE, cluster.blobStore().toString());
         m.put(ScoringConfig.DETERMINISTIC, Boolean.toString(deterministic));
         // one worker per run here: a fixed id lets a restarted worker abort what a crashed one left open at once
         m.put(ScoringConfig.INSTANCE_ID, "worker-1");
@@ -104,7 +104,7 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
         m.put(SelectorConfig.HTTP_PORT, "0");
       }
       case ServiceLauncher.TRAINER -> {
-        m.put(TrainerConfig.BLOB_STORE, cluster.blobStore().toString());
+        m.put(ServiceConfig.BLOB_STORE, cluster.blobStore().toString());
         m.put(TrainerConfig.BASE, "pretrain");
         m.put(TrainerConfig.SEED, Long.toString(seed));
         m.put(TrainerConfig.DETERMINISTIC, Boolean.toString(deterministic));

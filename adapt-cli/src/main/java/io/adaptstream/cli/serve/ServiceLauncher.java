@@ -26,9 +26,6 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ServiceLauncher {
 
-  /** Where the content-addressed blob store lives (a directory); read by every service that touches images or checkpoints. */
-  public static final String BLOB_STORE = "blob.store";
-
   public static final String INGEST = "ingest";
   public static final String SCORING = "scoring";
   public static final String SELECTOR = "selector";

@@ -38,7 +38,7 @@ class LocalServiceTest {
         .doesNotContainKey("blob.store");
     ServiceLauncher launcher = ServiceLauncher.defaults();
     Map<String, String> withBlobs = new java.util.HashMap<>(settings);
-    withBlobs.put(ServiceLauncher.BLOB_STORE, context().blobStore().toString());
+    withBlobs.put(ServiceConfig.BLOB_STORE, context().blobStore().toString());
     launcher.check("selector", settings);
     List.of("ingest", "scoring", "trainer").forEach(name -> launcher.check(name, withBlobs));
     assertThat(context().cluster().blobStore()).isEqualTo(tmp.resolve("blobs"));
@@ -50,7 +50,7 @@ class LocalServiceTest {
     AtomicReference<Map<String, String>> seen = new AtomicReference<>();
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch stop = new CountDownLatch(1);
-    ConfigDef keys = ServiceConfig.common().define(ServiceLauncher.BLOB_STORE, ConfigDef.Type.STRING,
+    ConfigDef keys = ServiceConfig.common().define(ServiceConfig.BLOB_STORE, ConfigDef.Type.STRING,
         ConfigDef.Importance.HIGH, "blobs");
     ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("waiter", "test", keys, s -> {
       seen.set(s);
@@ -69,7 +69,7 @@ class LocalServiceTest {
     }));
     LocalService local = LocalService.fromLauncher(launcher, "waiter", ctx -> {
       Map<String, String> m = new java.util.HashMap<>(ctx.serviceSettings());
-      m.put(ServiceLauncher.BLOB_STORE, ctx.blobStore().toString());
+      m.put(ServiceConfig.BLOB_STORE, ctx.blobStore().toString());
       return m;
     });
 

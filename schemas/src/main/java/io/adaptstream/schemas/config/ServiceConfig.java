@@ -31,7 +31,8 @@ import org.apache.kafka.common.config.ConfigException;
 public abstract class ServiceConfig extends AbstractConfig {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  /** The same key the serdes read when Kafka creates them by class name. */
+  public static final String SCHEMA_REGISTRY_URL = AvroSerdes.REGISTRY_URL_CONFIG;
   public static final String SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS = "schema.registry.retry.max.wait.ms";
   public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MS = "schema.registry.retry.backoff.ms";
   public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS = "schema.registry.retry.backoff.max.ms";
@@ -40,6 +41,12 @@ public abstract class ServiceConfig extends AbstractConfig {
   public static final String DATA_PARTITIONS = "data.partitions";
   public static final String REPLICATION_FACTOR = "replication.factor";
   public static final String KAFKA_PREFIX = "kafka.";
+  /**
+   * The content-addressed blob store's root (a directory or file:// URI), for the services that store images or
+   * checkpoints (ingest, scoring, trainer): one key, defined by each of them with {@link #defineBlobStore}.
+   */
+  public static final String BLOB_STORE = "blob.store";
+  public static final String BLOB_STORE_STALE_TEMP_MS = "blob.store.stale.temp.ms";
 
   protected ServiceConfig(ConfigDef definition, Map<?, ?> originals) {
     super(definition, originals, false);
@@ -75,6 +82,20 @@ public abstract class ServiceConfig extends AbstractConfig {
             Importance.LOW, "Partitions of data topics when this service creates them.")
         .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.LOW,
             "Replication factor of topics this service creates.");
+  }
+
+  /**
+   * Adds {@value #BLOB_STORE} and {@value #BLOB_STORE_STALE_TEMP_MS} to a service's keys. The default age is the
+   * blob store's own (this module does not depend on it), and {@code what} says what the service keeps there.
+   */
+  protected static ConfigDef defineBlobStore(ConfigDef definition, String what, long defaultStaleTempMs) {
+    return definition
+        .define(BLOB_STORE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            what)
+        .define(BLOB_STORE_STALE_TEMP_MS, Type.LONG, defaultStaleTempMs, Range.atLeast(0), Importance.LOW,
+            "How long a temporary file in the blob store's tmp/ of a writer that cannot be checked (another "
+                + "host's, or unnamed) must stay unmodified before opening the store removes it; a dead local "
+                + "writer's file goes at once, a live one's never (blobstore README).");
   }
 
   public TopicCatalogue catalogue() {

@@ -13,10 +13,13 @@ import java.util.SplittableRandom;
  * ({@code items|r1-llava-mix|train|vqa.colour}, {@code noise|...}), seeded from the benchmark seed and that
  * name. A choice therefore never depends on how many numbers another part of the generator happened to draw,
  * and the same seed gives the same files.
+ *
+ * <p>Not the selector's {@code Seeds} (number-keyed seeds for its steps and clusters): the two derive differently
+ * and neither may change, since each pins what a seed produces (these files, that selection).
  */
-final class Seeds {
+final class RandomStreams {
 
-  private Seeds() {}
+  private RandomStreams() {}
 
   /** A 64-bit seed for {@code label}: the first 8 bytes of SHA-256("seed/label"). */
   static long derive(long seed, String label) {

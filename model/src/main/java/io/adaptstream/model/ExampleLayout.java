@@ -10,7 +10,7 @@ import java.util.List;
  * resized images (decoding is the costly part, so a call prepares each example once and reuses it for every
  * epoch or pass).
  */
-final class Sample {
+final class ExampleLayout {
 
   private static final String IMAGE_PLACEHOLDER = "<image>";
 
@@ -27,7 +27,7 @@ final class Sample {
   /** Decoded images, at most {@code maxImages}, each {@code 3 × imageSize²}. */
   final List<float[]> images;
 
-  private Sample(String id, String group, int[] tokens, boolean[] answer, int promptLength, String reference,
+  private ExampleLayout(String id, String group, int[] tokens, boolean[] answer, int promptLength, String reference,
       List<float[]> images) {
     this.id = id;
     this.group = group;
@@ -38,15 +38,15 @@ final class Sample {
     this.images = images;
   }
 
-  static List<Sample> of(List<Example> examples, ModelConfig config) {
-    List<Sample> out = new ArrayList<>(examples.size());
+  static List<ExampleLayout> of(List<Example> examples, ModelConfig config) {
+    List<ExampleLayout> out = new ArrayList<>(examples.size());
     for (Example e : examples) {
       out.add(of(e, config));
     }
     return out;
   }
 
-  static Sample of(Example example, ModelConfig config) {
+  static ExampleLayout of(Example example, ModelConfig config) {
     List<Turn> turns = example.turns();
     int last = -1;
     for (int i = turns.size() - 1; i >= 0; i--) {
@@ -126,7 +126,7 @@ final class Sample {
         throw new InvalidExampleException(example.id(), "image " + i + ": " + e.getMessage(), e);
       }
     }
-    return new Sample(example.id(), example.group(), tokens, answer, promptLength, turns.get(last).text(),
+    return new ExampleLayout(example.id(), example.group(), tokens, answer, promptLength, turns.get(last).text(),
         List.copyOf(images));
   }
 
@@ -135,7 +135,7 @@ final class Sample {
    * order make batches with little padding: a batch is as long as its longest sample and has as many image
    * slots as its sample with the most images.
    */
-  static List<Integer> orderByShape(List<Sample> samples) {
+  static List<Integer> orderByShape(List<ExampleLayout> samples) {
     List<Integer> order = new ArrayList<>(samples.size());
     for (int i = 0; i < samples.size(); i++) {
       order.add(i);

@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * requests of a step are complete) and a trainer (publishes model version t once step t's selections are
  * complete on every partition).
  */
-final class Pipeline implements AutoCloseable {
+final class StandInServices implements AutoCloseable {
 
   static final String MODEL = "adapt-test";
 
@@ -68,7 +68,7 @@ final class Pipeline implements AutoCloseable {
   /** Called with step t just before the trainer publishes model t. */
   volatile IntConsumer beforePublish = t -> { };
 
-  Pipeline(KafkaTestEnv env, TopicCatalogue cat) {
+  StandInServices(KafkaTestEnv env, TopicCatalogue cat) {
     this.env = env;
     this.cat = cat;
     this.producer = new KafkaProducer<>(env.producerProps(), new StringSerializer(), new ByteArraySerializer());

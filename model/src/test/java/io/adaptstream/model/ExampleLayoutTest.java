@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SampleLayoutTest {
+class ExampleLayoutTest {
 
   private final ModelConfig config = SyntheticSamples.tinyConfig(); // 48 text tokens, 2 images
 
@@ -35,7 +35,7 @@ class SampleLayoutTest {
         Turn.gpt("c")), List.of(), null);
 
     // when
-    Sample s = Sample.of(example, config);
+    ExampleLayout s = ExampleLayout.of(example, config);
 
     // then
     assertThat(s.tokens).containsExactly(BOS, 'h', 'i', SEP, 'a', 'b', EOS, 'q', SEP, 'c', EOS);
@@ -54,7 +54,7 @@ class SampleLayoutTest {
         Turn.human(q), Turn.gpt("final")), List.of(), null);
 
     // when
-    Sample s = Sample.of(example, config);
+    ExampleLayout s = ExampleLayout.of(example, config);
 
     // then: the first exchange is gone, the last two are whole
     assertThat(s.tokens.length).isLessThanOrEqualTo(48);
@@ -70,7 +70,7 @@ class SampleLayoutTest {
     Example example = Example.of("cut", question, "the answer", List.of(), null);
 
     // when
-    Sample s = Sample.of(example, config);
+    ExampleLayout s = ExampleLayout.of(example, config);
 
     // then
     assertThat(s.tokens).hasSize(48);
@@ -87,7 +87,7 @@ class SampleLayoutTest {
     String answer = "x".repeat(60);
 
     // when
-    Sample s = Sample.of(Example.of("huge", "question", answer, List.of(), null), config);
+    ExampleLayout s = ExampleLayout.of(Example.of("huge", "question", answer, List.of(), null), config);
 
     // then
     assertThat(s.tokens).hasSize(48);
@@ -103,7 +103,7 @@ class SampleLayoutTest {
         List.of(), null);
 
     // when
-    Sample s = Sample.of(example, config);
+    ExampleLayout s = ExampleLayout.of(example, config);
 
     // then
     assertThat(s.tokens).containsExactly(BOS, 'q', SEP, 'a', EOS);
@@ -115,7 +115,7 @@ class SampleLayoutTest {
     Example example = new Example("no-answer", List.of(Turn.human("only a question")), List.of(), null);
 
     // when / then
-    assertThatThrownBy(() -> Sample.of(example, config))
+    assertThatThrownBy(() -> ExampleLayout.of(example, config))
         .isInstanceOf(InvalidExampleException.class)
         .hasMessageContaining("no-answer")
         .hasMessageContaining("no gpt");
@@ -131,7 +131,7 @@ class SampleLayoutTest {
     }
 
     // when
-    Sample s = Sample.of(Example.of("three", "<image><image><image>which?", "x", images, null), config);
+    ExampleLayout s = ExampleLayout.of(Example.of("three", "<image><image><image>which?", "x", images, null), config);
 
     // then
     assertThat(config.maxImages()).isEqualTo(2);
@@ -145,7 +145,7 @@ class SampleLayoutTest {
     Example example = Example.of("bad-image", "q", "a", List.of(new byte[] {1, 2, 3}), null);
 
     // when / then
-    assertThatThrownBy(() -> Sample.of(example, config))
+    assertThatThrownBy(() -> ExampleLayout.of(example, config))
         .isInstanceOf(InvalidExampleException.class)
         .hasMessageContaining("bad-image")
         .hasMessageContaining("image 0");

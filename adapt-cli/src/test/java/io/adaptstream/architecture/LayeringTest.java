@@ -1,0 +1,136 @@
+package io.adaptstream.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.adaptstream.schemas.Topic;
+import io.adaptstream.schemas.TopicCatalogue;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module and package rules of issue 17, checked on the compiled main classes of every module (this module's
+ * test class path holds them all, so a rule broken anywhere fails the build here).
+ */
+class LayeringTest {
+
+  private static final List<String> SERVICES = List.of(
+      "io.adaptstream.ingest", "io.adaptstream.scoring", "io.adaptstream.selector", "io.adaptstream.trainer");
+
+  /**
+   * Classes other than {@code *Config} that may still read the environment or a system property, each with why.
+   * Only shrink this list.
+   */
+  static final Map<String, String> ENVIRONMENT_READERS_ALLOWED = Map.of(
+      "io.adaptstream.cli.AdaptCli",
+      "the entry point fills in slf4j-simple's logging defaults (a library configured only by system properties) "
+          + "unless the user set them",
+      "io.adaptstream.model.ModelBenchmark",
+      "reports whether glibc malloc was tuned (MALLOC_TOP_PAD_) beside its measurements; it configures nothing",
+      "io.adaptstream.model.DjlRuntime",
+      "frozen, issue 17: ensureStarted() takes the default engine mode from the adapt.deterministic property the "
+          + "test runners of model, scoring and trainer set; callers should pass the mode from their typed config");
+
+  private static JavaClasses main;
+
+  @BeforeAll
+  static void importMainClasses() {
+    main = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        // a module's test-jar (blobstore's) is on this class path too: its fixtures are not main classes
+        .withImportOption(location -> !location.contains("-tests.jar"))
+        .importPackages("io.adaptstream");
+  }
+
+  @Test
+  void shouldSeeTheMainClassesOfEveryModuleWhenImporting() {
+    // given the import, then a rule below cannot pass vacuously because a module is missing from it
+    for (String pkg : List.of("io.adaptstream.schemas", "io.adaptstream.blob", "io.adaptstream.model",
+        "io.adaptstream.benchmark", "io.adaptstream.testing", "io.adaptstream.cli", "io.adaptstream.avro")) {
+      assertThat(main.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+          .as("main classes of %s imported", pkg).isTrue();
+    }
+    for (String pkg : SERVICES) {
+      assertThat(main.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+          .as("main classes of %s imported", pkg).isTrue();
+    }
+  }
+
+  @Test
+  void shouldKeepKafkaOutOfTheSelectorAlgorithmsWhenAnyAlgorithmChanges() {
+    noClasses().that().resideInAPackage("io.adaptstream.selector.algo..")
+        .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+        .because("the selection algorithms are plain Java, testable and benchmarkable without a broker")
+        .check(main);
+  }
+
+  @Test
+  void shouldKeepEachServiceFreeOfTheOtherServicesWhenTheyShareWork() {
+    for (String service : SERVICES) {
+      String[] others = SERVICES.stream().filter(s -> !s.equals(service)).map(s -> s + "..").toArray(String[]::new);
+      noClasses().that().resideInAPackage(service + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(others)
+          .because("services talk through topics only; shared code belongs in a module below them, and only "
+              + "adapt-cli (the composition root) wires them together")
+          .check(main);
+    }
+  }
+
+  @Test
+  void shouldKeepTheCommandLineOnTopWhenAnyModuleChanges() {
+    noClasses().that().resideOutsideOfPackage("io.adaptstream.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.adaptstream.cli..")
+        .because("adapt-cli is the composition root: it depends on every module and none on it")
+        .check(main);
+  }
+
+  @Test
+  void shouldMakeTopicsOnlyInTheCatalogueWhenCodeNeedsATopic() {
+    noClasses().that().doNotHaveFullyQualifiedName(TopicCatalogue.class.getName())
+        .should().callConstructorWhere(DescribedPredicate.describe("the constructor is Topic's",
+            (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(Topic.class)))
+        .because("every topic (name, record type, partitions, retention) is defined once, in the catalogue")
+        .check(main);
+    noClasses().that().doNotHaveFullyQualifiedName(Topic.class.getName())
+        .should().callConstructorWhere(DescribedPredicate.describe("the constructor is Kafka's NewTopic",
+            (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(NewTopic.class)))
+        .because("topics are created from the catalogue's definitions (Topic.newTopic), never by a name "
+            + "spelled elsewhere")
+        .check(main);
+  }
+
+  @Test
+  void shouldReadEnvironmentAndSystemPropertiesOnlyInConfigClassesWhenAnyClassNeedsASetting() {
+    noClasses().that(DescribedPredicate.describe("are not a *Config class or allowed",
+            (JavaClass c) -> !isConfigOrAllowed(c)))
+        .should().callMethodWhere(DescribedPredicate.describe("the call reads the environment or a system property",
+            LayeringTest::readsEnvironment))
+        .because("settings come only through the typed configs (one per service: key, doc, default, validator)")
+        .check(main);
+  }
+
+  private static boolean isConfigOrAllowed(JavaClass c) {
+    String topLevel = c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$')) : c.getName();
+    return topLevel.endsWith("Config") || ENVIRONMENT_READERS_ALLOWED.containsKey(topLevel);
+  }
+
+  private static boolean readsEnvironment(JavaMethodCall call) {
+    String owner = call.getTargetOwner().getName();
+    String name = call.getName();
+    return owner.equals(System.class.getName()) && Set.of("getenv", "getProperty", "getProperties").contains(name)
+        || owner.equals(Boolean.class.getName()) && name.equals("getBoolean")
+        || owner.equals(Integer.class.getName()) && name.equals("getInteger")
+        || owner.equals(Long.class.getName()) && name.equals("getLong");
+  }
+}
