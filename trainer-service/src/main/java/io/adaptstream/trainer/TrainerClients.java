@@ -1,5 +1,8 @@
 package io.adaptstream.trainer;
 
+import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.schemas.TopicCatalogue;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -23,8 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public interface TrainerClients {
 
-  /** Creates topics. */
-  Admin admin();
+  /** Creates the catalogue's missing topics (idempotent); called once, before any other client is made. */
+  void ensureTopics(TopicCatalogue catalogue, short replicationFactor);
 
   /** The run's one transactional producer (its transactional id fences any earlier trainer of the run). */
   Producer<String, SpecificRecord> transactionalProducer();
@@ -43,8 +46,13 @@ public interface TrainerClients {
     String clientId = TrainerService.clientId(config);
     return new TrainerClients() {
       @Override
-      public Admin admin() {
-        return Admin.create(config.clientProps());
+      public void ensureTopics(TopicCatalogue catalogue, short replicationFactor) {
+        Admin admin = Admin.create(config.clientProps());
+        try {
+          TopicAdmin.ensure(admin, catalogue.all(), replicationFactor);
+        } finally {
+          admin.close(Duration.ofSeconds(5));
+        }
       }
 
       @Override

@@ -7,7 +7,6 @@ import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.DjlRuntime;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;
-import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.trainer.IngestView.Located;
@@ -27,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -151,14 +149,12 @@ public final class TrainerService implements AutoCloseable {
       throw new IllegalStateException("a TrainerService runs once; create a new one");
     }
     runner = Thread.currentThread();
-    Admin admin = null;
     StepTrainer<ConsumerRecord<byte[], byte[]>> trainer = null;
     try {
       if (closed) {
         return result(null);
       }
-      admin = clients.admin();
-      TopicAdmin.ensure(admin, catalogue.all(), config.replicationFactor());
+      clients.ensureTopics(catalogue, config.replicationFactor());
       DjlRuntime.init(config.deterministic());
       producer = clients.transactionalProducer();
       ingestConsumer = clients.consumer(null, "ingest");
@@ -206,9 +202,6 @@ public final class TrainerService implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.debug("closing the producer failed", e);
         }
-      }
-      if (admin != null) {
-        admin.close(CLIENT_CLOSE);
       }
       finished.countDown();
     }
