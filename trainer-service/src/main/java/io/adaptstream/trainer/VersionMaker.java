@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint, and returns the {@link ModelVersion} and {@link EvalResult} records that describe it.
  *
  * <p>It is the trainer's work minus its plumbing: {@link TrainerService} reads selections and the ingest log, calls
- * this, and publishes the result in a transaction; the command line calls it directly for fits outside the
+ * this (through {@code StepTrainer}, which also converts samples and keeps the model between steps), and publishes
+ * the result in a transaction; the command line calls it directly for fits outside the
  * pipeline (such as one fit on every release's train samples, the joint reference of the equal-compute protocol);
  * tests drive it without a broker. The name follows {@link TrainerService}'s own description of a step ("makes
  * model version t"): what is made need not be a pipeline step.

@@ -68,12 +68,13 @@ final class TrainerHarness {
     final TrainerService service;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<TrainerResult> result = new AtomicReference<>();
 
     private Running(TrainerService service) {
       this.service = service;
       this.thread = new Thread(() -> {
         try {
-          service.run();
+          result.set(service.run());
         } catch (Throwable t) {
           failure.set(t);
         }
@@ -84,6 +85,11 @@ final class TrainerHarness {
       Running r = new Running(new TrainerService(config, blobs, listener));
       r.thread.start();
       return r;
+    }
+
+    /** What {@code run()} returned, once it returned normally (after {@link #close()}); else null. */
+    TrainerResult result() {
+      return result.get();
     }
 
     /** The exception {@code run()} ended with, if it ended so. */

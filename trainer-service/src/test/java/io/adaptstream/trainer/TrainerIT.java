@@ -65,7 +65,9 @@ class TrainerIT {
       }
     };
 
+    Running stopped;
     try (Running trainer = Running.start(config, blobs, listener)) {
+      stopped = trainer;
       // when the trainer starts, then it pretrains and publishes version 0 with its evaluation
       await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
         trainer.assertAlive();
@@ -133,6 +135,15 @@ class TrainerIT {
     });
     assertThat(dead).filteredOn(d -> d.getReason().equals("missing_image")).singleElement()
         .satisfies(d -> assertThat(d.getDetail()).contains(world.broken().getId()));
+
+    // and the run, once closed, says what it published: both versions, one step, those dead letters
+    TrainerResult result = stopped.result();
+    assertThat(result).isNotNull();
+    assertThat(result.versionsPublished()).isEqualTo(2);
+    assertThat(result.stepsTrained()).isEqualTo(1);
+    assertThat(result.deadLetters()).isEqualTo(dead.size());
+    assertThat(result.unreadableIngestRecords()).isZero();
+    assertThat(result.latest()).isEqualTo(v1);
 
     // and the checkpoints load from the blob store and are exactly the published bytes
     for (ModelVersion v : List.of(versions.get("adapt-vlm@0").get(0), v1)) {

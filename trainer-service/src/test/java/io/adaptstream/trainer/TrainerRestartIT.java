@@ -112,6 +112,10 @@ class TrainerRestartIT {
     assertThat(a.failure()).isNull();
     assertThat(batchesOfStep1.get()).isEqualTo(1);
     assertThat(publishedByFirst).containsExactly(0);
+    assertThat(a.result().versionsPublished()).as("the stopped trainer's own count").isEqualTo(1);
+    assertThat(a.result().stepsTrained()).isZero();
+    assertThat(a.result().deadLetters()).as("the release table's poison, with version 0").isEqualTo(1);
+    assertThat(a.result().latest().getVersion()).isZero();
     try (Running b = Running.start(s.config(), s.blobs(), TrainerListener.NONE)) {
       awaitVersion(kafka, s.topics(), b, 1);
     }

@@ -1,0 +1,158 @@
+package io.adaptstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.avro.Sample;
+import io.adaptstream.avro.Split;
+import io.adaptstream.blob.FileBlobStore;
+import io.adaptstream.trainer.IngestView.Located;
+import io.adaptstream.trainer.StepAssembler.Selected;
+import io.adaptstream.trainer.StepTrainer.Made;
+import io.adaptstream.trainer.StepTrainer.Rejected;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer's model work without a broker: version 0, a step from the previous version, and what a failed publish
+ * leaves.
+ */
+class StepTrainerTest {
+
+  private static final Runnable NEVER_STOPPED = () -> {};
+
+  @TempDir
+  Path dir;
+
+  private FileBlobStore blobs;
+  private TinyWorld world;
+  private TrainerConfig config;
+
+  @BeforeEach
+  void world() {
+    blobs = new FileBlobStore(dir.resolve("blobs"));
+    world = TinyWorld.create(blobs);
+    Map<String, String> m = new HashMap<>();
+    m.put("bootstrap.servers", "localhost:9092"); // never contacted
+    m.put("schema.registry.url", "http://localhost:8081");
+    m.put(TrainerConfig.BLOB_STORE, dir.resolve("blobs").toString());
+    m.put(TrainerConfig.MODEL_CONFIG, TrainerFixtures.TINY.toJson());
+    m.put(TrainerConfig.DETERMINISTIC, "true");
+    m.put(TrainerConfig.BASE, "pretrain");
+    m.put(TrainerConfig.PRETRAIN_STEPS, "4");
+    m.put(TrainerConfig.STEPS, "4");
+    m.put(TrainerConfig.BATCH_SIZE, "4");
+    m.put(TrainerConfig.EVAL_BATCH_SIZE, "16");
+    config = new TrainerConfig(m);
+  }
+
+  private StepTrainer<String> trainer(ModelVersion latest) {
+    return new StepTrainer<>(config, blobs, TrainerListener.NONE, NEVER_STOPPED, latest);
+  }
+
+  private static List<Located> located(List<Sample> samples, Split split) {
+    List<Located> out = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      if (samples.get(i).getSplit() == split) {
+        out.add(new Located(samples.get(i), 0, i));
+      }
+    }
+    return out;
+  }
+
+  /** Step 1's selections of the task release's train samples, each referred to by "ref-" and its sample id. */
+  private List<Selected<String>> selections() {
+    List<Selected<String>> out = new ArrayList<>();
+    for (Sample s : world.taskTrain()) {
+      out.add(new Selected<>(TrainerFixtures.selection(1, s), 0, out.size(), "ref-" + s.getId()));
+    }
+    return out;
+  }
+
+  private List<Located> tests() {
+    List<Located> out = new ArrayList<>(located(world.pretrain(), Split.TEST));
+    out.addAll(located(world.task(), Split.TEST));
+    return out;
+  }
+
+  @Test
+  void shouldPretrainVersionZeroOnTheUsableSamplesAndRejectTheOthersWhenTheBaseIsPretrain() throws IOException {
+    // given the pretraining release's train samples plus one whose image is missing
+    List<Located> pretrain = new ArrayList<>(located(world.pretrain(), Split.TRAIN));
+    Located broken = new Located(TrainerFixtures.inRelease(world.broken(), "pre"), 1, 99);
+    pretrain.add(broken);
+    AtomicReference<Made<Located>> published = new AtomicReference<>();
+
+    try (StepTrainer<String> trainer = trainer(null)) {
+      // when
+      Made<Located> made = trainer.makeBase("pre", pretrain, located(world.pretrain(), Split.TEST), published::set);
+
+      // then: trained on every usable sample, the broken one handed back with where it was read
+      assertThat(published.get()).isSameAs(made);
+      assertThat(made.version()).isZero();
+      assertThat(made.trainedSamples()).isEqualTo(pretrain.size() - 1);
+      assertThat(made.rejected()).extracting(Rejected::ref).containsExactly(broken);
+      assertThat(made.made().version().getRelease()).isEqualTo("pre");
+      assertThat(made.made().version().getOptimizerSteps()).isEqualTo(4);
+      assertThat(made.made().evaluation().getTestSamples()).isEqualTo(8);
+      assertThat(blobs.contains(made.made().version().getSha256())).isTrue();
+      assertThat(trainer.latest()).contains(made.made().version());
+    }
+  }
+
+  @Test
+  void shouldMakeTheSameStepFromTheModelInMemoryAsFromItsCheckpointWhenRestarted() throws IOException {
+    // given version 0 made and kept in memory by one trainer
+    Made<String> inMemory;
+    ModelVersion base;
+    try (StepTrainer<String> first = trainer(null)) {
+      base = first.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { }).made().version();
+
+      // when it makes step 1, and a new trainer that only knows the published version 0 makes it again
+      inMemory = first.makeStep(1, "r1", selections(), tests(), made -> { });
+    }
+    Made<String> restarted;
+    try (StepTrainer<String> second = trainer(base)) {
+      restarted = second.makeStep(1, "r1", selections(), tests(), made -> { });
+    }
+
+    // then: the same bytes, and the broken selection handed back by its reference
+    assertThat(restarted.made().version().getSha256()).isEqualTo(inMemory.made().version().getSha256())
+        .isNotEqualTo(base.getSha256());
+    assertThat(restarted.made().evaluation().getItemScores()).isEqualTo(inMemory.made().evaluation().getItemScores());
+    assertThat(restarted.rejected()).extracting(Rejected::ref).containsExactly("ref-" + world.broken().getId());
+    assertThat(restarted.trainedSamples()).isEqualTo(world.taskTrain().size() - 1);
+    assertThat(restarted.made().version().getRelease()).isEqualTo("r1");
+  }
+
+  @Test
+  void shouldKeepThePreviousVersionAndRedoTheSameStepWhenPublishingFails() throws IOException {
+    try (StepTrainer<String> trainer = trainer(null)) {
+      // given version 0 published
+      ModelVersion base = trainer.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { })
+          .made().version();
+      AtomicReference<String> attempted = new AtomicReference<>();
+
+      // when publishing step 1 fails
+      assertThatThrownBy(() -> trainer.makeStep(1, "r1", selections(), tests(), made -> {
+        attempted.set(made.made().version().getSha256());
+        throw new IllegalStateException("the transaction was aborted");
+      })).hasMessageContaining("aborted");
+
+      // then version 0 is still the latest, and the step made again (from its checkpoint) is the same version
+      assertThat(trainer.latest()).contains(base);
+      Made<String> again = trainer.makeStep(1, "r1", selections(), tests(), made -> { });
+      assertThat(again.made().version().getSha256()).isEqualTo(attempted.get());
+      assertThat(trainer.latest()).contains(again.made().version());
+    }
+  }
+}
