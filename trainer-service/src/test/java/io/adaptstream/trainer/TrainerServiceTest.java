@@ -12,7 +12,7 @@ import io.adaptstream.avro.SelectionEvent;
 import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.registry.LocalSchemaRegistry;
+import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

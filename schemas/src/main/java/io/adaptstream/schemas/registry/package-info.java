@@ -1,8 +1,8 @@
 /**
  * Schema registry access over the Confluent REST API: the client every serde uses (with retries while the registry
- * is unavailable) and the in-process registry that local mode and tests run.
+ * is unavailable) and its errors.
  *
- * <p>No Confluent registry can be had from Maven Central, so the project speaks its API itself; the serdes need only
- * the client.
+ * <p>No Confluent client library can be had from Maven Central without the Confluent repository, so the project
+ * speaks the API itself; the in-process registry that local mode and tests run lives in the local-registry module.
  */
 package io.adaptstream.schemas.registry;
