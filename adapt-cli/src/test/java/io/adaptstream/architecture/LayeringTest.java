@@ -37,10 +37,7 @@ class LayeringTest {
       "the entry point fills in slf4j-simple's logging defaults (a library configured only by system properties) "
           + "unless the user set them",
       "io.adaptstream.model.ModelBenchmark",
-      "reports whether glibc malloc was tuned (MALLOC_TOP_PAD_) beside its measurements; it configures nothing",
-      "io.adaptstream.model.DjlRuntime",
-      "frozen, issue 17: ensureStarted() takes the default engine mode from the adapt.deterministic property the "
-          + "test runners of model, scoring and trainer set; callers should pass the mode from their typed config");
+      "reports whether glibc malloc was tuned (MALLOC_TOP_PAD_) beside its measurements; it configures nothing");
 
   private static JavaClasses main;
 

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * before anything touches DJL: {@link #init(boolean)} with {@code true} pins PyTorch to one intra-op and one
  * inter-op thread, which makes training and scoring bit-identical run to run (with two threads the float sums
  * are reordered and results drift in the 7th significant digit). Offline mode is always set, so the engine
- * never calls home. Model code calls {@link #ensureStarted()}, which starts the engine in the mode named by
- * the system property {@code adapt.deterministic} (default false) if nobody chose.
+ * never calls home. Model code calls {@link #ensureStarted()}, which starts the engine in the mode of
+ * {@link EngineConfig} (default multi-threaded) if nobody chose.
  *
  * <p>One thread is also the robust choice on a machine shared with other busy processes: PyTorch's OpenMP
  * threads wait for each other at every operation, and when one of them is descheduled the rest wait a whole
@@ -58,10 +58,10 @@ public final class DjlRuntime {
         JniUtils.getNumThreads());
   }
 
-  /** Starts the engine in the default (multi-threaded) mode unless {@link #init(boolean)} ran. */
+  /** Starts the engine in {@link EngineConfig}'s mode unless {@link #init(boolean)} ran. */
   public static synchronized void ensureStarted() {
     if (deterministic == null) {
-      init(Boolean.getBoolean("adapt.deterministic"));
+      init(EngineConfig.fromSystemProperties().deterministic());
     }
   }
 
