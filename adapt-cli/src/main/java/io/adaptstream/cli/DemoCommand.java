@@ -1,15 +1,15 @@
 package io.adaptstream.cli;
 
 import io.adaptstream.benchmark.Size;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.DemoReport;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.demo.Protocol;
-import io.adaptstream.cli.demo.RunRecord;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.DemoReport;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.demo.Protocol;
+import io.adaptstream.cli.run.demo.RunRecord;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -122,12 +122,12 @@ final class DemoCommand implements Callable<Integer> {
       data = data.slice(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), dataDir.resolve("slice"));
     }
     try (LocalSession local = LocalSession.open(dir.resolve("local"), pw)) {
-      Cluster cluster = local.cluster();
-      DemoResult result = new DemoJob(root.services(), cluster, settings, data, dir, DemoProgress.timed(pw))
+      Deployment deployment = local.deployment();
+      DemoResult result = new DemoJob(root.services(), deployment, settings, data, dir, DemoProgress.timed(pw))
           .onServicesStarted(local::attach).run();
       RunRecord record = new RunRecord(runId, method, seed, maxSamples == null ? size.name() : "custom", !speed.fast(),
           dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
-          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, cluster, dir),
+          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, deployment, dir),
           compute.compute().label());
       finish(pw, result, record, dir);
     }

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.adaptstream.avro.ReleaseRole;
 import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.Protocol;
-import io.adaptstream.cli.experiment.BenchmarkAnnotations;
-import io.adaptstream.cli.experiment.ExperimentJob;
-import io.adaptstream.cli.experiment.ExperimentReport;
-import io.adaptstream.cli.experiment.ExperimentTable;
-import io.adaptstream.cli.experiment.JointFit;
-import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.Protocol;
+import io.adaptstream.cli.run.experiment.BenchmarkAnnotations;
+import io.adaptstream.cli.run.experiment.ExperimentJob;
+import io.adaptstream.cli.run.experiment.ExperimentReport;
+import io.adaptstream.cli.run.experiment.ExperimentTable;
+import io.adaptstream.cli.run.experiment.JointFit;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.trainer.TrainerConfig;
 import java.io.PrintWriter;
@@ -228,12 +228,12 @@ final class ExperimentCommand implements Callable<Integer> {
         return BenchmarkAnnotations.locate(seedDir.resolve(DATA_DIR));
       }
     };
-    ExperimentJob.Clusters clusters = (seed, seedDir) -> {
+    ExperimentJob.Deployments deployments = (seed, seedDir) -> {
       LocalSession local = LocalSession.open(seedDir.resolve("local"), pw);
-      return new ExperimentJob.Lease(local.cluster(), local::attach, local.layout().dir(), local);
+      return new ExperimentJob.Lease(local.deployment(), local::attach, local.layout().dir(), local);
     };
     String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
-    ExperimentJob job = new ExperimentJob(root.services(), clusters, source, names, seedList, !speed.fast(), all,
+    ExperimentJob job = new ExperimentJob(root.services(), deployments, source, names, seedList, !speed.fast(), all,
         sizeLabel, dir, DemoProgress.timed(pw)).compute(compute.compute());
     List<ExperimentJob.Outcome> outcomes = job.run();
     List<String> notes = new ArrayList<>();

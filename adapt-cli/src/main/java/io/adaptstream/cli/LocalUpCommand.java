@@ -1,6 +1,6 @@
 package io.adaptstream.cli;
 
-import io.adaptstream.cli.demo.Protocol;
+import io.adaptstream.cli.run.demo.Protocol;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalMode.AlreadyRunning;
@@ -10,8 +10,8 @@ import io.adaptstream.cli.local.LocalMode.Started;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;
 import io.adaptstream.cli.local.LocalService;
-import io.adaptstream.cli.pipeline.LocalPipeline;
-import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.cli.run.LocalPipeline;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.adaptstream.cli;
 
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.demo.RunRecord;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.demo.RunRecord;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,13 +88,13 @@ final class ReplayCommand implements Callable<Integer> {
         + ", seed " + original.seed() + ", " + (original.deterministic() ? "deterministic" : "fast") + " mode) in "
         + dir);
     try (LocalSession local = LocalSession.open(Path.of(original.localDir()), pw)) {
-      Cluster cluster = local.cluster();
-      DemoResult result = new DemoJob(root.services(), cluster, settings, original.publishedData(), dir,
+      Deployment deployment = local.deployment();
+      DemoResult result = new DemoJob(root.services(), deployment, settings, original.publishedData(), dir,
           DemoProgress.timed(pw)).onServicesStarted(local::attach).run();
       RunRecord record = new RunRecord(runId, newMethod, original.seed(), original.size(), original.deterministic(),
           original.dataDir(), original.localDir(), original.pretrainRelease(), original.taskReleases(),
           settings.overrides(), original.runId(), Instant.now().toString(),
-          RunRecord.services(settings, cluster, dir), original.compute());
+          RunRecord.services(settings, deployment, dir), original.compute());
       DemoCommand.finish(pw, result, record, dir);
     }
     return AdaptCli.EXIT_OK;

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
-import io.adaptstream.cli.local.LocalState;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.RunStatus;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.RunStatus;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.ClusterView;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +40,7 @@ final class StatusCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  EndpointOptions endpoints;
+  DeploymentOptions deployment;
 
   @Option(names = "--selector-url", paramLabel = "URL",
       description = "The selector's query server, e.g. http://127.0.0.1:8085 (default: the one in local.json).")
@@ -51,10 +49,6 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--run-id", paramLabel = "RUN", defaultValue = TopicCatalogue.DEFAULT_RUN,
       description = "The run (default: ${DEFAULT-VALUE}).")
   String runId;
-
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicCatalogue.DEFAULT_PREFIX,
-      description = "Topic prefix of the deployment (default: ${DEFAULT-VALUE}).")
-  String topicPrefix;
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "adapt-vlm",
       description = "The model's name (default: ${DEFAULT-VALUE}).")
@@ -65,12 +59,9 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Endpoints ep = endpoints.resolve();
-    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(() -> LocalState.read(endpoints.dataDir.layout())
-        .filter(LocalState::ownerAlive).flatMap(LocalState::selectorUrl).map(URI::create));
-    Cluster cluster = new Cluster(ep.bootstrapServers(), ep.schemaRegistryUrl(), topicPrefix,
-        TopicCatalogue.DEFAULT_DATA_PARTITIONS, (short) 1, ep.blobStore().orElse(Path.of(".")));
-    RunStatus st = RunStatus.read(cluster, runId, model, selector);
+    Deployment target = deployment.resolve();
+    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(target::selectorUrl);
+    RunStatus st = RunStatus.read(target, runId, model, selector);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(JSON.writeValueAsString(toJson(st)));

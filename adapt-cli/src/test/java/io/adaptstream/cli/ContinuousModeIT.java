@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.adaptstream.cli.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;

@@ -2,7 +2,7 @@ package io.adaptstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.adaptstream.cli.experiment.BenchmarkFixture;
+import io.adaptstream.cli.run.experiment.BenchmarkFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
