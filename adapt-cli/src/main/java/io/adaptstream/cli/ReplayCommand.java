@@ -6,14 +6,13 @@ import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.run.demo.RunRecord;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.PipelineSettings;
-import io.adaptstream.selector.algo.SelectionPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,18 +46,13 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Another selection method for a what-if (default: the recorded one).")
   String method;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory, new or empty (default: RUNS/<new run id>).")
-  Path out;
-
-  @Option(names = "--runs-dir", paramLabel = "RUNS", defaultValue = "runs",
-      description = "Where the recorded run is, and where the replay goes without --out (default: ${DEFAULT-VALUE}).")
-  Path runsDir;
+  @Mixin
+  RunDirOptions runDir = new RunDirOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter pw = spec.commandLine().getOut();
-    Path recorded = runsDir.resolve(run);
+    Path recorded = runDir.runsDir().resolve(run);
     if (!Files.isRegularFile(recorded.resolve(RunRecord.FILE_NAME))
         && Files.isRegularFile(Path.of(run).resolve(RunRecord.FILE_NAME))) {
       recorded = Path.of(run);
@@ -69,20 +63,10 @@ final class ReplayCommand implements Callable<Integer> {
     }
     RunRecord original = RunRecord.read(recorded);
     String newMethod = method == null ? original.method() : method;
-    if (!SelectionPolicy.all().containsKey(newMethod)) {
-      throw new ParameterException(spec.commandLine(), "unknown method '" + newMethod + "'; valid: "
-          + String.join(", ", SelectionPolicy.all().keySet()));
-    }
+    MethodOption.requireKnown(spec, newMethod);
     String runId = RunIds.next(newMethod, original.runId());
     PipelineSettings settings = original.settings().withRun(runId).withMethod(newMethod);
-    Path dir = (out != null ? out : runsDir.resolve(runId)).toAbsolutePath().normalize();
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
-          throw new ParameterException(spec.commandLine(), "output directory " + dir + " is not empty");
-        }
-      }
-    }
+    Path dir = runDir.newRunDir(runId);
     pw.println("adapt replay: run " + runId + " replays " + original.runId() + " (" + newMethod
         + (newMethod.equals(original.method()) ? ", the recorded method" : ", recorded: " + original.method())
         + ", seed " + original.seed() + ", " + (original.deterministic() ? "deterministic" : "fast") + " mode) in "

@@ -1,7 +1,5 @@
 package io.adaptstream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
@@ -34,8 +32,6 @@ import picocli.CommandLine.Spec;
         "Exit status 0 when something could be read, 1 when nothing could.", ""})
 final class StatusCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Spec
   CommandSpec spec;
 
@@ -54,8 +50,8 @@ final class StatusCommand implements Callable<Integer> {
       description = "The model's name (default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--json", description = "Print the status as one JSON object.")
-  boolean json;
+  @Mixin
+  StatusJsonOption output = new StatusJsonOption();
 
   @Override
   public Integer call() throws Exception {
@@ -63,11 +59,7 @@ final class StatusCommand implements Callable<Integer> {
     Optional<URI> selector = Optional.ofNullable(selectorUrl).or(target::selectorUrl);
     RunStatus st = RunStatus.read(target, runId, model, selector);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(JSON.writeValueAsString(toJson(st)));
-    } else {
-      print(out, st);
-    }
+    output.print(out, st, StatusCommand::toJson, StatusCommand::print);
     out.flush();
     boolean nothing = st.step().isEmpty() && st.model().isEmpty() && st.selectorProblem() != null
         && st.topicsProblem() != null;
@@ -116,12 +108,12 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static ObjectNode toJson(RunStatus st) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = StatusJsonOption.JSON.createObjectNode();
     n.put("runId", st.runId());
     st.selectorUrl().ifPresent(u -> n.put("selectorUrl", u.toString()));
     n.put("selectorProblem", st.selectorProblem());
-    st.step().ifPresent(v -> n.set("step", JSON.valueToTree(v)));
-    st.pool().ifPresent(p -> n.set("pool", JSON.valueToTree(p)));
+    st.step().ifPresent(v -> n.set("step", StatusJsonOption.JSON.valueToTree(v)));
+    st.pool().ifPresent(p -> n.set("pool", StatusJsonOption.JSON.valueToTree(p)));
     n.put("clustersStep", st.clustersStep());
     var clusters = n.putArray("clusters");
     for (ClusterView c : st.clusters()) {
@@ -135,13 +127,13 @@ final class StatusCommand implements Callable<Integer> {
       ev.put("version", e.getVersion());
       ev.put("avgAccuracy", e.getAvgAccuracy());
       ev.put("testSamples", e.getTestSamples());
-      ev.set("accuracy", JSON.valueToTree(accuracy(e)));
+      ev.set("accuracy", StatusJsonOption.JSON.valueToTree(accuracy(e)));
     });
     return n;
   }
 
   private static ObjectNode model(ModelVersion m) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = StatusJsonOption.JSON.createObjectNode();
     n.put("model", m.getModel());
     n.put("version", m.getVersion());
     n.put("release", m.getRelease() == null ? null : m.getRelease().toString());
