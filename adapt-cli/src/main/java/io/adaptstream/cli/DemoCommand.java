@@ -1,6 +1,8 @@
 package io.adaptstream.cli;
 
 import io.adaptstream.benchmark.Size;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoProgress;
@@ -8,8 +10,6 @@ import io.adaptstream.cli.run.demo.DemoReport;
 import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.run.demo.Protocol;
 import io.adaptstream.cli.run.demo.RunRecord;
-import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.cli.run.PipelineSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;

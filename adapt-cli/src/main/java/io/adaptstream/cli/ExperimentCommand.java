@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.adaptstream.benchmark.Size;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoProgress;
 import io.adaptstream.cli.run.demo.Protocol;
 import io.adaptstream.cli.run.experiment.ExperimentJob;
@@ -11,7 +12,6 @@ import io.adaptstream.cli.run.experiment.ExperimentReport;
 import io.adaptstream.cli.run.experiment.ExperimentSources;
 import io.adaptstream.cli.run.experiment.ExperimentTable;
 import io.adaptstream.cli.run.experiment.JointFit;
-import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.trainer.TrainerConfig;
 import java.io.PrintWriter;
@@ -22,14 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -77,19 +76,8 @@ final class ExperimentCommand implements Callable<Integer> {
           + "randomness; with --releases only the methods' and training's randomness.")
   int seeds;
 
-  @Option(names = "--releases", paramLabel = "FILE", split = ",",
-      description = "Your own task releases (LLaVA JSON, test samples marked \"split\": \"test\"), in step order, "
-          + "instead of the skill-world benchmark.")
-  List<Path> releases;
-
-  @Option(names = "--images", paramLabel = "DIR",
-      description = "The directory the releases' image paths are relative to (default: each file's directory).")
-  Path images;
-
-  @Option(names = "--pretrain", paramLabel = "FILE",
-      description = "With --releases: the pretraining release the base model v0 is trained on. Without it, v0 is "
-          + "an untrained model (trainer.base=random), the same for every method of a seed.")
-  Path pretrain;
+  @Mixin
+  ReleaseFilesOptions files = new ReleaseFilesOptions();
 
   @Option(names = "--quick", description = "The QUICK benchmark with the protocol's lighter QUICK settings, fewer "
       + "methods.")
@@ -128,25 +116,12 @@ final class ExperimentCommand implements Callable<Integer> {
     if (job.tasks().filter(n -> n < 1).isPresent()) {
       throw new ParameterException(spec.commandLine(), "--tasks must be at least 1");
     }
-    boolean user = releases != null && !releases.isEmpty();
-    if (!user && (images != null || pretrain != null)) {
-      throw new ParameterException(spec.commandLine(), "--images and --pretrain go with --releases");
-    }
-    if (user) {
-      for (Path f : releases) {
-        requireFile(f);
-      }
-      if (pretrain != null) {
-        requireFile(pretrain);
-      }
-      if (images != null && !Files.isDirectory(images)) {
-        throw new ParameterException(spec.commandLine(), "--images " + images + " is not a directory");
-      }
-    }
+    files.check();
+    boolean user = files.given();
     Size size = quick ? Size.QUICK : Size.FULL;
     Map<String, String> all = new LinkedHashMap<>(new Protocol(job.compute(), size).overrides());
     all.putAll(job.overrides());
-    if (user && pretrain == null && !all.containsKey(TrainerConfig.BASE)) {
+    if (user && !files.hasPretrain() && !all.containsKey(TrainerConfig.BASE)) {
       all.put(TrainerConfig.BASE, "random");
     }
     try {
@@ -186,9 +161,7 @@ final class ExperimentCommand implements Callable<Integer> {
         + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
         + "are skipped");
     pw.flush();
-    ExperimentJob.Source source = user
-        ? ExperimentSources.releases(releases, Optional.ofNullable(pretrain), Optional.ofNullable(images), job::trim)
-        : ExperimentSources.benchmark(size, job::trim);
+    ExperimentJob.Source source = user ? files.source(job::trim) : ExperimentSources.benchmark(size, job::trim);
     ExperimentJob.Deployments deployments = (seed, seedDir) -> {
       LocalSession local = LocalSession.open(seedDir.resolve("local"), pw);
       return new ExperimentJob.Lease(local.deployment(), local::attach, local.layout().dir(), local);
@@ -254,19 +227,10 @@ final class ExperimentCommand implements Callable<Integer> {
     return "adapt " + String.join(" ", at < 0 ? args : args.subList(at, args.size()));
   }
 
-  private void requireFile(Path f) {
-    if (!Files.isRegularFile(f)) {
-      throw new ParameterException(spec.commandLine(), "no such file: " + f);
-    }
-  }
-
   private Map<String, String> settings(boolean user, Size size, Map<String, String> all) {
     Map<String, String> m = new LinkedHashMap<>();
     if (user) {
-      m.put("data", "releases " + releases.stream().map(p -> p.toAbsolutePath().toString()).toList()
-          + (pretrain == null ? ", no pretraining release (v0 untrained)"
-              : ", pretraining " + pretrain.toAbsolutePath())
-          + (images == null ? "" : ", images " + images.toAbsolutePath()));
+      m.put("data", files.describe());
     } else {
       m.put("data", "skill-world benchmark, " + size + " (seed s generates the data of seed s)");
     }

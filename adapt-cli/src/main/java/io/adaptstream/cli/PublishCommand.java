@@ -40,7 +40,7 @@ final class PublishCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @ParentCommand
-  AdaptCli app;
+  AdaptCli root;
 
   @Mixin
   DeploymentOptions deployment;
@@ -90,7 +90,7 @@ final class PublishCommand implements Callable<Integer> {
         pretrain ? ReleaseRole.PRETRAIN : ReleaseRole.TASK);
     boolean bar = !json && System.console() != null;
     IngestResult result;
-    try (IngestJob job = new IngestJob(config, app.blobStore(blobs));
+    try (IngestJob job = new IngestJob(config, root.blobStore(blobs));
         ProgressBarListener progress = bar ? new ProgressBarListener() : null) {
       Thread interruptHook = new Thread(job::cancel, "publish-cancel");
       Runtime.getRuntime().addShutdownHook(interruptHook);

@@ -1,11 +1,11 @@
 package io.adaptstream.cli;
 
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoProgress;
 import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.run.demo.RunRecord;
-import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.cli.run.PipelineSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

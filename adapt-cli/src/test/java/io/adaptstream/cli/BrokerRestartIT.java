@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.cli.local.BrokerProcess;
+import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoResult;
-import io.adaptstream.cli.local.BrokerProcess;
-import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.cli.run.PipelineSettings;
-import io.adaptstream.cli.pipeline.RunTopics;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.selector.query.SelectorClient;

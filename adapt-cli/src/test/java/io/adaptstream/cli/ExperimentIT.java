@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.demo.DemoReport;
 import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.run.experiment.ExperimentCharts;
 import io.adaptstream.cli.run.experiment.ExperimentJob;
 import io.adaptstream.cli.run.experiment.ExperimentReport;
 import io.adaptstream.cli.run.experiment.ExperimentTable;
-import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;

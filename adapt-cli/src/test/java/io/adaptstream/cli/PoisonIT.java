@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.avro.Sample;
+import io.adaptstream.cli.pipeline.ReleaseTable;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoResult;
-import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.cli.run.PipelineSettings;
-import io.adaptstream.cli.pipeline.ReleaseTable;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;

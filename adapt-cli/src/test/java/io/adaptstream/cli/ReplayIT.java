@@ -2,12 +2,12 @@ package io.adaptstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoProgress;
 import io.adaptstream.cli.run.demo.DemoResult;
-import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;

@@ -1,8 +1,8 @@
 package io.adaptstream.cli.local;
 
+import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.TopicAdmin;
-import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.io.File;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.adaptstream.cli.run.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.adaptstream.cli.MarkdownText;
+import io.adaptstream.cli.run.MarkdownText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

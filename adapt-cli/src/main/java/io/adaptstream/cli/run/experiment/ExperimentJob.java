@@ -1,6 +1,8 @@
 package io.adaptstream.cli.run.experiment;
 
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoProgress;
@@ -8,8 +10,6 @@ import io.adaptstream.cli.run.demo.DemoReport;
 import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.run.demo.Protocol;
 import io.adaptstream.cli.run.demo.RunRecord;
-import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.trainer.Checkpoints;

@@ -1,6 +1,6 @@
 package io.adaptstream.cli.run.experiment;
 
-import io.adaptstream.cli.MarkdownText;
+import io.adaptstream.cli.run.MarkdownText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.adaptstream.cli;
+package io.adaptstream.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

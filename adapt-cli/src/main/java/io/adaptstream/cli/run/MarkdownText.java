@@ -1,4 +1,4 @@
-package io.adaptstream.cli;
+package io.adaptstream.cli.run;
 
 /**
  * Text that comes from a dataset (skill labels), written into a Markdown report so that it shows as written.
