@@ -47,6 +47,24 @@ class DeploymentOptionsTest {
   }
 
   @Test
+  void shouldTakeTheBlobStoreAndSelectorFromTheRunningLocalModeWhenTheFlagsNameTheBroker() {
+    // given local mode running with its selector, and flags naming another broker, registry and topic prefix
+    LocalLayout layout = LocalLayout.of(tmp);
+    new LocalState(ProcessHandle.current().pid(), 0, "127.0.0.1:19092", "http://127.0.0.1:18081",
+        tmp.resolve("blobs").toString(), tmp.toString(), Instant.now().toString(),
+        java.util.Map.of(LocalState.SELECTOR, "http://127.0.0.1:8085")).write(layout);
+
+    // when they are resolved
+    Deployment d = DeploymentOptions.resolve("kafka:9092", "http://registry:8081", "t7", layout);
+
+    // then the flags win, and what only local mode knows comes from it
+    assertThat(d.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(d.catalogue("r1").prefix()).isEqualTo("t7");
+    assertThat(d.blobStore()).contains(tmp.resolve("blobs"));
+    assertThat(d.selectorUrl()).contains(java.net.URI.create("http://127.0.0.1:8085"));
+  }
+
+  @Test
   void shouldExplainHowToStartLocalModeWhenNothingRuns() {
     LocalLayout layout = LocalLayout.of(tmp);
 
