@@ -1,6 +1,6 @@
 package io.adaptstream.cli;
 
-import io.adaptstream.cli.demo.Protocol;
+import io.adaptstream.cli.run.demo.Protocol;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 

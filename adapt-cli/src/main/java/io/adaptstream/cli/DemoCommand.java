@@ -1,29 +1,24 @@
 package io.adaptstream.cli;
 
 import io.adaptstream.benchmark.Size;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.DemoReport;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.demo.Protocol;
-import io.adaptstream.cli.demo.RunRecord;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
-import io.adaptstream.selector.algo.SelectionPolicy;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.DemoReport;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.demo.Protocol;
+import io.adaptstream.cli.run.demo.RunRecord;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -48,10 +43,8 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--method", paramLabel = "POLICY", defaultValue = "adapt",
-      description = "Selection method (default: ${DEFAULT-VALUE}): adapt, lite, sequential, random, el2n, entropy, "
-          + "perplexity, grounding, semdedup, multitask.")
-  String method;
+  @Mixin
+  MethodOption policy = new MethodOption();
 
   @Option(names = "--quick", description = "The QUICK benchmark (about a quarter of FULL) with the protocol's lighter "
       + "QUICK settings (fewer steps, a smaller budget).")
@@ -61,87 +54,47 @@ final class DemoCommand implements Callable<Integer> {
       description = "Seed of the benchmark and of every random choice of the run (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory, new or empty (default: RUNS/<run id>, the run id being <method>-<time>).")
-  Path out;
-
-  @Option(names = "--runs-dir", paramLabel = "RUNS", defaultValue = "runs",
-      description = "Where runs go when --out is not given (default: ${DEFAULT-VALUE}).")
-  Path runsDir;
+  @Mixin
+  RunDirOptions runDir = new RunDirOptions();
 
   @Mixin
-  FastOption speed = new FastOption();
-
-  @Mixin
-  ComputeOption compute = new ComputeOption();
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a service setting, e.g. --set selector.budget=200 (repeatable; replayed with the run).")
-  Map<String, String> overrides = new LinkedHashMap<>();
-
-  @Option(names = "--tasks", paramLabel = "N",
-      description = "Only the first N task releases (default: all 5).")
-  Integer tasks;
-
-  /** Smoke runs and tests: at most TRAIN train and TEST test samples per release. */
-  @Option(names = "--max-samples", paramLabel = "TRAIN:TEST", hidden = true)
-  String maxSamples;
+  JobOptions job = new JobOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter pw = spec.commandLine().getOut();
-    if (!SelectionPolicy.all().containsKey(method)) {
-      throw new ParameterException(spec.commandLine(), "unknown method '" + method + "'; valid: "
-          + String.join(", ", SelectionPolicy.all().keySet()));
-    }
-    if (tasks != null && (tasks < 1 || tasks > 5)) {
+    String method = policy.method();
+    MethodOption.requireKnown(spec, method);
+    if (job.tasks().filter(n -> n < 1 || n > 5).isPresent()) {
       throw new ParameterException(spec.commandLine(), "--tasks must be 1 to 5");
     }
     String runId = RunIds.next(method, null);
     Size size = quick ? Size.QUICK : Size.FULL;
     PipelineSettings settings;
     try {
-      settings = new PipelineSettings(runId, method, seed, !speed.fast(),
-          new Protocol(compute.compute(), size).overrides())
-          .withOverrides(overrides);
+      settings = new PipelineSettings(runId, method, seed, !job.fast(), new Protocol(job.compute(), size).overrides())
+          .withOverrides(job.overrides());
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Path dir = (out != null ? out : runsDir.resolve(runId)).toAbsolutePath().normalize();
-    requireEmpty(dir);
+    Path dir = runDir.newRunDir(runId);
     pw.println("adapt demo: run " + runId + " (" + method + ", seed " + seed + ", " + size + " benchmark, "
-        + (speed.fast() ? "fast" : "deterministic") + " mode, " + compute.compute() + " compute) in " + dir);
+        + (job.fast() ? "fast" : "deterministic") + " mode, " + job.compute() + " compute) in " + dir);
     Path dataDir = dir.resolve("data");
-    DemoData data = DemoData.generate(dataDir, seed, size);
+    DemoData generated = DemoData.generate(dataDir, seed, size);
     pw.println("benchmark generated in " + dataDir);
-    if (tasks != null) {
-      data = data.firstTasks(tasks);
-    }
-    if (maxSamples != null) {
-      String[] parts = maxSamples.split(":");
-      data = data.slice(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), dataDir.resolve("slice"));
-    }
+    DemoData data = job.trim(generated, dataDir);
     try (LocalSession local = LocalSession.open(dir.resolve("local"), pw)) {
-      Cluster cluster = local.cluster();
-      DemoResult result = new DemoJob(root.services(), cluster, settings, data, dir, DemoProgress.timed(pw))
+      Deployment deployment = local.deployment();
+      DemoResult result = new DemoJob(root.services(), deployment, settings, data, dir, DemoProgress.timed(pw))
           .onServicesStarted(local::attach).run();
-      RunRecord record = new RunRecord(runId, method, seed, maxSamples == null ? size.name() : "custom", !speed.fast(),
-          dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
-          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, cluster, dir),
-          compute.compute().label());
+      RunRecord record = new RunRecord(runId, method, seed, job.maxSamples().isEmpty() ? size.name() : "custom",
+          !job.fast(), dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
+          settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, deployment, dir),
+          job.compute().label());
       finish(pw, result, record, dir);
     }
     return AdaptCli.EXIT_OK;
-  }
-
-  private void requireEmpty(Path dir) throws Exception {
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
-          throw new ParameterException(spec.commandLine(), "output directory " + dir + " is not empty");
-        }
-      }
-    }
   }
 
   /** Writes the run's files and prints the table and where everything is. */

@@ -3,38 +3,32 @@ package io.adaptstream.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.adaptstream.avro.ReleaseRole;
-import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.Protocol;
-import io.adaptstream.cli.experiment.BenchmarkAnnotations;
-import io.adaptstream.cli.experiment.ExperimentJob;
-import io.adaptstream.cli.experiment.ExperimentReport;
-import io.adaptstream.cli.experiment.ExperimentTable;
-import io.adaptstream.cli.experiment.JointFit;
-import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.Protocol;
+import io.adaptstream.cli.run.experiment.ExperimentJob;
+import io.adaptstream.cli.run.experiment.ExperimentReport;
+import io.adaptstream.cli.run.experiment.ExperimentSources;
+import io.adaptstream.cli.run.experiment.ExperimentTable;
+import io.adaptstream.cli.run.experiment.JointFit;
 import io.adaptstream.selector.algo.SelectionPolicy;
 import io.adaptstream.trainer.TrainerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -60,8 +54,6 @@ final class ExperimentCommand implements Callable<Integer> {
   /** A smoke comparison with {@code --quick}. */
   static final List<String> QUICK_METHODS = List.of("sequential", "random", "adapt", "multitask", JointFit.METHOD);
   static final String SETTINGS_FILE = "experiment.json";
-  /** Where a seed's data goes in its directory: the generated benchmark, with its annotations. */
-  static final String DATA_DIR = "data";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -84,19 +76,8 @@ final class ExperimentCommand implements Callable<Integer> {
           + "randomness; with --releases only the methods' and training's randomness.")
   int seeds;
 
-  @Option(names = "--releases", paramLabel = "FILE", split = ",",
-      description = "Your own task releases (LLaVA JSON, test samples marked \"split\": \"test\"), in step order, "
-          + "instead of the skill-world benchmark.")
-  List<Path> releases;
-
-  @Option(names = "--images", paramLabel = "DIR",
-      description = "The directory the releases' image paths are relative to (default: each file's directory).")
-  Path images;
-
-  @Option(names = "--pretrain", paramLabel = "FILE",
-      description = "With --releases: the pretraining release the base model v0 is trained on. Without it, v0 is "
-          + "an untrained model (trainer.base=random), the same for every method of a seed.")
-  Path pretrain;
+  @Mixin
+  ReleaseFilesOptions files = new ReleaseFilesOptions();
 
   @Option(names = "--quick", description = "The QUICK benchmark with the protocol's lighter QUICK settings, fewer "
       + "methods.")
@@ -112,21 +93,7 @@ final class ExperimentCommand implements Callable<Integer> {
   Path runsDir;
 
   @Mixin
-  FastOption speed = new FastOption();
-
-  @Mixin
-  ComputeOption compute = new ComputeOption();
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a service setting for every run, e.g. --set selector.budget=200 (repeatable).")
-  Map<String, String> overrides = new LinkedHashMap<>();
-
-  @Option(names = "--tasks", paramLabel = "N", description = "Only the first N task releases (default: all).")
-  Integer tasks;
-
-  /** Smoke runs: at most TRAIN train and TEST test samples per release. */
-  @Option(names = "--max-samples", paramLabel = "TRAIN:TEST", hidden = true)
-  String maxSamples;
+  JobOptions job = new JobOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -146,35 +113,22 @@ final class ExperimentCommand implements Callable<Integer> {
     if (seeds < 1) {
       throw new ParameterException(spec.commandLine(), "--seeds must be at least 1");
     }
-    if (tasks != null && tasks < 1) {
+    if (job.tasks().filter(n -> n < 1).isPresent()) {
       throw new ParameterException(spec.commandLine(), "--tasks must be at least 1");
     }
-    boolean user = releases != null && !releases.isEmpty();
-    if (!user && (images != null || pretrain != null)) {
-      throw new ParameterException(spec.commandLine(), "--images and --pretrain go with --releases");
-    }
-    if (user) {
-      for (Path f : releases) {
-        requireFile(f);
-      }
-      if (pretrain != null) {
-        requireFile(pretrain);
-      }
-      if (images != null && !Files.isDirectory(images)) {
-        throw new ParameterException(spec.commandLine(), "--images " + images + " is not a directory");
-      }
-    }
+    files.check();
+    boolean user = files.given();
     Size size = quick ? Size.QUICK : Size.FULL;
-    Map<String, String> all = new LinkedHashMap<>(new Protocol(compute.compute(), size).overrides());
-    all.putAll(overrides);
-    if (user && pretrain == null && !all.containsKey(TrainerConfig.BASE)) {
+    Map<String, String> all = new LinkedHashMap<>(new Protocol(job.compute(), size).overrides());
+    all.putAll(job.overrides());
+    if (user && !files.hasPretrain() && !all.containsKey(TrainerConfig.BASE)) {
       all.put(TrainerConfig.BASE, "random");
     }
     try {
       // validates the overrides; any selection method does (the joint reference has none of its own)
       String anyPolicy = names.stream().filter(n -> !n.equals(JointFit.METHOD)).findFirst()
           .orElse(SelectionPolicy.all().keySet().iterator().next());
-      all = new PipelineSettings("experiment", anyPolicy, 0, !speed.fast(), all).overrides();
+      all = new PipelineSettings("experiment", anyPolicy, 0, !job.fast(), all).overrides();
     } catch (IllegalArgumentException | ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -197,8 +151,8 @@ final class ExperimentCommand implements Callable<Integer> {
 
     List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
     pw.println("adapt experiment: " + names.size() + " methods x " + seeds + " seed(s) = " + names.size() * seeds
-        + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (speed.fast() ? "fast"
-        : "deterministic") + " mode, " + compute.compute() + " compute, in " + dir);
+        + " runs (" + String.join(", ", names) + ") on " + settings.get("data") + ", " + (job.fast() ? "fast"
+        : "deterministic") + " mode, " + job.compute() + " compute, in " + dir);
     pw.println("compute protocol: " + Protocol.describe(all));
     if (jointLeftOut != null) {
       pw.println(jointLeftOut);
@@ -207,35 +161,15 @@ final class ExperimentCommand implements Callable<Integer> {
         + "per seed (by its first run) and loaded by the others (trainer.base=checkpoint); runs with a results.json "
         + "are skipped");
     pw.flush();
-    ExperimentJob.Source source = user ? new ExperimentJob.Source() {
-      @Override
-      public DemoData data(long seed, Path seedDir) throws java.io.IOException {
-        return userData(seed, seedDir);
-      }
-
-      @Override
-      public Optional<Path> benchmark(long seed, Path seedDir) {
-        return userBenchmark();
-      }
-    } : new ExperimentJob.Source() {
-      @Override
-      public DemoData data(long seed, Path seedDir) throws java.io.IOException {
-        return benchmarkData(seed, seedDir, size);
-      }
-
-      @Override
-      public Optional<Path> benchmark(long seed, Path seedDir) {
-        return BenchmarkAnnotations.locate(seedDir.resolve(DATA_DIR));
-      }
-    };
-    ExperimentJob.Clusters clusters = (seed, seedDir) -> {
+    ExperimentJob.Source source = user ? files.source(job::trim) : ExperimentSources.benchmark(size, job::trim);
+    ExperimentJob.Deployments deployments = (seed, seedDir) -> {
       LocalSession local = LocalSession.open(seedDir.resolve("local"), pw);
-      return new ExperimentJob.Lease(local.cluster(), local::attach, local.layout().dir(), local);
+      return new ExperimentJob.Lease(local.deployment(), local::attach, local.layout().dir(), local);
     };
-    String sizeLabel = user ? "custom" : maxSamples != null ? "custom" : size.name();
-    ExperimentJob job = new ExperimentJob(root.services(), clusters, source, names, seedList, !speed.fast(), all,
-        sizeLabel, dir, DemoProgress.timed(pw)).compute(compute.compute());
-    List<ExperimentJob.Outcome> outcomes = job.run();
+    String sizeLabel = user || job.maxSamples().isPresent() ? "custom" : size.name();
+    ExperimentJob experiment = new ExperimentJob(root.services(), deployments, source, names, seedList,
+        !job.fast(), all, sizeLabel, dir, DemoProgress.timed(pw)).compute(job.compute());
+    List<ExperimentJob.Outcome> outcomes = experiment.run();
     List<String> notes = new ArrayList<>();
     notes.add("the base model v0 of each seed was trained once, by the seed's first run, and loaded by the others "
         + "(trainer.base=checkpoint): that run's wall time includes it");
@@ -247,7 +181,8 @@ final class ExperimentCommand implements Callable<Integer> {
     } else if (jointLeftOut != null) {
       notes.add(jointLeftOut);
     }
-    ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, job.benchmarks(), dir);
+    ExperimentTable table = ExperimentReport.write(outcomes, commandLine(), settings, notes, experiment.benchmarks(),
+        dir);
     pw.println();
     pw.print(terminalTables(Files.readString(dir.resolve(ExperimentReport.TABLE_MD))));
     table.notes().forEach(n -> pw.println("note: " + n));
@@ -292,98 +227,17 @@ final class ExperimentCommand implements Callable<Integer> {
     return "adapt " + String.join(" ", at < 0 ? args : args.subList(at, args.size()));
   }
 
-  private void requireFile(Path f) {
-    if (!Files.isRegularFile(f)) {
-      throw new ParameterException(spec.commandLine(), "no such file: " + f);
-    }
-  }
-
-  private DemoData benchmarkData(long seed, Path seedDir, Size size) throws java.io.IOException {
-    Path dataDir = seedDir.resolve(DATA_DIR);
-    DemoData data = DemoData.generate(dataDir, seed, size);
-    return trimmed(data, dataDir);
-  }
-
-  /** The user's releases, the same for every seed; names from the file names. */
-  private DemoData userData(long seed, Path seedDir) throws java.io.IOException {
-    List<DemoData.Release> list = new ArrayList<>();
-    if (pretrain != null) {
-      list.add(new DemoData.Release(releaseName(pretrain), ReleaseRole.PRETRAIN, pretrain.toAbsolutePath(),
-          imageRoot(pretrain)));
-    }
-    for (Path f : releases) {
-      list.add(new DemoData.Release(releaseName(f), ReleaseRole.TASK, f.toAbsolutePath(), imageRoot(f)));
-    }
-    return trimmed(new DemoData(list, true), seedDir.resolve(DATA_DIR));
-  }
-
-  /** The benchmark the user's releases come from ({@link #benchmarkOf}), if any. */
-  private Optional<Path> userBenchmark() {
-    List<Path> files = new ArrayList<>(releases);
-    if (pretrain != null) {
-      files.add(pretrain);
-    }
-    return benchmarkOf(files);
-  }
-
-  /**
-   * The benchmark {@code files} come from, when they are the files of one generated with annotations
-   * ({@code adapt bench-data}): every file is listed in the {@code manifest.json} of the first file's directory.
-   * Empty for any other releases: their diagnostics skip the selection shares.
-   */
-  static Optional<Path> benchmarkOf(List<Path> files) {
-    if (files.isEmpty()) {
-      return Optional.empty();
-    }
-    Path dir = files.get(0).toAbsolutePath().normalize().getParent();
-    Optional<Path> found = BenchmarkAnnotations.locate(dir);
-    if (found.isEmpty()) {
-      return found;
-    }
-    Set<Path> listed = new HashSet<>();
-    Manifest.read(dir).releases().forEach(r -> listed.add(dir.resolve(r.file()).normalize()));
-    return files.stream().allMatch(f -> listed.contains(f.toAbsolutePath().normalize())) ? found
-        : Optional.empty();
-  }
-
-  private DemoData trimmed(DemoData data, Path dataDir) throws java.io.IOException {
-    DemoData d = tasks == null ? data : data.firstTasks(tasks);
-    if (maxSamples != null) {
-      String[] parts = maxSamples.split(":");
-      d = d.slice(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), dataDir.resolve("slice"));
-    }
-    return d;
-  }
-
-  private Path imageRoot(Path file) {
-    return (images != null ? images : file.toAbsolutePath().getParent()).toAbsolutePath();
-  }
-
-  /** A release name from a file name: {@code data/r1 LLaVA.json} → {@code r1-llava}. */
-  static String releaseName(Path file) {
-    String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "").toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9._-]+", "-");
-    return name.isEmpty() ? "release" : name;
-  }
-
   private Map<String, String> settings(boolean user, Size size, Map<String, String> all) {
     Map<String, String> m = new LinkedHashMap<>();
     if (user) {
-      m.put("data", "releases " + releases.stream().map(p -> p.toAbsolutePath().toString()).toList()
-          + (pretrain == null ? ", no pretraining release (v0 untrained)"
-              : ", pretraining " + pretrain.toAbsolutePath())
-          + (images == null ? "" : ", images " + images.toAbsolutePath()));
+      m.put("data", files.describe());
     } else {
       m.put("data", "skill-world benchmark, " + size + " (seed s generates the data of seed s)");
     }
-    if (tasks != null) {
-      m.put("tasks", Integer.toString(tasks));
-    }
-    if (maxSamples != null) {
-      m.put("max samples per release (train:test)", maxSamples);
-    }
-    m.put("mode", speed.fast() ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
-    m.put("compute", compute.compute().label());
+    job.tasks().ifPresent(n -> m.put("tasks", Integer.toString(n)));
+    job.maxSamples().ifPresent(v -> m.put("max samples per release (train:test)", v));
+    m.put("mode", job.fast() ? "fast (two PyTorch threads)" : "deterministic (one PyTorch thread)");
+    m.put("compute", job.compute().label());
     m.put("overrides", new TreeMap<>(all).toString());
     return m;
   }

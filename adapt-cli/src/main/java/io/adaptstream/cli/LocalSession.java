@@ -7,7 +7,7 @@ import io.adaptstream.cli.local.LocalMode.AlreadyRunning;
 import io.adaptstream.cli.local.LocalMode.Outcome;
 import io.adaptstream.cli.local.LocalMode.Started;
 import io.adaptstream.cli.local.LocalState;
-import io.adaptstream.cli.pipeline.Cluster;
+import io.adaptstream.cli.run.Deployment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,8 +47,8 @@ final class LocalSession implements AutoCloseable {
     return new LocalSession(Optional.empty(), s, layout);
   }
 
-  Cluster cluster() {
-    return Cluster.local(state.bootstrapServers(), state.schemaRegistryUrl(), Path.of(state.blobStore()));
+  Deployment deployment() {
+    return Deployment.local(state.bootstrapServers(), state.schemaRegistryUrl(), Path.of(state.blobStore()));
   }
 
   LocalLayout layout() {

@@ -1,7 +1,5 @@
 package io.adaptstream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalState;
@@ -10,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code adapt local status}: whether local mode runs in the data directory, with its pids and addresses. */
@@ -20,31 +17,25 @@ import picocli.CommandLine.Spec;
         "Exit status 0 when it runs (its owner is alive and the broker answers), 3 when it does not.", ""})
 final class LocalStatusCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Spec
   CommandSpec spec;
 
   @Mixin
   DataDirOption dataDir;
 
-  @Option(names = "--json", description = "Print the status as one JSON object.")
-  boolean json;
+  @Mixin
+  StatusJsonOption output = new StatusJsonOption();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     LocalMode.Status st = LocalMode.status(dataDir.layout());
-    if (json) {
-      out.println(JSON.writeValueAsString(toJson(st)));
-    } else {
-      print(out, st);
-    }
+    output.print(out, st, LocalStatusCommand::toJson, LocalStatusCommand::print);
     return st.running() ? AdaptCli.EXIT_OK : AdaptCli.EXIT_NOT_RUNNING;
   }
 
   private static ObjectNode toJson(LocalMode.Status st) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = StatusJsonOption.JSON.createObjectNode();
     n.put("running", st.running());
     n.put("busy", st.busy());
     n.put("dataDir", st.layout().dir().toString());

@@ -1,6 +1,5 @@
 package io.adaptstream.cli;
 
-import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalMode.AlreadyRunning;
@@ -8,19 +7,14 @@ import io.adaptstream.cli.local.LocalMode.Detached;
 import io.adaptstream.cli.local.LocalMode.Outcome;
 import io.adaptstream.cli.local.LocalMode.Started;
 import io.adaptstream.cli.local.LocalProcesses;
-import io.adaptstream.cli.local.LocalState;
 import io.adaptstream.cli.local.LocalService;
-import io.adaptstream.cli.pipeline.LocalPipeline;
-import io.adaptstream.cli.pipeline.PipelineSettings;
-import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.cli.local.LocalState;
+import io.adaptstream.cli.run.LocalPipeline;
+import io.adaptstream.cli.run.PipelineSettings;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,28 +61,8 @@ final class LocalUpCommand implements Callable<Integer> {
   @Option(names = "--detached-child", hidden = true)
   boolean detachedChild;
 
-  @Option(names = "--no-services",
-      description = "Run only the broker, the schema registry and the blob store, not the pipeline services.")
-  boolean noServices;
-
-  @Option(names = "--method", paramLabel = "POLICY", defaultValue = "adapt",
-      description = "Selection method of the local run (default: ${DEFAULT-VALUE}): adapt, lite, sequential, random, "
-          + "el2n, entropy, perplexity, grounding, semdedup, multitask.")
-  String method;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-      description = "Experiment seed of the local run (default: ${DEFAULT-VALUE}).")
-  long seed;
-
   @Mixin
-  FastOption speed = new FastOption();
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "A service setting of the local run, e.g. --set selector.budget=200 --set trainer.steps=100 "
-          + "(keys of scoring.*, selector.*, trainer.*, ingest.*; repeatable). Without it the run trains under the "
-          + "FULL equal-compute protocol of 'adapt demo' and 'adapt experiment' (trainer.steps, "
-          + "trainer.pretrain.steps, selector.budget, selector.pool.cap, batch sizes).")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  LocalRunOptions run = new LocalRunOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -97,7 +71,7 @@ final class LocalUpCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     LocalLayout layout = dataDir.layout();
-    LocalMode mode = new LocalMode(layout, services(), brokerHeap, out, childOptions());
+    LocalMode mode = new LocalMode(layout, services(), brokerHeap, out, run.childOptions());
     out.println("starting local mode" + (detach ? " in the background" : "") + " in " + layout.dir() + " ...");
     out.flush();
     Outcome outcome = detach ? mode.detach() : mode.start();
@@ -131,33 +105,8 @@ final class LocalUpCommand implements Callable<Integer> {
 
   /** What runs inside local mode: what the command was built with, else the pipeline of run 'default'. */
   private List<LocalService> services() {
-    PipelineSettings settings = settings(); // refuses bad options before anything starts
-    return parent.root.localServices().orElseGet(() -> noServices ? List.of()
-        : List.of(new LocalPipeline(parent.root.services(), settings)));
-  }
-
-  private PipelineSettings settings() {
-    try {
-      // the FULL equal-compute protocol, as adapt demo and adapt experiment train by default; --set wins
-      Map<String, String> all = new LinkedHashMap<>(Protocol.continuous().overrides());
-      all.putAll(overrides);
-      return new PipelineSettings(TopicCatalogue.DEFAULT_RUN, method, seed, !speed.fast(), all);
-    } catch (IllegalArgumentException | ConfigException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  /** The same service options for the background process of --detach. */
-  private List<String> childOptions() {
-    List<String> o = new ArrayList<>();
-    if (noServices) {
-      o.add("--no-services");
-    }
-    o.addAll(List.of("--method", method, "--seed", Long.toString(seed)));
-    if (speed.fast()) {
-      o.add("--fast");
-    }
-    overrides.forEach((k, v) -> o.addAll(List.of("--set", k + "=" + v)));
-    return o;
+    PipelineSettings settings = run.settings(); // refuses bad options before anything starts
+    return parent.root.localServices().orElseGet(() -> run.services()
+        ? List.of(new LocalPipeline(parent.root.services(), settings)) : List.of());
   }
 }

@@ -1,6 +1,7 @@
 package io.adaptstream.cli;
 
 import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.ingest.DatasetFormat;
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.ingest.IngestJob;
@@ -8,14 +9,10 @@ import io.adaptstream.ingest.IngestListener;
 import io.adaptstream.ingest.IngestResult;
 import io.adaptstream.ingest.ProgressBarListener;
 import io.adaptstream.ingest.PublishRequest;
-import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +40,10 @@ final class PublishCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @ParentCommand
-  AdaptCli app;
+  AdaptCli root;
 
   @Mixin
-  EndpointOptions endpoints;
+  DeploymentOptions deployment;
 
   @Option(names = "--release", required = true, paramLabel = "NAME",
       description = "Release name: letters, digits, '.', '_' or '-' (at most 128).")
@@ -71,10 +68,6 @@ final class PublishCommand implements Callable<Integer> {
       description = "Blob store directory (default: the running local mode's).")
   Path blobStore;
 
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicCatalogue.DEFAULT_PREFIX,
-      description = "Topic prefix of the deployment (default: ${DEFAULT-VALUE}).")
-  String topicPrefix;
-
   @Option(names = "--json", description = "Print only one final JSON line (no progress bar).")
   boolean json;
 
@@ -88,22 +81,16 @@ final class PublishCommand implements Callable<Integer> {
           "invalid release name '" + release + "': use 1-128 letters, digits, '.', '_' or '-'");
     }
     DatasetFormat fmt = format == null ? DatasetFormat.detect(file) : parseFormat(format);
-    Endpoints ep = endpoints.resolve();
-    Path blobs = blobStore != null ? blobStore : ep.blobStore().orElseThrow(() -> new ParameterException(
+    Deployment target = deployment.resolve();
+    Path blobs = blobStore != null ? blobStore : target.blobStore().orElseThrow(() -> new ParameterException(
         spec.commandLine(), "--blob-store is required when --bootstrap-servers/--schema-registry-url are given"));
-
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ServiceConfig.BOOTSTRAP_SERVERS, ep.bootstrapServers());
-    settings.put(ServiceConfig.SCHEMA_REGISTRY_URL, ep.schemaRegistryUrl());
-    settings.put(ServiceConfig.TOPIC_PREFIX, topicPrefix);
-    settings.put(ServiceConfig.BLOB_STORE, blobs.toString());
-    IngestConfig config = new IngestConfig(settings);
+    IngestConfig config = target.withBlobStore(blobs).ingestConfig();
 
     PublishRequest request = new PublishRequest(release, file, fmt, images,
         pretrain ? ReleaseRole.PRETRAIN : ReleaseRole.TASK);
     boolean bar = !json && System.console() != null;
     IngestResult result;
-    try (IngestJob job = new IngestJob(config, app.blobStore(blobs));
+    try (IngestJob job = new IngestJob(config, root.blobStore(blobs));
         ProgressBarListener progress = bar ? new ProgressBarListener() : null) {
       Thread interruptHook = new Thread(job::cancel, "publish-cancel");
       Runtime.getRuntime().addShutdownHook(interruptHook);

@@ -1,19 +1,18 @@
 package io.adaptstream.cli;
 
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.demo.RunRecord;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
-import io.adaptstream.selector.algo.SelectionPolicy;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.demo.RunRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,18 +46,13 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Another selection method for a what-if (default: the recorded one).")
   String method;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory, new or empty (default: RUNS/<new run id>).")
-  Path out;
-
-  @Option(names = "--runs-dir", paramLabel = "RUNS", defaultValue = "runs",
-      description = "Where the recorded run is, and where the replay goes without --out (default: ${DEFAULT-VALUE}).")
-  Path runsDir;
+  @Mixin
+  RunDirOptions runDir = new RunDirOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter pw = spec.commandLine().getOut();
-    Path recorded = runsDir.resolve(run);
+    Path recorded = runDir.runsDir().resolve(run);
     if (!Files.isRegularFile(recorded.resolve(RunRecord.FILE_NAME))
         && Files.isRegularFile(Path.of(run).resolve(RunRecord.FILE_NAME))) {
       recorded = Path.of(run);
@@ -69,32 +63,22 @@ final class ReplayCommand implements Callable<Integer> {
     }
     RunRecord original = RunRecord.read(recorded);
     String newMethod = method == null ? original.method() : method;
-    if (!SelectionPolicy.all().containsKey(newMethod)) {
-      throw new ParameterException(spec.commandLine(), "unknown method '" + newMethod + "'; valid: "
-          + String.join(", ", SelectionPolicy.all().keySet()));
-    }
+    MethodOption.requireKnown(spec, newMethod);
     String runId = RunIds.next(newMethod, original.runId());
     PipelineSettings settings = original.settings().withRun(runId).withMethod(newMethod);
-    Path dir = (out != null ? out : runsDir.resolve(runId)).toAbsolutePath().normalize();
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
-          throw new ParameterException(spec.commandLine(), "output directory " + dir + " is not empty");
-        }
-      }
-    }
+    Path dir = runDir.newRunDir(runId);
     pw.println("adapt replay: run " + runId + " replays " + original.runId() + " (" + newMethod
         + (newMethod.equals(original.method()) ? ", the recorded method" : ", recorded: " + original.method())
         + ", seed " + original.seed() + ", " + (original.deterministic() ? "deterministic" : "fast") + " mode) in "
         + dir);
     try (LocalSession local = LocalSession.open(Path.of(original.localDir()), pw)) {
-      Cluster cluster = local.cluster();
-      DemoResult result = new DemoJob(root.services(), cluster, settings, original.publishedData(), dir,
+      Deployment deployment = local.deployment();
+      DemoResult result = new DemoJob(root.services(), deployment, settings, original.publishedData(), dir,
           DemoProgress.timed(pw)).onServicesStarted(local::attach).run();
       RunRecord record = new RunRecord(runId, newMethod, original.seed(), original.size(), original.deterministic(),
           original.dataDir(), original.localDir(), original.pretrainRelease(), original.taskReleases(),
           settings.overrides(), original.runId(), Instant.now().toString(),
-          RunRecord.services(settings, cluster, dir), original.compute());
+          RunRecord.services(settings, deployment, dir), original.compute());
       DemoCommand.finish(pw, result, record, dir);
     }
     return AdaptCli.EXIT_OK;

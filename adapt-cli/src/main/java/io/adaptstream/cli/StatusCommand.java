@@ -1,18 +1,14 @@
 package io.adaptstream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
-import io.adaptstream.cli.local.LocalState;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.RunStatus;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.RunStatus;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.ClusterView;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -36,13 +32,11 @@ import picocli.CommandLine.Spec;
         "Exit status 0 when something could be read, 1 when nothing could.", ""})
 final class StatusCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Spec
   CommandSpec spec;
 
   @Mixin
-  EndpointOptions endpoints;
+  DeploymentOptions deployment;
 
   @Option(names = "--selector-url", paramLabel = "URL",
       description = "The selector's query server, e.g. http://127.0.0.1:8085 (default: the one in local.json).")
@@ -52,31 +46,20 @@ final class StatusCommand implements Callable<Integer> {
       description = "The run (default: ${DEFAULT-VALUE}).")
   String runId;
 
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicCatalogue.DEFAULT_PREFIX,
-      description = "Topic prefix of the deployment (default: ${DEFAULT-VALUE}).")
-  String topicPrefix;
-
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "adapt-vlm",
       description = "The model's name (default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--json", description = "Print the status as one JSON object.")
-  boolean json;
+  @Mixin
+  StatusJsonOption output = new StatusJsonOption();
 
   @Override
   public Integer call() throws Exception {
-    Endpoints ep = endpoints.resolve();
-    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(() -> LocalState.read(endpoints.dataDir.layout())
-        .filter(LocalState::ownerAlive).flatMap(LocalState::selectorUrl).map(URI::create));
-    Cluster cluster = new Cluster(ep.bootstrapServers(), ep.schemaRegistryUrl(), topicPrefix,
-        TopicCatalogue.DEFAULT_DATA_PARTITIONS, (short) 1, ep.blobStore().orElse(Path.of(".")));
-    RunStatus st = RunStatus.read(cluster, runId, model, selector);
+    Deployment target = deployment.resolve();
+    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(target::selectorUrl);
+    RunStatus st = RunStatus.read(target, runId, model, selector);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(JSON.writeValueAsString(toJson(st)));
-    } else {
-      print(out, st);
-    }
+    output.print(out, st, StatusCommand::toJson, StatusCommand::print);
     out.flush();
     boolean nothing = st.step().isEmpty() && st.model().isEmpty() && st.selectorProblem() != null
         && st.topicsProblem() != null;
@@ -125,12 +108,12 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static ObjectNode toJson(RunStatus st) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = StatusJsonOption.JSON.createObjectNode();
     n.put("runId", st.runId());
     st.selectorUrl().ifPresent(u -> n.put("selectorUrl", u.toString()));
     n.put("selectorProblem", st.selectorProblem());
-    st.step().ifPresent(v -> n.set("step", JSON.valueToTree(v)));
-    st.pool().ifPresent(p -> n.set("pool", JSON.valueToTree(p)));
+    st.step().ifPresent(v -> n.set("step", StatusJsonOption.JSON.valueToTree(v)));
+    st.pool().ifPresent(p -> n.set("pool", StatusJsonOption.JSON.valueToTree(p)));
     n.put("clustersStep", st.clustersStep());
     var clusters = n.putArray("clusters");
     for (ClusterView c : st.clusters()) {
@@ -144,13 +127,13 @@ final class StatusCommand implements Callable<Integer> {
       ev.put("version", e.getVersion());
       ev.put("avgAccuracy", e.getAvgAccuracy());
       ev.put("testSamples", e.getTestSamples());
-      ev.set("accuracy", JSON.valueToTree(accuracy(e)));
+      ev.set("accuracy", StatusJsonOption.JSON.valueToTree(accuracy(e)));
     });
     return n;
   }
 
   private static ObjectNode model(ModelVersion m) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = StatusJsonOption.JSON.createObjectNode();
     n.put("model", m.getModel());
     n.put("version", m.getVersion());
     n.put("release", m.getRelease() == null ? null : m.getRelease().toString());

@@ -2,9 +2,9 @@ package io.adaptstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.adaptstream.cli.experiment.ExperimentJob;
-import io.adaptstream.cli.experiment.ExperimentTable;
-import io.adaptstream.cli.experiment.Sweep;
+import io.adaptstream.cli.run.experiment.ExperimentJob;
+import io.adaptstream.cli.run.experiment.ExperimentTable;
+import io.adaptstream.cli.run.experiment.Sweep;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

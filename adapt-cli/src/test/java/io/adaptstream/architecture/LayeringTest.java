@@ -39,6 +39,9 @@ class LayeringTest {
       "io.adaptstream.model.ModelBenchmark",
       "reports whether glibc malloc was tuned (MALLOC_TOP_PAD_) beside its measurements; it configures nothing");
 
+  /** The package of the {@code adapt} commands and their options. */
+  private static final String COMMANDS = "io.adaptstream.cli";
+
   private static JavaClasses main;
 
   @BeforeAll
@@ -89,6 +92,24 @@ class LayeringTest {
     noClasses().that().resideOutsideOfPackage("io.adaptstream.cli..")
         .should().dependOnClassesThat().resideInAPackage("io.adaptstream.cli..")
         .because("adapt-cli is the composition root: it depends on every module and none on it")
+        .check(main);
+  }
+
+  @Test
+  void shouldLeaveKafkaClientsToTheEngineWhenACommandTalksToTheSystem() {
+    noClasses().that().resideInAPackage(COMMANDS)
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.clients..", "org.apache.kafka.streams..")
+        .because("a command only parses its options, calls the run engine (io.adaptstream.cli.run) or a service's "
+            + "job, and prints; the Kafka clients are built there, where tests and other callers reach them too")
+        .check(main);
+  }
+
+  @Test
+  void shouldKeepTheRunEngineFreeOfTheCommandsWhenACommandChanges() {
+    noClasses().that().resideInAPackage(COMMANDS + ".run..")
+        .should().dependOnClassesThat().resideInAPackage(COMMANDS)
+        .because("the engine runs the same from a command, a test or another program: the commands call it, never "
+            + "the other way round")
         .check(main);
   }
 

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.ModelVersion;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoResult;
 import io.adaptstream.cli.local.BrokerProcess;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
 import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.selector.query.SelectorClient;
@@ -50,7 +50,7 @@ class BrokerRestartIT {
     List<String> outages = new ArrayList<>();
     try (BrokerProcess broker = BrokerProcess.start(tmp.resolve("broker"));
         LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
-      Cluster cluster = new Cluster(broker.bootstrapServers(), registry.url(), "restart", 3, (short) 1,
+      Deployment deployment = new Deployment(broker.bootstrapServers(), registry.url(), "restart", 3, (short) 1,
           tmp.resolve("blobs"));
       DemoData data = TinyRun.data(tmp.resolve("data"), 1, 48, 4);
       Map<String, String> overrides = new LinkedHashMap<>(TinyRun.overrides());
@@ -62,7 +62,7 @@ class BrokerRestartIT {
 
       // given the reference: the run without outages (its services in this JVM), which also publishes the releases
       PipelineSettings clean = new PipelineSettings("clean", "adapt", 0, true, overrides);
-      DemoResult reference = new DemoJob(ServiceLauncher.defaults(), cluster, clean, data, tmp.resolve("clean"),
+      DemoResult reference = new DemoJob(ServiceLauncher.defaults(), deployment, clean, data, tmp.resolve("clean"),
           line -> System.out.println("[clean] " + line)).run();
 
       // and a second run over the same log, each service in its own JVM
@@ -72,7 +72,7 @@ class BrokerRestartIT {
       Map<String, ServiceProcess> services = new LinkedHashMap<>();
       try {
         for (String name : List.of("selector", "scoring", "trainer")) {
-          Map<String, String> config = new HashMap<>(faulty.service(name, cluster, work));
+          Map<String, String> config = new HashMap<>(faulty.service(name, deployment, work));
           if (name.equals("selector")) {
             config.put("selector.http.port", Integer.toString(selectorPort));
           }
@@ -97,7 +97,7 @@ class BrokerRestartIT {
             .until(() -> trainer.log().contains("version 1: training on"));
         assertThat(trainer.log()).as("killed before version 1 was published").doesNotContain("published adapt-vlm@1");
         long t1 = outage(broker);
-        try (RunTopics topics = new RunTopics(cluster, "faulty", "adapt-vlm")) {
+        try (RunTopics topics = new RunTopics(deployment, "faulty", "adapt-vlm")) {
           await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
             topics.poll(Duration.ofMillis(100));
             return topics.evals().containsKey(1) && topics.models().containsKey(1);
@@ -120,15 +120,15 @@ class BrokerRestartIT {
 
       // and the step selected what the uninterrupted run selected, each sample once
       String bootstrap = broker.bootstrapServers();
-      Map<Integer, List<String>> selections = RunLog.selections(bootstrap, cluster.serdes(),
-          cluster.catalogue("faulty"));
+      Map<Integer, List<String>> selections = RunLog.selections(bootstrap, deployment.serdes(),
+          deployment.catalogue("faulty"));
       assertThat(RunLog.sorted(selections)).isEqualTo(reference.selections());
       selections.forEach((step, ids) -> assertThat(ids).as("step %d selected once each", step)
           .doesNotHaveDuplicates());
       // every sample scored once, every model version published once, and the models are bit-identical
-      assertThat(RunLog.scoreCounts(bootstrap, cluster.serdes(), cluster.catalogue("faulty")))
+      assertThat(RunLog.scoreCounts(bootstrap, deployment.serdes(), deployment.catalogue("faulty")))
           .isNotEmpty().allSatisfy((key, n) -> assertThat(n).as("scores of %s", key).isEqualTo(1));
-      List<ModelVersion> versions = RunLog.models(bootstrap, cluster.serdes(), cluster.catalogue("faulty"));
+      List<ModelVersion> versions = RunLog.models(bootstrap, deployment.serdes(), deployment.catalogue("faulty"));
       assertThat(versions).extracting(ModelVersion::getVersion).containsExactly(0, 1);
       Map<Integer, String> shas = versions.stream().collect(Collectors.toMap(ModelVersion::getVersion,
           ModelVersion::getSha256));

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.adaptstream.cli.demo.DemoData;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;
+import io.adaptstream.cli.run.demo.DemoData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

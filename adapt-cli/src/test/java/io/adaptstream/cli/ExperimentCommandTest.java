@@ -2,7 +2,8 @@ package io.adaptstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.adaptstream.cli.experiment.BenchmarkFixture;
+import io.adaptstream.cli.run.experiment.BenchmarkFixture;
+import io.adaptstream.cli.run.experiment.ExperimentSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,8 +86,8 @@ class ExperimentCommandTest {
 
   @Test
   void shouldNameAReleaseAfterItsFile() {
-    assertThat(ExperimentCommand.releaseName(Path.of("data", "R1 LLaVA mix.json"))).isEqualTo("r1-llava-mix");
-    assertThat(ExperimentCommand.releaseName(Path.of("m3it.v2.json"))).isEqualTo("m3it.v2");
+    assertThat(ExperimentSources.releaseName(Path.of("data", "R1 LLaVA mix.json"))).isEqualTo("r1-llava-mix");
+    assertThat(ExperimentSources.releaseName(Path.of("m3it.v2.json"))).isEqualTo("m3it.v2");
   }
 
   @Test
@@ -96,10 +97,10 @@ class ExperimentCommandTest {
     Path copy = Files.copy(bench.resolve("r1.json"), Files.createDirectories(tmp.resolve("mine")).resolve("r1.json"));
 
     // then only the benchmark's own file leads to its annotations
-    assertThat(ExperimentCommand.benchmarkOf(List.of(bench.resolve("r1.json"))))
+    assertThat(ExperimentSources.benchmarkOf(List.of(bench.resolve("r1.json"))))
         .contains(bench.toAbsolutePath().normalize());
-    assertThat(ExperimentCommand.benchmarkOf(List.of(copy))).isEmpty();
-    assertThat(ExperimentCommand.benchmarkOf(List.of(bench.resolve("r1.json"), copy))).isEmpty();
+    assertThat(ExperimentSources.benchmarkOf(List.of(copy))).isEmpty();
+    assertThat(ExperimentSources.benchmarkOf(List.of(bench.resolve("r1.json"), copy))).isEmpty();
   }
 
   @Test

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.adaptstream.cli.demo.DemoReport;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.experiment.ExperimentCharts;
-import io.adaptstream.cli.experiment.ExperimentJob;
-import io.adaptstream.cli.experiment.ExperimentReport;
-import io.adaptstream.cli.experiment.ExperimentTable;
-import io.adaptstream.cli.pipeline.Cluster;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.demo.DemoReport;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.experiment.ExperimentCharts;
+import io.adaptstream.cli.run.experiment.ExperimentJob;
+import io.adaptstream.cli.run.experiment.ExperimentReport;
+import io.adaptstream.cli.run.experiment.ExperimentTable;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
@@ -44,7 +44,7 @@ class ExperimentIT {
     // given three methods and the joint reference, one seed, a 2-step slice of the benchmark, a tiny model and
     // equal compute (3 optimizer steps per time step)
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    ExperimentJob.Clusters clusters = (seed, seedDir) -> new ExperimentJob.Lease(new Cluster(
+    ExperimentJob.Deployments deployments = (seed, seedDir) -> new ExperimentJob.Lease(new Deployment(
         kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(), 3, (short) 1,
         seedDir.resolve("blobs")), (name, handle) -> {}, null, () -> {});
     ExperimentJob.Source source = (seed, seedDir) -> TinyRun.data(seedDir.resolve("data"), 2, 40, 6);
@@ -53,7 +53,7 @@ class ExperimentIT {
     Map<String, String> overrides = new LinkedHashMap<>(TinyRun.overrides());
     overrides.put(TrainerConfig.STEPS, "3");
     overrides.put(TrainerConfig.PRETRAIN_STEPS, "10");
-    ExperimentJob job = new ExperimentJob(ServiceLauncher.defaults(), clusters, source, methods, List.of(0L), true,
+    ExperimentJob job = new ExperimentJob(ServiceLauncher.defaults(), deployments, source, methods, List.of(0L), true,
         overrides, "custom", dir, line -> {
           lines.add(line);
           System.out.println("[experiment] " + line);

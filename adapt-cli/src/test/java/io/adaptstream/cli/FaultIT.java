@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.ModelVersion;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
 import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.selector.query.SelectorClient;
 import io.adaptstream.selector.query.StepView;
@@ -48,8 +48,8 @@ class FaultIT {
   @Test
   void shouldEndWithTheSameSelectionsAndModelAsAnUninterruptedRunWhenServicesAreKilledMidStep(KafkaTestEnv kafka,
       @TempDir Path tmp) throws Exception {
-    Cluster cluster = new Cluster(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(),
-        3, (short) 1, tmp.resolve("blobs"));
+    Deployment deployment = new Deployment(kafka.bootstrapServers(), kafka.schemaRegistryUrl(),
+        kafka.newCatalogue().prefix(), 3, (short) 1, tmp.resolve("blobs"));
     DemoData data = TinyRun.data(tmp.resolve("data"), 3, 48, 4);
     Map<String, String> overrides = new LinkedHashMap<>(TinyRun.overrides());
     // small transactions and batches, so a kill lands inside a phase rather than between two
@@ -60,7 +60,7 @@ class FaultIT {
 
     // given the reference: the run without kills (its services in this JVM), which also publishes the releases
     PipelineSettings clean = new PipelineSettings("clean", "adapt", 3, true, overrides);
-    DemoResult reference = new DemoJob(ServiceLauncher.defaults(), cluster, clean, data, tmp.resolve("clean"),
+    DemoResult reference = new DemoJob(ServiceLauncher.defaults(), deployment, clean, data, tmp.resolve("clean"),
         line -> System.out.println("[clean] " + line)).run();
 
     // when a second run over the same log has each service in its own JVM, and each is killed once mid-step
@@ -72,7 +72,7 @@ class FaultIT {
     List<String> kills = new ArrayList<>();
     try {
       for (String name : List.of("selector", "scoring", "trainer")) {
-        Map<String, String> config = new HashMap<>(faulty.service(name, cluster, work));
+        Map<String, String> config = new HashMap<>(faulty.service(name, deployment, work));
         // a killed member leaves its group after the session timeout: keep that short so restarts are quick
         config.put("kafka.session.timeout.ms", "6000");
         config.put("kafka.heartbeat.interval.ms", "1500");
@@ -112,7 +112,7 @@ class FaultIT {
           + ")");
       trainer.start();
 
-      try (RunTopics topics = new RunTopics(cluster, "faulty", "adapt-vlm")) {
+      try (RunTopics topics = new RunTopics(deployment, "faulty", "adapt-vlm")) {
         await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
           topics.poll(Duration.ofMillis(100));
           return topics.evals().containsKey(3) && topics.models().containsKey(3);
@@ -126,17 +126,17 @@ class FaultIT {
     }
 
     // then every step selected exactly what the uninterrupted run selected, each sample once
-    Map<Integer, List<String>> cleanSelections = RunLog.selections(kafka, cluster.catalogue("clean"));
-    Map<Integer, List<String>> faultySelections = RunLog.selections(kafka, cluster.catalogue("faulty"));
+    Map<Integer, List<String>> cleanSelections = RunLog.selections(kafka, deployment.catalogue("clean"));
+    Map<Integer, List<String>> faultySelections = RunLog.selections(kafka, deployment.catalogue("faulty"));
     assertThat(cleanSelections).hasSize(3);
     assertThat(RunLog.sorted(cleanSelections)).isEqualTo(reference.selections());
     assertThat(RunLog.sorted(faultySelections)).isEqualTo(RunLog.sorted(cleanSelections));
     faultySelections.forEach((step, ids) -> assertThat(ids).as("step %d selected once each", step)
         .doesNotHaveDuplicates());
     // every sample scored once per step, and every model version published once
-    assertThat(RunLog.scoreCounts(kafka, cluster.catalogue("faulty"))).allSatisfy((key, n) -> assertThat(n)
+    assertThat(RunLog.scoreCounts(kafka, deployment.catalogue("faulty"))).allSatisfy((key, n) -> assertThat(n)
         .as("scores of %s", key).isEqualTo(1));
-    List<ModelVersion> versions = RunLog.models(kafka, cluster.catalogue("faulty"));
+    List<ModelVersion> versions = RunLog.models(kafka, deployment.catalogue("faulty"));
     assertThat(versions).extracting(ModelVersion::getVersion).containsExactly(0, 1, 2, 3);
     // and the final model is bit-identical
     Map<Integer, String> faultyShas = versions.stream().collect(Collectors.toMap(ModelVersion::getVersion,

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.ReleaseRole;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.demo.Protocol;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
 import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.demo.Protocol;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.SelectionView;
@@ -75,10 +75,10 @@ class LocalCrashIT {
     overrides.put("trainer.epochs", "20");
 
     // given the reference: the same run without kills, its services in this JVM on the test broker
-    Cluster cluster = new Cluster(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(),
-        3, (short) 1, tmp.resolve("clean-blobs"));
+    Deployment deployment = new Deployment(kafka.bootstrapServers(), kafka.schemaRegistryUrl(),
+        kafka.newCatalogue().prefix(), 3, (short) 1, tmp.resolve("clean-blobs"));
     PipelineSettings clean = new PipelineSettings("clean", "adapt", 0, true, overrides);
-    DemoResult reference = new DemoJob(ServiceLauncher.defaults(), cluster, clean, data, tmp.resolve("clean"),
+    DemoResult reference = new DemoJob(ServiceLauncher.defaults(), deployment, clean, data, tmp.resolve("clean"),
         line -> System.out.println("[clean] " + line)).run();
 
     // and local mode with its services, in the background, the releases published to it
@@ -125,7 +125,7 @@ class LocalCrashIT {
       t0 = System.nanoTime();
       start(tmp, up);
       SelectorClient selector = selector(layout);
-      Cluster local = localCluster(layout);
+      Deployment local = localDeployment(layout);
       Map<Integer, String> shas = new LinkedHashMap<>();
       try (RunTopics topics = new RunTopics(local, TopicCatalogue.DEFAULT_RUN, "adapt-vlm")) {
         await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -196,9 +196,9 @@ class LocalCrashIT {
     return new SelectorClient(URI.create(url), Duration.ofSeconds(5));
   }
 
-  private static Cluster localCluster(LocalLayout layout) {
+  private static Deployment localDeployment(LocalLayout layout) {
     LocalState s = LocalState.read(layout).orElseThrow();
-    return Cluster.local(s.bootstrapServers(), s.schemaRegistryUrl(), Path.of(s.blobStore()));
+    return Deployment.local(s.bootstrapServers(), s.schemaRegistryUrl(), Path.of(s.blobStore()));
   }
 
   /** Waits until step 1 exists and satisfies {@code condition}, asking the selector every 20 ms. */

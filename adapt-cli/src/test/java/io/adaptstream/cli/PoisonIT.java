@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.avro.Sample;
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
 import io.adaptstream.cli.pipeline.ReleaseTable;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;
@@ -52,28 +52,28 @@ class PoisonIT {
   void shouldDeadLetterEachPoisonRecordOnceAndEndAsACleanRunWhenPoisonHitsEveryTopicTheServicesRead(
       KafkaTestEnv kafka, @TempDir Path tmp) throws Exception {
     // given a clean run, which also publishes the releases
-    Cluster cluster = new Cluster(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(),
-        3, (short) 1, tmp.resolve("blobs"));
+    Deployment deployment = new Deployment(kafka.bootstrapServers(), kafka.schemaRegistryUrl(),
+        kafka.newCatalogue().prefix(), 3, (short) 1, tmp.resolve("blobs"));
     DemoData data = TinyRun.data(tmp.resolve("data"), 2, 24, 4);
     PipelineSettings clean = new PipelineSettings("clean", "adapt", 5, true, TinyRun.overrides());
-    DemoResult reference = new DemoJob(ServiceLauncher.defaults(), cluster, clean, data, tmp.resolve("clean"),
+    DemoResult reference = new DemoJob(ServiceLauncher.defaults(), deployment, clean, data, tmp.resolve("clean"),
         line -> System.out.println("[clean] " + line)).run();
-    int cleanLetters = deadLetters(kafka, cluster).size();
-    Sample sample = kafka.readAll(cluster.catalogue("clean").ingest, READ).stream()
+    int cleanLetters = deadLetters(kafka, deployment).size();
+    Sample sample = kafka.readAll(deployment.catalogue("clean").ingest, READ).stream()
         .map(r -> r.value().getPayload()).filter(Sample.class::isInstance).map(Sample.class::cast).findFirst()
         .orElseThrow();
 
     // when a second run over the same log gets poison on every topic its services read, as they start
     PipelineSettings poisoned = clean.withRun("poisoned");
-    TopicCatalogue cat = cluster.catalogue("poisoned");
+    TopicCatalogue cat = deployment.catalogue("poisoned");
     String model = poisoned.value(TrainerConfig.MODEL_NAME);
     Map<String, String> expected = new LinkedHashMap<>(); // topic/partition/offset -> reason
-    DemoResult result = new DemoJob(ServiceLauncher.defaults(), cluster, poisoned, data.asPublished(),
+    DemoResult result = new DemoJob(ServiceLauncher.defaults(), deployment, poisoned, data.asPublished(),
         tmp.resolve("poisoned"), line -> System.out.println("[poisoned] " + line))
-        .onServicesStarted((name, services) -> inject(kafka, cluster, cat, sample, model, expected)).run();
+        .onServicesStarted((name, services) -> inject(kafka, deployment, cat, sample, model, expected)).run();
 
     // then every poison record has exactly one dead letter, with where it came from and why
-    List<DeadLetter> letters = deadLetters(kafka, cluster);
+    List<DeadLetter> letters = deadLetters(kafka, deployment);
     Map<String, List<DeadLetter>> poison = letters.stream()
         .filter(dl -> StandardCharsets.UTF_8.decode(dl.getKey().duplicate()).toString().startsWith("poison-"))
         .collect(Collectors.groupingBy(DeadLetters::key));
@@ -91,11 +91,11 @@ class PoisonIT {
     assertThat(result.steps()).extracting(DemoResult.Step::modelSha256)
         .isEqualTo(reference.steps().stream().map(DemoResult.Step::modelSha256).toList());
     // a viewer of the release table skips the poison too
-    assertThat(ReleaseTable.read(cluster, READ)).containsKeys(data.taskReleases().toArray(String[]::new));
+    assertThat(ReleaseTable.read(deployment, READ)).containsKeys(data.taskReleases().toArray(String[]::new));
   }
 
   /** Sends each kind of poison to partition 0 of every topic a service reads; notes where each landed. */
-  private static void inject(KafkaTestEnv kafka, Cluster cluster, TopicCatalogue cat, Sample sample, String model,
+  private static void inject(KafkaTestEnv kafka, Deployment deployment, TopicCatalogue cat, Sample sample, String model,
       Map<String, String> expected) {
     List<Topic<?>> topics = List.of(cat.ingest, cat.releases, cat.scoreRequests, cat.scores, cat.selections,
         cat.models, cat.poolControl, cat.coordination, cat.reservoir, cat.centroids, cat.byCluster);
@@ -107,7 +107,7 @@ class PoisonIT {
         send(producer, topic, prefix + "-short", PoisonBytes.tooShort(), "undeserialisable", expected);
         send(producer, topic, prefix + "-schema", PoisonBytes.unknownSchema(), "unknown_schema", expected);
         PoisonRecords.unknownStep(cat, topic, prefix, sample, model).forEach((key, value) -> send(producer, topic,
-            key, cluster.serdes().serializer().serialize(topic.name(), value), "unknown_step", expected));
+            key, deployment.serdes().serializer().serialize(topic.name(), value), "unknown_step", expected));
       }
     }
   }
@@ -125,7 +125,7 @@ class PoisonIT {
     }
   }
 
-  private static List<DeadLetter> deadLetters(KafkaTestEnv kafka, Cluster cluster) {
-    return kafka.readAll(cluster.catalogue("clean").dlq, READ).stream().map(ConsumerRecord::value).toList();
+  private static List<DeadLetter> deadLetters(KafkaTestEnv kafka, Deployment deployment) {
+    return kafka.readAll(deployment.catalogue("clean").dlq, READ).stream().map(ConsumerRecord::value).toList();
   }
 }

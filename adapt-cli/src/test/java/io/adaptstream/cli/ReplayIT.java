@@ -2,12 +2,12 @@ package io.adaptstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.adaptstream.cli.demo.DemoData;
-import io.adaptstream.cli.demo.DemoJob;
-import io.adaptstream.cli.demo.DemoProgress;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.cli.pipeline.PipelineSettings;
+import io.adaptstream.cli.run.Deployment;
+import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.cli.run.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoJob;
+import io.adaptstream.cli.run.demo.DemoProgress;
+import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
@@ -30,8 +30,8 @@ class ReplayIT {
     return line -> System.out.println("[" + run + "] " + line);
   }
 
-  private static Cluster cluster(KafkaTestEnv kafka, Path blobs) {
-    return new Cluster(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(), 3,
+  private static Deployment deployment(KafkaTestEnv kafka, Path blobs) {
+    return new Deployment(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.newCatalogue().prefix(), 3,
         (short) 1, blobs);
   }
 
@@ -39,14 +39,14 @@ class ReplayIT {
   void shouldReproduceEverySelectionAccuracyAndModelWhenReplayedWithTheSameMethod(KafkaTestEnv kafka,
       @TempDir Path tmp) throws Exception {
     // given a recorded 3-step run of the adapt method
-    Cluster cluster = cluster(kafka, tmp.resolve("blobs"));
+    Deployment deployment = deployment(kafka, tmp.resolve("blobs"));
     DemoData data = TinyRun.data(tmp.resolve("data"), 3, 40, 6);
     PipelineSettings recorded = new PipelineSettings("recorded", "adapt", 11, true, TinyRun.overrides());
-    DemoResult original = new DemoJob(ServiceLauncher.defaults(), cluster, recorded, data, tmp.resolve("recorded"),
+    DemoResult original = new DemoJob(ServiceLauncher.defaults(), deployment, recorded, data, tmp.resolve("recorded"),
         print("recorded")).run();
 
     // when it is replayed from the ingest log under a new run id
-    DemoResult replay = new DemoJob(ServiceLauncher.defaults(), cluster, recorded.withRun("replayed"),
+    DemoResult replay = new DemoJob(ServiceLauncher.defaults(), deployment, recorded.withRun("replayed"),
         data.asPublished(), tmp.resolve("replayed"), print("replayed")).run();
 
     // then every step selected the same samples, and every model version is bit-identical and scores the same
@@ -71,14 +71,14 @@ class ReplayIT {
   @Test
   void shouldRunAWhatIfWithAnotherMethodOnTheSameLog(KafkaTestEnv kafka, @TempDir Path tmp) throws Exception {
     // given a recorded 2-step run of the adapt method
-    Cluster cluster = cluster(kafka, tmp.resolve("blobs"));
+    Deployment deployment = deployment(kafka, tmp.resolve("blobs"));
     DemoData data = TinyRun.data(tmp.resolve("data"), 2, 40, 4);
     PipelineSettings recorded = new PipelineSettings("adapt-run", "adapt", 0, true, TinyRun.overrides());
-    DemoResult adapt = new DemoJob(ServiceLauncher.defaults(), cluster, recorded, data, tmp.resolve("adapt"),
+    DemoResult adapt = new DemoJob(ServiceLauncher.defaults(), deployment, recorded, data, tmp.resolve("adapt"),
         print("adapt")).run();
 
     // when the same log is replayed with the sequential method
-    DemoResult sequential = new DemoJob(ServiceLauncher.defaults(), cluster,
+    DemoResult sequential = new DemoJob(ServiceLauncher.defaults(), deployment,
         recorded.withRun("sequential-run").withMethod("sequential"), data.asPublished(), tmp.resolve("sequential"),
         print("sequential")).run();
 

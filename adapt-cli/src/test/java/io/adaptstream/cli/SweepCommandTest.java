@@ -3,9 +3,9 @@ package io.adaptstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.adaptstream.cli.demo.DemoReport;
-import io.adaptstream.cli.demo.DemoResult;
-import io.adaptstream.cli.experiment.Sweep;
+import io.adaptstream.cli.run.demo.DemoReport;
+import io.adaptstream.cli.run.demo.DemoResult;
+import io.adaptstream.cli.run.experiment.Sweep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

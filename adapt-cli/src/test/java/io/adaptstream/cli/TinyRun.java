@@ -2,7 +2,7 @@ package io.adaptstream.cli;
 
 import io.adaptstream.benchmark.Manifest;
 import io.adaptstream.benchmark.Size;
-import io.adaptstream.cli.demo.DemoData;
+import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.model.ModelConfig;
 import io.adaptstream.selector.SelectorConfig;
 import io.adaptstream.trainer.TrainerConfig;

@@ -1,5 +1,6 @@
 package io.adaptstream.cli.local;
 
+import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -130,8 +131,8 @@ public final class LocalMode {
             (formatted - t0) / 1_000_000, (ready - formatted) / 1_000_000, created.size(),
             (System.nanoTime() - ready) / 1_000_000);
       }
-      LocalContext context = new LocalContext(layout, settings.bootstrapServers(), settings.registryUrl(),
-          layout.blobs(), catalogue);
+      LocalContext context = new LocalContext(layout,
+          Deployment.local(settings.bootstrapServers(), settings.registryUrl(), layout.blobs()));
       Map<String, String> urls = new LinkedHashMap<>();
       for (LocalService s : services) {
         AutoCloseable handle = s.start(context);

@@ -1,8 +1,10 @@
 /**
- * Running a run's services inside this process, each on its own thread with its own Kafka clients
- * ({@link io.adaptstream.cli.pipeline.Pipeline}), and reading a run's state back from its topics.
+ * Readers of a deployment's topics that other parts of the project are about to own: a run's {@code models} and
+ * {@code evals} ({@link io.adaptstream.cli.pipeline.RunTopics}) and the release table
+ * ({@link io.adaptstream.cli.pipeline.ReleaseTable}), over the {@link io.adaptstream.cli.pipeline.Cluster} view of
+ * a deployment.
  *
- * <p>Shared by the demo, the experiment and local mode, so they start the services the same way they would run in
- * separate containers.
+ * <p>Kept apart from the run engine ({@code io.adaptstream.cli.run}) because they move, as one, into the shared
+ * runtime module that reads topics to their end for every service.
  */
 package io.adaptstream.cli.pipeline;

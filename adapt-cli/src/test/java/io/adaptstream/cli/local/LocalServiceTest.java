@@ -3,6 +3,7 @@ package io.adaptstream.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.ServiceSpec;
@@ -24,8 +25,8 @@ class LocalServiceTest {
   Path tmp;
 
   private LocalContext context() {
-    return new LocalContext(LocalLayout.of(tmp), "127.0.0.1:19092", "http://127.0.0.1:18081", tmp.resolve("blobs"),
-        TopicCatalogue.defaults());
+    return new LocalContext(LocalLayout.of(tmp),
+        Deployment.local("127.0.0.1:19092", "http://127.0.0.1:18081", tmp.resolve("blobs")));
   }
 
   @Test
@@ -38,10 +39,10 @@ class LocalServiceTest {
         .doesNotContainKey("blob.store");
     ServiceLauncher launcher = ServiceLauncher.defaults();
     Map<String, String> withBlobs = new java.util.HashMap<>(settings);
-    withBlobs.put(ServiceConfig.BLOB_STORE, context().blobStore().toString());
+    withBlobs.put(ServiceConfig.BLOB_STORE, context().deployment().requireBlobStore().toString());
     launcher.check("selector", settings);
     List.of("ingest", "scoring", "trainer").forEach(name -> launcher.check(name, withBlobs));
-    assertThat(context().cluster().blobStore()).isEqualTo(tmp.resolve("blobs"));
+    assertThat(context().deployment().blobStore()).contains(tmp.resolve("blobs"));
   }
 
   @Test
@@ -69,7 +70,7 @@ class LocalServiceTest {
     }));
     LocalService local = LocalService.fromLauncher(launcher, "waiter", ctx -> {
       Map<String, String> m = new java.util.HashMap<>(ctx.serviceSettings());
-      m.put(ServiceConfig.BLOB_STORE, ctx.blobStore().toString());
+      m.put(ServiceConfig.BLOB_STORE, ctx.deployment().requireBlobStore().toString());
       return m;
     });
 
