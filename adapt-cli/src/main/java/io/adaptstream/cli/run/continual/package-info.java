@@ -5,4 +5,4 @@
  * <p>Kafka-free and DJL-free, so the definitions are tested on hand-made matrices and every output of a run
  * (results, status, report, experiment table) computes them the same way.
  */
-package io.adaptstream.cli.continual;
+package io.adaptstream.cli.run.continual;

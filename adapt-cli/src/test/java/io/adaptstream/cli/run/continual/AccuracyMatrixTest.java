@@ -1,4 +1,4 @@
-package io.adaptstream.cli.continual;
+package io.adaptstream.cli.run.continual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

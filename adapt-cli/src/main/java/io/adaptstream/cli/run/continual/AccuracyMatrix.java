@@ -1,4 +1,4 @@
-package io.adaptstream.cli.continual;
+package io.adaptstream.cli.run.continual;
 
 import java.util.ArrayList;
 import java.util.Arrays;
