@@ -62,6 +62,10 @@ public final class LearnerBenchmark implements Callable<Integer> {
     List<String> rows = new ArrayList<>();
     rows.add(measure("builtin", Learners.create(LearnerConfig.builtin(), ModelConfig.cpu(), seed,
         ComputeDevice.CPU), examples, tests));
+    // the built-in architecture at the fixture's size (hidden 64, 2 layers, 4 heads, MLP 256, 16 tokens per image)
+    ModelConfig small = new ModelConfig(32, 16, 8, 3, 64, 2, 4, 256, 128, 1, 256, 1234L);
+    rows.add(measure("builtin, fixture-sized", Learners.create(LearnerConfig.builtin(), small, seed,
+        ComputeDevice.CPU), examples, tests));
     rows.add(measure("torchscript (" + torchscript.getFileName() + ")",
         Learners.create(LearnerConfig.torchScript(torchscript, LearnerConfig.ALL_PARAMETERS), ModelConfig.cpu(),
             seed, ComputeDevice.CPU), examples, tests));

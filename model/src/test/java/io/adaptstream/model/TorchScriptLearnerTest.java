@@ -1,6 +1,7 @@
 package io.adaptstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import io.adaptstream.blob.BlobIntegrityException;
 import io.adaptstream.blob.FileBlobStore;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,6 +266,70 @@ class TorchScriptLearnerTest {
       assertThat(report.accuracy().get("echo")).isEqualTo(1.0);
       assertThat(report.support()).containsEntry("echo", 1L).containsEntry("colour", 1L);
     }
+  }
+
+  @Test
+  void shouldTrainToBitIdenticalWeightsWhenRunTwiceWithTheSameSeed() throws IOException {
+    // given (the module's tests run PyTorch with one thread: adapt.deterministic in the surefire config)
+    List<Example> train = new SyntheticSamples(9).mixed(16);
+    FileBlobStore blobs = new FileBlobStore(dir);
+    String[] hashes = new String[2];
+
+    // when
+    for (int run = 0; run < 2; run++) {
+      try (TorchScriptLearner learner = openFixture(LearnerConfig.ALL_PARAMETERS)) {
+        learner.train(train, steps(4).withImageDropout(0.3f), null);
+        hashes[run] = learner.save(blobs).sha256();
+      }
+    }
+
+    // then
+    assertThat(DjlRuntime.isDeterministic()).isTrue();
+    assertThat(hashes[1]).isEqualTo(hashes[0]);
+  }
+
+  @Test
+  void shouldRefuseAPatternThatMatchesNoParameterNamingTheParameters() {
+    assertThatThrownBy(() -> openFixture("adapter\\..*"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(LearnerConfig.TRAINABLE_PATTERN)
+        .hasMessageContaining("lm_head.weight");
+  }
+
+  @Test
+  void shouldRefuseAFileThatIsNotATorchScriptModule() throws IOException {
+    // given
+    Path notAModule = dir.resolve("notes.pt");
+    Files.writeString(notAModule, "not a module");
+
+    // when / then
+    assertThatThrownBy(() -> TorchScriptLearner.open(LearnerConfig.torchScript(notAModule, ".*"), ComputeDevice.CPU))
+        .isInstanceOf(IOException.class).hasMessageContaining("cannot open TorchScript module");
+  }
+
+  @Test
+  void shouldRefuseACheckpointLoadedWithAnotherConfigOrCorrupted() throws IOException {
+    // given
+    FileBlobStore blobs = new FileBlobStore(dir);
+    CheckpointRef ref;
+    try (TorchScriptLearner learner = openFixture(LearnerConfig.ALL_PARAMETERS)) {
+      ref = learner.save(blobs);
+    }
+    TorchScriptConfig saved = TorchScriptConfig.fromJson(ref.configJson());
+    String other = new TorchScriptConfig(saved.kind(), saved.imageSize(), saved.maxImages(), saved.maxTextTokens(),
+        saved.vocabSize(), "lm_head\\..*", saved.tokenizer(), saved.sketchDim(), saved.projectionSeed()).toJson();
+    Path blob = Files.walk(dir).filter(p -> p.getFileName().toString().startsWith(ref.sha256()))
+        .findFirst().orElseThrow();
+
+    // when / then
+    assertThatThrownBy(() -> TorchScriptLearner.load(blobs, ref.sha256(), other, ComputeDevice.CPU))
+        .isInstanceOf(IOException.class).hasMessageContaining("was saved with config");
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[bytes.length / 2] ^= 1;
+    blob.toFile().setWritable(true);
+    Files.write(blob, bytes);
+    assertThatThrownBy(() -> TorchScriptLearner.load(blobs, ref.sha256(), ref.configJson(), ComputeDevice.CPU))
+        .isInstanceOf(BlobIntegrityException.class);
   }
 
   /** The gradient of one sample's mean answer NLL w.r.t. the named parameter, by backward on a batch of one. */
