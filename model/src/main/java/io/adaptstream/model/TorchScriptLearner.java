@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
  * EL2N and entropy come from the logits exactly as for the built-in model; grounding from a second forward with
  * {@code hide_images} set; the embedding is the last hidden state mean-pooled over the attention mask.
  *
+ * <p>One thread at a time: unlike the built-in model, forward-only calls also switch the module between training
+ * and evaluation mode. Signals hold (B, T, V) arrays of the logits' size; for a real vocabulary (tens of
+ * thousands) keep the micro-batch small.
+ *
  * <p>Checkpoints are one blob: a header with the {@link TorchScriptConfig} JSON, then the whole TorchScript module
  * as PyTorch serialises it (code and exact float32 weights), so a loaded learner's outputs equal the saved one's bit
  * for bit.

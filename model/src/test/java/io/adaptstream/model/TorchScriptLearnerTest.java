@@ -155,6 +155,36 @@ class TorchScriptLearnerTest {
   }
 
   @Test
+  void shouldGiveEachSampleTheSameSignalsWhateverItsBatchCompanions() throws IOException {
+    // given: samples of different lengths and image counts, so batches pad text and image slots
+    SyntheticSamples data = new SyntheticSamples(10);
+    List<Example> probe = data.varied(7);
+    try (TorchScriptLearner learner = openFixture(LearnerConfig.ALL_PARAMETERS)) {
+      learner.train(data.mixed(16), steps(3), null);
+
+      // when
+      List<SampleSignals> alone = learner.signals(probe, 1);
+      List<SampleSignals> together = learner.signals(probe, 7);
+
+      // then
+      for (int i = 0; i < probe.size(); i++) {
+        assertThat(together.get(i).perplexity()).as("perplexity %d", i)
+            .isCloseTo(alone.get(i).perplexity(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(together.get(i).grounding()).as("grounding %d", i)
+            .isCloseTo(alone.get(i).grounding(), org.assertj.core.data.Offset.offset(1e-5));
+        for (int j = 0; j < alone.get(i).sketch().length; j++) {
+          assertThat(together.get(i).sketch()[j]).isCloseTo(alone.get(i).sketch()[j],
+              org.assertj.core.data.Offset.offset(1e-4f));
+        }
+        for (int j = 0; j < alone.get(i).embedding().length; j++) {
+          assertThat(together.get(i).embedding()[j]).isCloseTo(alone.get(i).embedding()[j],
+              org.assertj.core.data.Offset.offset(1e-4f));
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldRoundTripBitIdenticallyThroughTheBlobStore() throws IOException {
     // given
     SyntheticSamples data = new SyntheticSamples(5);
@@ -357,7 +387,9 @@ class TorchScriptLearnerTest {
         grad.subi(grad);
         return values;
       } finally {
-        learner.block().freezeParameters(false);
+        for (Pair<String, Parameter> p : learner.block().getParameters()) {
+          p.getValue().freeze(!learner.trainableParameters().contains(p.getKey()));
+        }
       }
     });
   }
