@@ -19,7 +19,8 @@ import java.util.regex.PatternSyntaxException;
  * service config has already collected.
  *
  * @param kind which implementation
- * @param path the TorchScript file ({@link Kind#TORCHSCRIPT} only; null for the built-in model)
+ * @param path the TorchScript file the first version starts from ({@link Kind#TORCHSCRIPT} only); null for the
+ *     built-in model, and may be null for a service that only loads checkpoints (they hold the whole module)
  * @param trainable parameters whose full name (as TorchScript's {@code named_parameters} spells it) matches this
  *     pattern are fine-tuned; the others stay frozen ({@link Kind#TORCHSCRIPT} only)
  * @param tokenizer how text becomes token ids; only {@link #BYTE_TOKENIZER} so far
@@ -71,8 +72,9 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
   public static final List<Key> KEYS = List.of(
       new Key(KIND, "builtin", "Which model learns: 'builtin' (the project's own 1.1 M-parameter model) or "
           + "'torchscript' (a user's TorchScript vision-language module, see model/README.md)."),
-      new Key(PATH, null, "The TorchScript module file (.pt) the first model version starts from; required when "
-          + KIND + " is torchscript, ignored otherwise."),
+      new Key(PATH, null, "The TorchScript module file (.pt) the first model version starts from; needed by the "
+          + "service that creates version 0 when " + KIND + " is torchscript (checkpoints hold the whole module, so "
+          + "services that only load them do not need it); ignored for builtin."),
       new Key(TRAINABLE_PATTERN, ALL_PARAMETERS, "Regular expression over the module's parameter names (full "
           + "match, e.g. '.*lora.*|lm_head\\..*'); matching parameters are fine-tuned, the rest stay frozen. "
           + "torchscript only."),
@@ -83,9 +85,6 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
     Objects.requireNonNull(kind, KIND);
     Objects.requireNonNull(trainable, TRAINABLE_PATTERN);
     Objects.requireNonNull(tokenizer, TOKENIZER);
-    if (kind == Kind.TORCHSCRIPT && path == null) {
-      throw new IllegalArgumentException(PATH + " is required when " + KIND + " is torchscript");
-    }
     if (!BYTE_TOKENIZER.equals(tokenizer)) {
       throw new IllegalArgumentException(TOKENIZER + " '" + tokenizer + "' is not supported (only 'byte')");
     }
@@ -116,15 +115,10 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
     }
     Kind kind = Kind.parse(v.get(KIND));
     String path = v.get(PATH);
-    if (kind == Kind.TORCHSCRIPT) {
-      if (path == null || path.isBlank()) {
-        throw new IllegalArgumentException(PATH + " is required when " + KIND + " is torchscript");
-      }
-      if (!Files.isRegularFile(Path.of(path))) {
-        throw new IllegalArgumentException(PATH + " '" + path + "' is not a readable file");
-      }
+    if (kind == Kind.TORCHSCRIPT && path != null && !Files.isRegularFile(Path.of(path))) {
+      throw new IllegalArgumentException(PATH + " '" + path + "' is not a readable file");
     }
-    return new LearnerConfig(kind, kind == Kind.TORCHSCRIPT ? Path.of(path) : null,
+    return new LearnerConfig(kind, kind == Kind.TORCHSCRIPT && path != null ? Path.of(path) : null,
         compile(TRAINABLE_PATTERN, v.get(TRAINABLE_PATTERN)), v.get(TOKENIZER));
   }
 

@@ -111,6 +111,9 @@ public final class TorchScriptLearner implements Learner {
     if (learner.kind() != LearnerConfig.Kind.TORCHSCRIPT) {
       throw new IllegalArgumentException("not a torchscript config: " + learner.kind().id());
     }
+    if (learner.path() == null) {
+      throw new IllegalArgumentException(LearnerConfig.PATH + " is required to create a torchscript model");
+    }
     PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device.toDjl());
     try {
       String[] keys = {LAYOUT_FILE};

@@ -40,9 +40,18 @@ class LearnerConfigTest {
   }
 
   @Test
-  void shouldRefuseTorchScriptWithoutAReadableModuleFile() {
-    assertThatThrownBy(() -> LearnerConfig.from(Map.of(LearnerConfig.KIND, "torchscript")))
+  void shouldLetAServiceThatOnlyLoadsCheckpointsOmitThePathButRefuseToCreateWithoutIt() {
+    // given
+    LearnerConfig config = LearnerConfig.from(Map.of(LearnerConfig.KIND, "torchscript"));
+
+    // when / then
+    assertThat(config.path()).isNull();
+    assertThatThrownBy(() -> Learners.create(config, SyntheticSamples.tinyConfig(), 0, ComputeDevice.CPU))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(LearnerConfig.PATH);
+  }
+
+  @Test
+  void shouldRefuseAModulePathThatIsNotAReadableFile() {
     assertThatThrownBy(() -> LearnerConfig.from(Map.of(LearnerConfig.KIND, "torchscript", LearnerConfig.PATH,
         "/no/such/module.pt"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a readable");
   }
