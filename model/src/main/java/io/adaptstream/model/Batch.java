@@ -193,6 +193,11 @@ final class Batch {
    * operations: a Java-number operand would be freed before backward reads it (CPU scalar bug).
    */
   NDArray answerNll(NDArray logits) {
+    return answerNll(logits, targets, weights, invAnswerCount);
+  }
+
+  /** {@link #answerNll(NDArray)} for any (B, T, V) logits with (B, T-1) targets and weights and (B) 1/counts. */
+  static NDArray answerNll(NDArray logits, NDArray targets, NDArray weights, NDArray invAnswerCount) {
     NDArray logp = logits.get(":, :-1, :").logSoftmax(-1);
     NDArray picked = logp.gather(targets.expandDims(-1), -1).squeeze(-1);
     return picked.mul(weights).sum(new int[] {1}).mul(invAnswerCount).neg();

@@ -74,7 +74,11 @@ public final class Evaluator {
       throw new IllegalArgumentException("no test examples to evaluate");
     }
     List<ExampleLayout> samples = ExampleLayout.of(tests, model.config());
-    List<String> answers = generateAll(model, samples);
+    return report(samples, generateAll(model, samples));
+  }
+
+  /** Scores {@code answers} (one per sample, in order) against the samples' references, per group. */
+  static EvalReport report(List<ExampleLayout> samples, List<String> answers) {
     Map<String, List<Double>> scores = new HashMap<>();
     for (int i = 0; i < samples.size(); i++) {
       ExampleLayout s = samples.get(i);
@@ -135,7 +139,7 @@ public final class Evaluator {
   }
 
   List<String> generateBatch(VisionLanguageModel model, List<ExampleLayout> chunk, StepLogits observer) {
-    Rows rows = new Rows(chunk, model.config().maxTextTokens());
+    Rows rows = new Rows(chunk, model.config().maxTextTokens(), answerMargin);
     if (rows.steps > 0) {
       if (decoding == Decoding.FULL_RERUN) {
         decodeFullRerun(model, chunk, rows, observer);
@@ -301,7 +305,7 @@ public final class Evaluator {
   }
 
   /** One batch's decoding state: each row's prompt, what it has generated so far and when it stops. */
-  private final class Rows {
+  static final class Rows {
 
     final int[][] tokens;
     final int[] length;
@@ -311,7 +315,7 @@ public final class Evaluator {
     /** The most steps any row may take. */
     final int steps;
 
-    Rows(List<ExampleLayout> chunk, int maxTextTokens) {
+    Rows(List<ExampleLayout> chunk, int maxTextTokens, int answerMargin) {
       int b = chunk.size();
       tokens = new int[b][];
       length = new int[b];

@@ -47,6 +47,19 @@ final class ExampleLayout {
   }
 
   static ExampleLayout of(Example example, ModelConfig config) {
+    return of(example, config.maxTextTokens(), config.maxImages(), config.imageSize());
+  }
+
+  static List<ExampleLayout> of(List<Example> examples, int maxTextTokens, int maxImages, int imageSize) {
+    List<ExampleLayout> out = new ArrayList<>(examples.size());
+    for (Example e : examples) {
+      out.add(of(e, maxTextTokens, maxImages, imageSize));
+    }
+    return out;
+  }
+
+  /** The layout for any model fed byte tokens: at most {@code maxTextTokens} text positions and {@code maxImages}. */
+  static ExampleLayout of(Example example, int maxTextTokens, int maxImages, int imageSize) {
     List<Turn> turns = example.turns();
     int last = -1;
     for (int i = turns.size() - 1; i >= 0; i--) {
@@ -67,7 +80,7 @@ final class ExampleLayout {
       seg[text.length] = t.human() ? ByteTokenizer.SEP : ByteTokenizer.EOS;
       segments[i] = seg;
     }
-    int max = config.maxTextTokens();
+    int max = maxTextTokens;
     // the smallest set of turns kept: the final answer and the human turn just before it
     int minStart = last >= 1 && turns.get(last - 1).human() ? last - 1 : last;
     int start = 0;
@@ -119,9 +132,9 @@ final class ExampleLayout {
     }
     List<float[]> images = new ArrayList<>();
     List<byte[]> encoded = example.images();
-    for (int i = 0; i < Math.min(encoded.size(), config.maxImages()); i++) {
+    for (int i = 0; i < Math.min(encoded.size(), maxImages); i++) {
       try {
-        images.add(ImagePixels.decode(encoded.get(i), config.imageSize()));
+        images.add(ImagePixels.decode(encoded.get(i), imageSize));
       } catch (IOException e) {
         throw new InvalidExampleException(example.id(), "image " + i + ": " + e.getMessage(), e);
       }

@@ -62,9 +62,40 @@ public final class ModelTrainer {
     if (examples.isEmpty()) {
       throw new IllegalArgumentException("no training examples");
     }
-    long start = System.nanoTime();
     ModelConfig config = model.config();
     List<ExampleLayout> samples = ExampleLayout.of(examples, config);
+    List<Parameter> params = new ArrayList<>();
+    boolean[] decay = new boolean[model.block().getParameters().size()];
+    for (Pair<String, Parameter> p : model.block().getParameters()) {
+      decay[params.size()] = model.block().isDecayed(p.getValue());
+      params.add(p.getValue());
+    }
+    return run(samples, options, progress, model.manager(), params, decay, (batchSamples, show, step) -> {
+      Batch batch = Batch.of(step, model.config(), batchSamples, show);
+      NDArray perSample;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDList out = model.forward(batch, true, null);
+        perSample = batch.answerNll(out.get(0));
+        gc.backward(perSample.mean());
+      }
+      return perSample;
+    });
+  }
+
+  /** One step's forward and backward: the per-sample losses (B), gradients left on the parameters. */
+  @FunctionalInterface
+  interface LossStep {
+    NDArray lossAndBackward(List<ExampleLayout> samples, boolean[] showImage, NDManager step);
+  }
+
+  /**
+   * The training loop any {@link Learner} shares: batches drawn from a {@link SampleStream}, image dropout, the
+   * learning-rate schedule, Adam(W) with clipping on {@code params} (decoupled weight decay where {@code decay}),
+   * every step under {@link GradientLock}.
+   */
+  static TrainReport run(List<ExampleLayout> samples, TrainOptions options, Progress progress, NDManager parent,
+      List<Parameter> params, boolean[] decay, LossStep lossStep) {
+    long start = System.nanoTime();
     int n = samples.size();
     Random random = new Random(options.seed());
     SampleStream stream = new SampleStream(n, random);
@@ -76,13 +107,7 @@ public final class ModelTrainer {
           + total);
     }
     float[] sampleLosses = new float[(int) total];
-    List<Parameter> params = new ArrayList<>();
-    boolean[] decay = new boolean[model.block().getParameters().size()];
-    for (Pair<String, Parameter> p : model.block().getParameters()) {
-      decay[params.size()] = model.block().isDecayed(p.getValue());
-      params.add(p.getValue());
-    }
-    try (NDManager state = model.manager().newSubManager()) {
+    try (NDManager state = parent.newSubManager()) {
       List<NDArray> means = new ArrayList<>();
       List<NDArray> variances = new ArrayList<>();
       for (Parameter p : params) {
@@ -100,7 +125,13 @@ public final class ModelTrainer {
           show[i] = !(options.imageDropout() > 0f && random.nextFloat() < options.imageDropout());
         }
         float lr = options.learningRateAt(t, totalSteps);
-        float[] perSample = step(model, params, decay, means, variances, batchSamples, show, lr, options, t + 1);
+        int adamStep = t + 1;
+        float[] perSample = GradientLock.locked(() -> {
+          try (NDManager step = parent.newSubManager()) {
+            NDArray losses = lossStep.lossAndBackward(batchSamples, show, step);
+            return update(params, decay, means, variances, losses, lr, options, adamStep, step);
+          }
+        });
         double batchSum = 0;
         for (int i = 0; i < perSample.length; i++) {
           sampleLosses[first + i] = perSample[i];
@@ -127,26 +158,8 @@ public final class ModelTrainer {
     return sum / (to - from);
   }
 
-  private static float[] step(VisionLanguageModel model, List<Parameter> params, boolean[] decay,
-      List<NDArray> means, List<NDArray> variances, List<ExampleLayout> samples, boolean[] show, float lr,
-      TrainOptions options, int t) {
-    return GradientLock.locked(() -> {
-      try (NDManager step = model.manager().newSubManager()) {
-        return stepLocked(model, params, decay, means, variances, samples, show, lr, options, t, step);
-      }
-    });
-  }
-
-  private static float[] stepLocked(VisionLanguageModel model, List<Parameter> params, boolean[] decay,
-      List<NDArray> means, List<NDArray> variances, List<ExampleLayout> samples, boolean[] show, float lr,
-      TrainOptions options, int t, NDManager step) {
-    Batch batch = Batch.of(step, model.config(), samples, show);
-    NDArray perSample;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDList out = model.forward(batch, true, null);
-      perSample = batch.answerNll(out.get(0));
-      gc.backward(perSample.mean());
-    }
+  private static float[] update(List<Parameter> params, boolean[] decay, List<NDArray> means,
+      List<NDArray> variances, NDArray perSample, float lr, TrainOptions options, int t, NDManager step) {
     float biasCorrection = (float) (lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
     List<NDArray> grads = new ArrayList<>(params.size());
     for (Parameter p : params) {

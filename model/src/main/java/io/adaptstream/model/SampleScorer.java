@@ -82,44 +82,66 @@ public final class SampleScorer {
         float[] sketches = sketch.toFloatArray();
         double[] grand = gradientNorms(probed.dy, xa);
 
-        NDArray logits = probed.logits.stopGradient();
-        NDArray logp = logits.get(":, :-1, :").logSoftmax(-1);
-        NDArray p = logp.exp();
-        float[] nll = logp.gather(batch.targets.expandDims(-1), -1).squeeze(-1).neg().toFloatArray();
-        float[] sumSquares = p.square().sum(new int[] {-1}).toFloatArray();
-        float[] entropy = p.mul(logp).sum(new int[] {-1}).neg().toFloatArray();
+        AnswerScores scores = answerScores(probed.logits.stopGradient(), batch.targets, batch.hostWeights,
+            batch.answerCount);
         float[] embedding = probed.mid.stopGradient().mul(batch.pool).sum(new int[] {1}).toFloatArray();
         double[] groundingNll = withoutImages(model, chunk, m);
 
-        int t1 = batch.textLength - 1;
         int d = config.dModel();
         int side = projection.k * projection.k;
         List<SampleSignals> signals = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-          double sumNll = 0;
-          double sumEl2n = 0;
-          double sumEntropy = 0;
-          for (int j = 0; j < t1; j++) {
-            if (batch.hostWeights[i * t1 + j] == 0f) {
-              continue;
-            }
-            int at = i * t1 + j;
-            double py = Math.exp(-nll[at]);
-            sumNll += nll[at];
-            sumEl2n += Math.sqrt(Math.max(0.0, sumSquares[at] - 2 * py + 1));
-            sumEntropy += entropy[at];
-          }
-          int n = batch.answerCount[i];
-          double meanNll = sumNll / n;
+          double meanNll = scores.meanNll[i];
           double grounding = Double.isNaN(groundingNll[i]) ? 0.0 : groundingNll[i] - meanNll;
           signals.add(new SampleSignals(
               KroneckerProjection.normalize(Arrays.copyOfRange(sketches, i * side, (i + 1) * side)),
               KroneckerProjection.normalize(Arrays.copyOfRange(embedding, i * d, (i + 1) * d)),
-              Math.exp(meanNll), sumEl2n / n, sumEntropy / n, grounding, grand[i]));
+              Math.exp(meanNll), scores.el2n[i], scores.entropy[i], grounding, grand[i]));
         }
         return signals;
       });
     }
+  }
+
+  /** Per sample: mean answer-token NLL, EL2N and entropy (the means over its answer tokens). */
+  record AnswerScores(double[] meanNll, double[] el2n, double[] entropy) {}
+
+  /**
+   * The scores of {@link SampleSignals} that come from the logits alone, for any model whose (B, T, V) logits
+   * predict token t+1 at position t: {@code targets} (B, T-1), {@code hostWeights} 1 on answer targets
+   * (row-major B × (T-1)), {@code answerCount} answer targets per sample.
+   */
+  static AnswerScores answerScores(NDArray logits, NDArray targets, float[] hostWeights, int[] answerCount) {
+    NDArray logp = logits.get(":, :-1, :").logSoftmax(-1);
+    NDArray p = logp.exp();
+    float[] nll = logp.gather(targets.expandDims(-1), -1).squeeze(-1).neg().toFloatArray();
+    float[] sumSquares = p.square().sum(new int[] {-1}).toFloatArray();
+    float[] entropy = p.mul(logp).sum(new int[] {-1}).neg().toFloatArray();
+    int b = answerCount.length;
+    int t1 = Math.toIntExact(targets.getShape().get(1));
+    double[] meanNll = new double[b];
+    double[] el2n = new double[b];
+    double[] meanEntropy = new double[b];
+    for (int i = 0; i < b; i++) {
+      double sumNll = 0;
+      double sumEl2n = 0;
+      double sumEntropy = 0;
+      for (int j = 0; j < t1; j++) {
+        if (hostWeights[i * t1 + j] == 0f) {
+          continue;
+        }
+        int at = i * t1 + j;
+        double py = Math.exp(-nll[at]);
+        sumNll += nll[at];
+        sumEl2n += Math.sqrt(Math.max(0.0, sumSquares[at] - 2 * py + 1));
+        sumEntropy += entropy[at];
+      }
+      int n = answerCount[i];
+      meanNll[i] = sumNll / n;
+      el2n[i] = sumEl2n / n;
+      meanEntropy[i] = sumEntropy / n;
+    }
+    return new AnswerScores(meanNll, el2n, meanEntropy);
   }
 
   /** The with-images forward and the probe backward: dY, X, logits and the sketch layer's output. */

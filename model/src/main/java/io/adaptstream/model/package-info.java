@@ -3,8 +3,11 @@
  * and the per-sample signals (gradient sketches, embeddings, scores) that data selection runs on.
  *
  * <p>This package knows nothing of Kafka or Avro: services turn records into {@link io.adaptstream.model.Example}s
- * and call {@link io.adaptstream.model.ModelTrainer}, {@link io.adaptstream.model.SampleScorer} and
- * {@link io.adaptstream.model.Evaluator} on a {@link io.adaptstream.model.VisionLanguageModel}. Call
+ * and call a {@link io.adaptstream.model.Learner}, made by {@link io.adaptstream.model.Learners} from the
+ * {@code model.*} keys of {@link io.adaptstream.model.LearnerConfig}: the built-in
+ * {@link io.adaptstream.model.VisionLanguageModel} (with {@link io.adaptstream.model.ModelTrainer},
+ * {@link io.adaptstream.model.SampleScorer} and {@link io.adaptstream.model.Evaluator}) or a user's TorchScript
+ * module ({@link io.adaptstream.model.TorchScriptLearner}). Call
  * {@link io.adaptstream.model.DjlRuntime#init(boolean)} first to choose deterministic mode; every backward pass
  * holds {@link io.adaptstream.model.GradientLock}.
  *
