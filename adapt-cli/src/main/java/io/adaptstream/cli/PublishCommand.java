@@ -9,7 +9,7 @@ import io.adaptstream.ingest.IngestResult;
 import io.adaptstream.ingest.ProgressBarListener;
 import io.adaptstream.ingest.PublishRequest;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

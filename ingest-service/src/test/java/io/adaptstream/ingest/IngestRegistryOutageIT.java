@@ -13,7 +13,7 @@ import io.adaptstream.avro.ReleaseStatus;
 import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.testing.KafkaBrokerExtension;

@@ -2,6 +2,7 @@ package io.adaptstream.scoring;
 
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.runtime.ProducerFactory;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;

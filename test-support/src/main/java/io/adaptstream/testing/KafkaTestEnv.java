@@ -2,7 +2,7 @@ package io.adaptstream.testing;
 
 import io.adaptstream.localregistry.LocalSchemaRegistry;
 import io.adaptstream.schemas.Topic;
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.serde.ConfluentWireFormat;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.adaptstream.trainer;
 
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.time.Duration;
 import java.util.HashMap;

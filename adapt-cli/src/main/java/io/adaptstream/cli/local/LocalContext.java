@@ -2,7 +2,7 @@ package io.adaptstream.cli.local;
 
 import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.nio.file.Path;
 import java.util.Map;
 

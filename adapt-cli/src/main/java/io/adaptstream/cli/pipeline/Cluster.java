@@ -2,7 +2,7 @@ package io.adaptstream.cli.pipeline;
 
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.ServiceSpec;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
