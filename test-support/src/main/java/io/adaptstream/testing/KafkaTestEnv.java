@@ -1,8 +1,8 @@
 package io.adaptstream.testing;
 
 import io.adaptstream.localregistry.LocalSchemaRegistry;
-import io.adaptstream.schemas.Topic;
 import io.adaptstream.runtime.TopicAdmin;
+import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.adaptstream.cli.local;
 
 import io.adaptstream.cli.pipeline.Cluster;
-import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.runtime.config.ServiceConfig;
+import io.adaptstream.schemas.TopicCatalogue;
 import java.nio.file.Path;
 import java.util.Map;
 

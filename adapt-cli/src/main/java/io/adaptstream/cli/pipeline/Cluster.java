@@ -1,8 +1,8 @@
 package io.adaptstream.cli.pipeline;
 
 import io.adaptstream.ingest.IngestConfig;
-import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.runtime.config.ServiceConfig;
+import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
