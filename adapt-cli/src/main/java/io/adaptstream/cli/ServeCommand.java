@@ -2,7 +2,7 @@ package io.adaptstream.cli;
 
 import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.ServiceLauncher;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,17 @@ class LayeringTest {
   /** The package of the {@code adapt} commands and their options. */
   private static final String COMMANDS = "io.adaptstream.cli";
 
+  /**
+   * Service classes that may still construct a {@link KafkaConsumer} themselves, each with why. Only shrink this
+   * list: a service reads a topic to its end with {@code io.adaptstream.runtime.TopicReader}.
+   */
+  static final Map<String, String> CONSUMER_BUILDERS_ALLOWED = Map.of(
+      "io.adaptstream.scoring.ScoringWorker",
+      "builds its group-subscribed request consumer and the models consumer it hands to ModelVersions (with "
+          + "TopicReader.readerProps); both are closed and woken up by the worker's own lifecycle",
+      "io.adaptstream.trainer.TrainerClients",
+      "is the trainer's one factory of clients (tests replace it); its consumers use TopicReader.readerProps");
+
   private static JavaClasses main;
 
   @BeforeAll
@@ -56,7 +69,7 @@ class LayeringTest {
   @Test
   void shouldSeeTheMainClassesOfEveryModuleWhenImporting() {
     // given the import, then a rule below cannot pass vacuously because a module is missing from it
-    for (String pkg : List.of("io.adaptstream.schemas", "io.adaptstream.blob", "io.adaptstream.model",
+    for (String pkg : List.of("io.adaptstream.schemas", "io.adaptstream.runtime", "io.adaptstream.blob", "io.adaptstream.model",
         "io.adaptstream.benchmark", "io.adaptstream.testing", "io.adaptstream.cli", "io.adaptstream.avro")) {
       assertThat(main.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
           .as("main classes of %s imported", pkg).isTrue();
@@ -85,6 +98,33 @@ class LayeringTest {
               + "adapt-cli (the composition root) wires them together")
           .check(main);
     }
+  }
+
+  @Test
+  void shouldKeepTheRuntimeBelowTheServicesWhenItsClientCodeChanges() {
+    noClasses().that().resideInAPackage("io.adaptstream.runtime..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            SERVICES.stream().map(s -> s + "..").toArray(String[]::new))
+        .because("runtime is the services' shared Kafka client code, between schemas and the services: it knows "
+            + "no service")
+        .check(main);
+  }
+
+  @Test
+  void shouldMakeProducersAndReadersThroughTheRuntimeWhenAServiceNeedsAKafkaClient() {
+    String[] services = SERVICES.stream().map(s -> s + "..").toArray(String[]::new);
+    noClasses().that().resideInAnyPackage(services)
+        .should().callConstructorWhere(DescribedPredicate.describe("the constructor is KafkaProducer's",
+            (JavaConstructorCall call) -> call.getTargetOwner().isAssignableTo(KafkaProducer.class)))
+        .because("a service's producers come from runtime's ProducerFactory, which tests replace with one that "
+            + "dies mid-transaction")
+        .check(main);
+    noClasses().that().resideInAnyPackage(services).and(DescribedPredicate.describe("are not allowed",
+            (JavaClass c) -> !CONSUMER_BUILDERS_ALLOWED.containsKey(topLevel(c))))
+        .should().callConstructorWhere(DescribedPredicate.describe("the constructor is KafkaConsumer's",
+            (JavaConstructorCall call) -> call.getTargetOwner().isAssignableTo(KafkaConsumer.class)))
+        .because("reading a topic to its end (read_committed, no group, bounded) is runtime's TopicReader")
+        .check(main);
   }
 
   @Test
@@ -139,8 +179,12 @@ class LayeringTest {
   }
 
   private static boolean isConfigOrAllowed(JavaClass c) {
-    String topLevel = c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$')) : c.getName();
+    String topLevel = topLevel(c);
     return topLevel.endsWith("Config") || ENVIRONMENT_READERS_ALLOWED.containsKey(topLevel);
+  }
+
+  private static String topLevel(JavaClass c) {
+    return c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$')) : c.getName();
   }
 
   private static boolean readsEnvironment(JavaMethodCall call) {

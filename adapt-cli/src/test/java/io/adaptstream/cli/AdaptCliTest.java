@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.ServiceSpec;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

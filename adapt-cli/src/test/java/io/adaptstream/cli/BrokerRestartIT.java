@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.cli.local.BrokerProcess;
-import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.RunTopics;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;

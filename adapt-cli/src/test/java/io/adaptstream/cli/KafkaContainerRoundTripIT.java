@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.util.Map;

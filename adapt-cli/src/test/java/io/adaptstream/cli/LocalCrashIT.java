@@ -8,7 +8,7 @@ import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;
-import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.RunTopics;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;

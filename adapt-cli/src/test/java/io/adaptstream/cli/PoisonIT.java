@@ -3,14 +3,15 @@ package io.adaptstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
+import io.adaptstream.avro.Release;
 import io.adaptstream.avro.Sample;
-import io.adaptstream.cli.pipeline.ReleaseTable;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.run.demo.DemoData;
 import io.adaptstream.cli.run.demo.DemoJob;
 import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.serve.ServiceLauncher;
+import io.adaptstream.runtime.ReleaseTable;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -91,7 +93,9 @@ class PoisonIT {
     assertThat(result.steps()).extracting(DemoResult.Step::modelSha256)
         .isEqualTo(reference.steps().stream().map(DemoResult.Step::modelSha256).toList());
     // a viewer of the release table skips the poison too
-    assertThat(ReleaseTable.read(deployment, READ)).containsKeys(data.taskReleases().toArray(String[]::new));
+    assertThat(ReleaseTable.read(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers()),
+        deployment.catalogue(TopicCatalogue.DEFAULT_RUN).releases, deployment.serdes().deserializer(Release.class), READ)
+        .releases()).containsKeys(data.taskReleases().toArray(String[]::new));
   }
 
   /** Sends each kind of poison to partition 0 of every topic a service reads; notes where each landed. */

@@ -2,7 +2,7 @@ package io.adaptstream.ingest;
 
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.FileBlobStore;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

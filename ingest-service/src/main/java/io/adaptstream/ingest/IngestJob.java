@@ -10,9 +10,14 @@ import io.adaptstream.avro.SealMarker;
 import io.adaptstream.avro.Split;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.Sha256;
+import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.runtime.ReadIncompleteException;
+import io.adaptstream.runtime.ReleaseTable;
+import io.adaptstream.runtime.TopicAdmin;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.DeadLetters;
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
@@ -155,8 +160,8 @@ public final class IngestJob implements AutoCloseable {
             .setRole(request.role())
             .setSequence(-1)
             .setFingerprint(fingerprint)
-            .setStartOffsets(reader.endOffsets(catalogue.ingest.name(), catalogue.ingest.partitions()))
-            .setDlqStartOffsets(reader.endOffsets(catalogue.dlq.name(), catalogue.dlq.partitions()))
+            .setStartOffsets(endOffsets(catalogue.ingest))
+            .setDlqStartOffsets(endOffsets(catalogue.dlq))
             .build();
         Chunk first = new Chunk();
         first.add(new ProducerRecord<>(catalogue.releases.name(), name, open), false);
@@ -407,29 +412,32 @@ public final class IngestJob implements AutoCloseable {
   // ---------------------------------------------------------------- reading state
 
   private Map<String, Release> releaseTable() {
-    ConfluentAvroDeserializer<Release> deserializer = serdes.deserializer(Release.class);
-    Map<String, Release> table = new HashMap<>();
-    reader.read(catalogue.releases.name(), catalogue.releases.partitions(), List.of(), r -> {
-      if (r.key() == null) {
-        return;
-      }
-      if (r.value() == null) {
-        table.remove(r.key());
-        return;
-      }
-      try {
-        table.put(r.key(), deserializer.deserialize(r.topic(), r.value()));
-      } catch (RuntimeException e) {
-        rethrowIfRegistryUnavailable(e, "reading the release table");
-        LOG.warn("ignoring an unreadable release record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-            e.getMessage());
-      }
-    });
-    return table;
+    try {
+      return ReleaseTable.read(reader, catalogue.releases, serdes.deserializer(Release.class)).releases();
+    } catch (RuntimeException e) {
+      rethrowIfRegistryUnavailable(e, "reading the release table");
+      throw e;
+    }
+  }
+
+  private List<Long> endOffsets(Topic<?> topic) {
+    try {
+      return reader.endOffsets(topic.name(), topic.partitions());
+    } catch (ReadIncompleteException e) {
+      throw new IngestException(e.getMessage(), e);
+    }
   }
 
   /** What an earlier attempt of this release committed: sample ids, per-partition counts, dead letters. */
   private Committed readCommitted(Release open) {
+    try {
+      return readCommittedSince(open);
+    } catch (ReadIncompleteException e) {
+      throw new IngestException(e.getMessage(), e);
+    }
+  }
+
+  private Committed readCommittedSince(Release open) {
     String name = open.getName();
     Committed committed = new Committed(catalogue.ingest.partitions());
     ConfluentAvroDeserializer<IngestEvent> events = serdes.deserializer(IngestEvent.class);
@@ -471,6 +479,9 @@ public final class IngestJob implements AutoCloseable {
    * committed release or sample look absent (and be written twice), so the publish stops instead.
    */
   private static void rethrowIfRegistryUnavailable(RuntimeException e, String doing) {
+    if (e instanceof ReadIncompleteException) {
+      throw new IngestException(e.getMessage(), e);
+    }
     if (SchemaRegistryException.isUnavailable(e)) {
       throw new IngestException(doing + " failed: " + e.getMessage() + "; publishing again resumes", e);
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.Backoff;
-import io.adaptstream.schemas.config.ServiceConfig;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -13,7 +13,9 @@ import io.adaptstream.avro.IngestEvent;
 import io.adaptstream.avro.Release;
 import io.adaptstream.avro.ReleaseStatus;
 import io.adaptstream.blob.FileBlobStore;
+import io.adaptstream.runtime.ProducerFactory;
 import io.adaptstream.schemas.TopicCatalogue;
+import io.adaptstream.testing.DyingProducer;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
 import java.nio.file.Path;
@@ -55,7 +57,7 @@ class IngestResumeIT {
       if (!String.valueOf(props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG)).endsWith("ingest.r-crash")) {
         return real;
       }
-      DyingProducer<String, SpecificRecord> p = new DyingProducer<>(real, 8);
+      DyingProducer<String, SpecificRecord> p = DyingProducer.atSend(real, "the publisher", 8);
       dying.set(p);
       return p;
     };

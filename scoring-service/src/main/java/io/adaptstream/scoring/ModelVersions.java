@@ -1,6 +1,7 @@
 package io.adaptstream.scoring;
 
 import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ModelVersions implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelVersions.class);
-  private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration MIN_CATCH_UP = Duration.ofSeconds(30);
 
   private final Consumer<String, byte[]> consumer;
@@ -99,16 +99,13 @@ final class ModelVersions implements AutoCloseable {
   /** Reads until the position reaches the end offsets of now, or the time is up. */
   private void catchUp(Duration limit) {
     assignIfNeeded();
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+    boolean reached = TopicReader.catchUp(consumer, partitions, limit, () -> {
       checkOpen();
-      if (System.nanoTime() > deadline) {
-        LOG.warn("could not read {} to its end within {} ms; using the versions read so far", topic.name(),
-            limit.toMillis());
-        return;
-      }
       pollOnce();
+    });
+    if (!reached) {
+      LOG.warn("could not read {} to its end within {} ms; using the versions read so far", topic.name(),
+          limit.toMillis());
     }
   }
 
@@ -128,7 +125,7 @@ final class ModelVersions implements AutoCloseable {
   }
 
   private void pollOnce() {
-    for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(TopicReader.POLL)) {
       apply(r);
     }
   }

@@ -3,7 +3,7 @@ package io.adaptstream.scoring;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

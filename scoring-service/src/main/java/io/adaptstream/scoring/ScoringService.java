@@ -1,7 +1,8 @@
 package io.adaptstream.scoring;
 
 import io.adaptstream.model.DjlRuntime;
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

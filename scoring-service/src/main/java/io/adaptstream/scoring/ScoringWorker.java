@@ -2,6 +2,8 @@ package io.adaptstream.scoring;
 
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -333,12 +335,8 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
   }
 
   private Map<String, Object> modelConsumerProps() {
-    Map<String, Object> p = new HashMap<>(config.clientProps());
-    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    Map<String, Object> p = TopicReader.readerProps(config.clientProps());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-models");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return p;
   }
 

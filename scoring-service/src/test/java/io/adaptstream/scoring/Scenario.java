@@ -16,6 +16,7 @@ import io.adaptstream.model.CheckpointRef;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.DjlRuntime;
 import io.adaptstream.model.VisionLanguageModel;
+import io.adaptstream.runtime.ProducerFactory;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.testing.KafkaTestEnv;
 import io.micrometer.core.instrument.MeterRegistry;

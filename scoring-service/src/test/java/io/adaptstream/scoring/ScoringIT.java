@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.ScoresEvent;
+import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.testing.DyingProducer;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
 import java.nio.file.Path;
@@ -87,9 +89,10 @@ class ScoringIT {
     // given a step of requests and a worker that reads 4 records per transaction and dies before its 2nd commit,
     // with that transaction's scores and offsets already on the broker
     try (Scenario scenario = new Scenario(kafka, dir).publishModel().writeRequests(PER_PARTITION)) {
-      AtomicReference<CrashingProducer<String, SpecificRecord>> crashing = new AtomicReference<>();
+      AtomicReference<DyingProducer<String, SpecificRecord>> crashing = new AtomicReference<>();
       ProducerFactory dying = (props, keys, values) -> {
-        CrashingProducer<String, SpecificRecord> p = new CrashingProducer<>(new KafkaProducer<>(props, keys, values), 1);
+        DyingProducer<String, SpecificRecord> p =
+            DyingProducer.atCommit(new KafkaProducer<>(props, keys, values), "the scoring worker", 1);
         crashing.set(p);
         return p;
       };

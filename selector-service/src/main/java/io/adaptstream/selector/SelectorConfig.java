@@ -1,6 +1,6 @@
 package io.adaptstream.selector;
 
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.selector.algo.CcsSampler;
 import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.KMeans;

@@ -1,6 +1,6 @@
 package io.adaptstream.selector;
 
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.query.QueryServer;

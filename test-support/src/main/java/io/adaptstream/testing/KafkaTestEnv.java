@@ -1,8 +1,10 @@
 package io.adaptstream.testing;
 
 import io.adaptstream.localregistry.LocalSchemaRegistry;
+import io.adaptstream.runtime.ReadIncompleteException;
+import io.adaptstream.runtime.TopicAdmin;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.Topic;
-import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.time.Duration;
@@ -141,28 +143,19 @@ public final class KafkaTestEnv implements AutoCloseable {
   /** As {@link #readAll(Topic, Duration)}, from any broker (one a test starts and stops itself). */
   public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(String bootstrapServers,
       AvroSerdes serdes, Topic<V> topic, Duration timeout) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props =
+        TopicReader.readerProps(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
         serdes.deserializer(topic.valueType()))) {
       List<TopicPartition> parts = new ArrayList<>();
       consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
           .forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       Map<TopicPartition, List<ConsumerRecord<String, V>>> byPartition = new HashMap<>();
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("did not reach the end of " + topic.name() + " within " + timeout);
-        }
-        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-          byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>()).add(r);
-        }
+      try {
+        TopicReader.readFromBeginning(consumer, parts, timeout, () -> { }, r -> byPartition
+            .computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>()).add(r));
+      } catch (ReadIncompleteException e) {
+        throw new AssertionError("did not reach the end of " + topic.name() + " within " + timeout, e);
       }
       List<ConsumerRecord<String, V>> all = new ArrayList<>();
       parts.stream().sorted((a, b) -> Integer.compare(a.partition(), b.partition()))

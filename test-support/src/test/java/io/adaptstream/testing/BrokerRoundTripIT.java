@@ -3,8 +3,8 @@ package io.adaptstream.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.DeadLetter;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.TopicAdmin;
 import io.adaptstream.schemas.serde.ConfluentWireFormat;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -5,6 +5,8 @@ import io.adaptstream.avro.IngestEvent;
 import io.adaptstream.avro.Release;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.SealMarker;
+import io.adaptstream.runtime.ReleaseTable;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.PoisonReason;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -14,7 +16,6 @@ import io.adaptstream.trainer.TrainerListener.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -41,7 +42,7 @@ final class IngestTail {
   private final Consumer<byte[], byte[]> consumer;
   private final TopicCatalogue catalogue;
   private final Deserializer<IngestEvent> ingestReader;
-  private final Deserializer<Release> releaseReader;
+  private final ReleaseTable releases;
   private final Runnable stopCheck;
   private final TrainerListener listener;
   private final IngestView view;
@@ -62,7 +63,7 @@ final class IngestTail {
     this.consumer = consumer;
     this.catalogue = catalogue;
     this.ingestReader = serdes.deserializer(IngestEvent.class);
-    this.releaseReader = serdes.deserializer(Release.class);
+    this.releases = new ReleaseTable(serdes.deserializer(Release.class));
     this.stopCheck = stopCheck;
     this.listener = listener;
     this.view = new IngestView(keepPretrainSamples);
@@ -111,15 +112,12 @@ final class IngestTail {
 
   /** Reads the ingest log up to where it ends now (best effort: gives up after a while and goes on). */
   void catchUp(Duration timeout) {
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+    boolean reached = TopicReader.catchUp(consumer, consumer.assignment(), timeout, () -> {
       stopCheck.run();
-      if (System.nanoTime() > deadline) {
-        LOG.warn("did not catch up with {} within {}; going on", catalogue.ingest.name(), timeout);
-        return;
-      }
       poll(TrainerService.POLL);
+    });
+    if (!reached) {
+      LOG.warn("did not catch up with {} within {}; going on", catalogue.ingest.name(), timeout);
     }
   }
 
@@ -163,7 +161,7 @@ final class IngestTail {
           }
         } else {
           releasesReadTo = Math.max(releasesReadTo, r.offset() + 1);
-          view.onRelease(releaseReader.deserialize(r.topic(), r.value()));
+          releases.apply(r).ifPresent(view::onRelease);
         }
       } catch (RuntimeException e) {
         throwIfRegistryUnavailable(e);

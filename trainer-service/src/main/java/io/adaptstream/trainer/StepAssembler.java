@@ -3,9 +3,9 @@ package io.adaptstream.trainer;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.Split;
 import io.adaptstream.avro.StepMarker;
+import io.adaptstream.runtime.step.StepTally;
 import io.adaptstream.schemas.PoisonReason;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +23,10 @@ import java.util.TreeMap;
  * restart may re-read them); records of later steps cannot precede this step's completion on a partition, so
  * they are dead letters. Data records that are unusable still count, as the protocol says.
  *
- * <p>Kafka-free so that the rule can be tested alone; {@code R} is whatever the caller needs to find a record
- * again (the service keeps the raw consumer record, for dead letters).
+ * <p>The counting rule is the protocol's one, {@link StepTally} (shared with the selector, which waits for the
+ * counts where this closes the step and reports them: see there why). Kafka-free so that the rule can be tested
+ * alone; {@code R} is whatever the caller needs to find a record again (the service keeps the raw consumer record,
+ * for dead letters).
  *
  * @param <R> the caller's reference to a selection's source record
  */
@@ -93,10 +95,9 @@ final class StepAssembler<R> {
       return Verdict.deadLetter(PoisonReason.UNKNOWN_STEP.code(), "a selection of step " + s.getStep()
           + " arrived on partition " + partition + " while step " + step + " was not complete there");
     }
-    b.received++;
     Verdict v = checkSelection(key, s);
+    b.tally.countData(v != null);
     if (v != null) {
-      b.deadLettered++;
       return v;
     }
     selections.put(s.getSampleId(), new Selected<>(s, partition, offset, ref));
@@ -143,29 +144,34 @@ final class StepAssembler<R> {
       return Verdict.deadLetter("invalid_marker", "source " + m.getSourcePartition() + " of " + sources
           + " sources, count " + m.getCount());
     }
-    if (b.sources > 0 && b.sources != sources) {
-      return Verdict.deadLetter("invalid_marker", "marker says " + sources + " sources, earlier markers of step "
-          + step + " on partition " + partition + " said " + b.sources);
+    StepTally t = b.tally;
+    int earlierSources = t.sources();
+    Long earlier = t.marker(m.getSourcePartition());
+    switch (t.addMarker(m.getSourcePartition(), sources, m.getCount())) {
+      case OTHER_SOURCES -> {
+        return Verdict.deadLetter("invalid_marker", "marker says " + sources + " sources, earlier markers of step "
+            + step + " on partition " + partition + " said " + earlierSources);
+      }
+      case REPEATED -> {
+        return Verdict.skipped("repeated marker of source " + m.getSourcePartition());
+      }
+      case CONFLICTING -> {
+        return Verdict.deadLetter("conflicting_marker", "source " + m.getSourcePartition() + " counted " + earlier
+            + " records before, now " + m.getCount());
+      }
+      default -> {
+        // accepted: counted below
+      }
     }
-    Long earlier = b.markers.get(m.getSourcePartition());
-    if (earlier != null) {
-      return earlier == m.getCount() ? Verdict.skipped("repeated marker of source " + m.getSourcePartition())
-          : Verdict.deadLetter("conflicting_marker", "source " + m.getSourcePartition() + " counted " + earlier
-              + " records before, now " + m.getCount());
-    }
-    b.sources = sources;
-    b.markers.put(m.getSourcePartition(), m.getCount());
-    if (b.markers.size() < sources) {
+    if (!t.allMarkersIn()) {
       return Verdict.MARKER;
     }
+    // every marker is in, so nothing of the step can follow: close it, and report counts that do not add up
     b.complete = true;
     b.nextOffset = offset + 1;
-    long expected = b.expected();
-    // records the writer did not write (poison) arrive as dead letters on top of the counts: only a shortfall, or
-    // more usable records than counted, means the step's own records do not add up
-    if (b.received < expected || b.received - b.deadLettered > expected) {
+    if (!t.addsUp()) {
       return Verdict.deadLetter("step_count_mismatch", "step " + step + " on partition " + partition + ": the "
-          + sources + " markers count " + expected + " records but " + b.received
+          + sources + " markers count " + t.expected() + " records but " + t.received()
           + " arrived; the step is closed with what arrived");
     }
     return Verdict.MARKER;
@@ -176,9 +182,7 @@ final class StepAssembler<R> {
    * the step it arrived in.
    */
   Verdict offerUnreadable(int partition, PoisonReason reason, String detail) {
-    Barrier b = open(partition);
-    b.received++;
-    b.deadLettered++;
+    open(partition).tally.countData(true);
     return Verdict.deadLetter(reason.code(), detail);
   }
 
@@ -214,8 +218,9 @@ final class StepAssembler<R> {
     StringBuilder sb = new StringBuilder();
     for (int p = 0; p < barriers.length; p++) {
       Barrier b = barriers[p];
-      sb.append(p == 0 ? "" : ", ").append('p').append(p).append(": ").append(b.received).append(" records, ")
-          .append(b.markers.size()).append('/').append(b.sources > 0 ? Integer.toString(b.sources) : "?")
+      StepTally t = b.tally;
+      sb.append(p == 0 ? "" : ", ").append('p').append(p).append(": ").append(t.received()).append(" records, ")
+          .append(t.markersIn()).append('/').append(t.sources() > 0 ? Integer.toString(t.sources()) : "?")
           .append(" markers").append(b.complete ? " (complete)" : "");
     }
     return sb.toString();
@@ -233,22 +238,10 @@ final class StepAssembler<R> {
     return b;
   }
 
-  /** One partition's view of the step. */
+  /** One partition's view of the step: the protocol's tally, and where the step ended. */
   private static final class Barrier {
-    long received;
-    /** Of the received, those dead-lettered. */
-    long deadLettered;
-    int sources;
-    final Map<Integer, Long> markers = new HashMap<>();
+    final StepTally tally = new StepTally();
     boolean complete;
     long nextOffset = -1;
-
-    long expected() {
-      long sum = 0;
-      for (long c : markers.values()) {
-        sum += c;
-      }
-      return sum;
-    }
   }
 }

@@ -1,6 +1,8 @@
 package io.adaptstream.trainer;
 
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.runtime.TopicAdmin;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,10 +12,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -62,19 +62,14 @@ public interface TrainerClients {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
-        return new KafkaProducer<>(props, new StringSerializer(), config.serdes().<SpecificRecord>serializer());
+        return ProducerFactory.KAFKA.create(props, new StringSerializer(), config.serdes().<SpecificRecord>serializer());
       }
 
       @Override
       public Consumer<byte[], byte[]> consumer(String group, String role) {
-        Map<String, Object> props = new HashMap<>(config.clientProps());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> props = TopicReader.readerProps(config.clientProps());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + role);
-        if (group == null) {
-          props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        } else {
+        if (group != null) {
           props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -5,7 +5,7 @@ import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.ModelConfig;
 import io.adaptstream.model.TrainOptions;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.DjlRuntime;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -73,7 +74,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements AutoCloseable {
 
   static final String SERVICE = "trainer";
-  static final Duration POLL = Duration.ofMillis(200);
+  static final Duration POLL = TopicReader.POLL;
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
@@ -374,18 +375,7 @@ public final class TrainerService implements AutoCloseable {
   private List<ConsumerRecord<byte[], byte[]>> readToEnd(Topic<?> topic) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (Consumer<byte[], byte[]> consumer = clients.consumer(null, topic.logical() + "-reader")) {
-      List<TopicPartition> parts = partitions(topic);
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        checkOpen();
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic.name() + " to its end within " + CATCH_UP_TIMEOUT);
-        }
-        consumer.poll(POLL).forEach(out::add);
-      }
+      TopicReader.readFromBeginning(consumer, partitions(topic), CATCH_UP_TIMEOUT, this::checkOpen, out::add);
     }
     return out;
   }

@@ -2,7 +2,7 @@ package io.adaptstream.cli.local;
 
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.util.Map;
 
 /**

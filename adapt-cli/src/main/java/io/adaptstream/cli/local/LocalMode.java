@@ -2,7 +2,7 @@ package io.adaptstream.cli.local;
 
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
-import io.adaptstream.schemas.TopicAdmin;
+import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.io.File;
 import java.io.IOException;

@@ -1,9 +1,8 @@
 package io.adaptstream.cli.run;
 
-import io.adaptstream.cli.pipeline.Cluster;
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ import java.util.Optional;
  * @param selectorUrl the selector's query server of the deployment's default run, when one is known
  */
 public record Deployment(String bootstrapServers, String schemaRegistryUrl, String topicPrefix, int dataPartitions,
-    short replicationFactor, Optional<Path> blobStore, Optional<URI> selectorUrl) implements Cluster {
+    short replicationFactor, Optional<Path> blobStore, Optional<URI> selectorUrl) {
 
   public Deployment {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -62,12 +61,10 @@ public record Deployment(String bootstrapServers, String schemaRegistryUrl, Stri
   }
 
   /** The topics of run {@code runId}. */
-  @Override
   public TopicCatalogue catalogue(String runId) {
     return TopicCatalogue.of(topicPrefix, runId, dataPartitions);
   }
 
-  @Override
   public AvroSerdes serdes() {
     return new AvroSerdes(schemaRegistryUrl);
   }

@@ -3,7 +3,7 @@ package io.adaptstream.cli.run;
 import io.adaptstream.cli.local.LocalContext;
 import io.adaptstream.cli.local.LocalService;
 import io.adaptstream.cli.serve.ServiceLauncher;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.trainer.TrainerListener;
 import java.util.List;
 import java.util.Map;

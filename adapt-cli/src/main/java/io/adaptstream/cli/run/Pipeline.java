@@ -5,7 +5,7 @@ import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.SelectorRunner;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.TrainerRunner;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.trainer.TrainerListener;
 import java.net.URI;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.adaptstream.cli.run;
 
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.ingest.IngestConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
 import io.adaptstream.scoring.ScoringConfig;
 import io.adaptstream.selector.SelectorConfig;
 import io.adaptstream.selector.algo.SelectionPolicy;

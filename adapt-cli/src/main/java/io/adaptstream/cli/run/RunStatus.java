@@ -2,7 +2,7 @@ package io.adaptstream.cli.run;
 
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
-import io.adaptstream.cli.pipeline.RunTopics;
+import io.adaptstream.cli.run.RunTopics;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.ClusterView;
 import io.adaptstream.selector.query.PoolView;

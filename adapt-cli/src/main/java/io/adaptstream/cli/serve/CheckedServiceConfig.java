@@ -1,6 +1,6 @@
 package io.adaptstream.cli.serve;
 
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 

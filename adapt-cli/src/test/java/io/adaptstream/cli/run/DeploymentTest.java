@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.schemas.TopicCatalogue;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.adaptstream.selector.topology;
 
 import io.adaptstream.avro.StepBarrier;
 import io.adaptstream.avro.StepMarker;
+import io.adaptstream.runtime.step.StepTally;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * markers' counts. Each source's data precedes its marker in the partition, so once every marker is in nothing
  * can still be missing; the count check catches a broken writer. A source's second marker for a step is ignored,
  * so a replayed marker cannot complete a step twice.
+ *
+ * <p>The rule is the protocol's one, {@link StepTally}'s, applied to the numbers this keeps in the store (the
+ * trainer applies it to a step it assembles in memory; StepTally says how the two differ, and why).
  */
 final class StepBarriers {
 
@@ -87,7 +91,7 @@ final class StepBarriers {
 
   /** Data records the markers announce for this partition. */
   static long expected(StepBarrier b) {
-    return b.getMarkers().values().stream().mapToLong(Long::longValue).sum();
+    return StepTally.expected(b.getMarkers().values());
   }
 
   /** Every source's marker is in and the data adds up; not yet marked complete. */
@@ -97,8 +101,8 @@ final class StepBarriers {
 
   /** The same, for a reader that counts {@code uncounted} more records elsewhere than in the barrier. */
   static boolean ready(StepBarrier b, long uncounted) {
-    return !b.getComplete() && b.getSources() > 0 && b.getMarkers().size() >= b.getSources()
-        && b.getReceived() + uncounted >= expected(b);
+    return !b.getComplete() && StepTally.allMarkersIn(b.getMarkers().size(), b.getSources())
+        && StepTally.nothingMissing(b.getReceived() + uncounted, expected(b));
   }
 
   /** Marks the step complete and its result sent downstream. */

@@ -16,7 +16,7 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepStart;
 import io.adaptstream.avro.StepStatus;
 import io.adaptstream.localregistry.LocalSchemaRegistry;
-import io.adaptstream.schemas.config.ServiceConfig;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.TestData;

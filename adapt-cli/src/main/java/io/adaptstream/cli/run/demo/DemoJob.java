@@ -4,9 +4,8 @@ import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.avro.Release;
 import io.adaptstream.blob.BlobStore;
-import io.adaptstream.cli.pipeline.ReleaseTable;
-import io.adaptstream.cli.pipeline.RunTopics;
-import io.adaptstream.cli.pipeline.RunTopics.Stamped;
+import io.adaptstream.cli.run.RunTopics;
+import io.adaptstream.cli.run.RunTopics.Stamped;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.Pipeline;
 import io.adaptstream.cli.run.PipelineSettings;
@@ -15,7 +14,9 @@ import io.adaptstream.ingest.IngestJob;
 import io.adaptstream.ingest.IngestListener;
 import io.adaptstream.ingest.IngestResult;
 import io.adaptstream.ingest.PublishRequest;
+import io.adaptstream.runtime.ReleaseTable;
 import io.adaptstream.schemas.Backoff;
+import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.ClusterView;
 import io.adaptstream.selector.query.SelectionView;
 import io.adaptstream.selector.query.SelectorClient;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -146,14 +148,16 @@ public final class DemoJob {
 
   /** A replay needs every release of the run sealed in the log, in the recorded order. */
   private void checkPublished() {
-    Map<String, Release> table = ReleaseTable.read(deployment, READ_TIMEOUT);
+    ReleaseTable table = ReleaseTable.read(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+        deployment.bootstrapServers()), deployment.catalogue(TopicCatalogue.DEFAULT_RUN).releases,
+        deployment.serdes().deserializer(Release.class), READ_TIMEOUT);
     List<String> missing = new ArrayList<>();
-    if (data.pretrainRelease() != null && !ReleaseTable.sealedAs(table, data.pretrainRelease(), 0)) {
+    if (data.pretrainRelease() != null && !table.sealedAs(data.pretrainRelease(), 0)) {
       missing.add(data.pretrainRelease() + " (sequence 0)");
     }
     List<String> tasks = data.taskReleases();
     for (int i = 0; i < tasks.size(); i++) {
-      if (!ReleaseTable.sealedAs(table, tasks.get(i), i + 1)) {
+      if (!table.sealedAs(tasks.get(i), i + 1)) {
         missing.add(tasks.get(i) + " (sequence " + (i + 1) + ")");
       }
     }

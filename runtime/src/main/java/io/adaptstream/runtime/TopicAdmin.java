@@ -1,5 +1,8 @@
-package io.adaptstream.schemas;
+package io.adaptstream.runtime;
 
+import io.adaptstream.schemas.Backoff;
+import io.adaptstream.schemas.Topic;
+import io.adaptstream.schemas.TopicCatalogue;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.adaptstream.scoring;
+package io.adaptstream.runtime;
 
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -7,9 +7,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Creates a worker's transactional producer. The worker decides its settings (transactional id, idempotence);
- * the factory decides what object sends. Tests inject a producer that dies before a commit to prove a crashed
- * worker's successor writes every score exactly once.
+ * Creates a service's transactional producers. The service decides their settings (transactional id, idempotence,
+ * acks); the factory decides what object sends. Production code passes {@link #KAFKA}; tests pass one that wraps the
+ * real producer in {@code io.adaptstream.testing.DyingProducer}, to prove that a publisher or worker that dies
+ * mid-transaction leaves its successor to write every record exactly once.
  */
 @FunctionalInterface
 public interface ProducerFactory {

@@ -1,7 +1,8 @@
-package io.adaptstream.cli.pipeline;
+package io.adaptstream.cli.run;
 
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.time.Duration;
 import java.util.Collections;
@@ -42,19 +43,17 @@ public final class RunTopics implements AutoCloseable {
   private final SortedMap<Integer, Stamped<ModelVersion>> versions = new TreeMap<>();
   private final SortedMap<Integer, EvalResult> evaluations = new TreeMap<>();
 
-  public RunTopics(Cluster cluster, String runId, String modelName) {
-    TopicCatalogue catalogue = cluster.catalogue(runId);
+  public RunTopics(Deployment deployment, String runId, String modelName) {
+    TopicCatalogue catalogue = deployment.catalogue(runId);
     this.models = new TopicPartition(catalogue.models.name(), 0);
     this.evals = new TopicPartition(catalogue.evals.name(), 0);
-    this.modelReader = cluster.serdes().deserializer(ModelVersion.class);
-    this.evalReader = cluster.serdes().deserializer(EvalResult.class);
+    this.modelReader = deployment.serdes().deserializer(ModelVersion.class);
+    this.evalReader = deployment.serdes().deserializer(EvalResult.class);
     this.keyPrefix = modelName + "@"; // keys are TrainerService.versionKey(model, version)
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.CLIENT_ID_CONFIG, "adapt-run-topics-" + runId),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> props = TopicReader.readerProps(
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers()));
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "adapt-run-topics-" + runId);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.assign(List.of(models, evals));
     consumer.seekToBeginning(List.of(models, evals));
   }
@@ -81,14 +80,10 @@ public final class RunTopics implements AutoCloseable {
 
   /** Reads both topics up to their current end (the last stable offset), at most for {@code timeout}. */
   public void catchUp(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<TopicPartition, Long> end = consumer.endOffsets(List.of(models, evals), timeout);
-    while (consumer.position(models) < end.get(models) || consumer.position(evals) < end.get(evals)) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("cannot read " + models.topic() + " and " + evals.topic() + " to their end within "
-            + timeout.toSeconds() + " s");
-      }
-      poll(Duration.ofMillis(200));
+    if (!TopicReader.catchUp(consumer, consumer.endOffsets(List.of(models, evals), timeout), timeout,
+        () -> poll(TopicReader.POLL))) {
+      throw new IllegalStateException("cannot read " + models.topic() + " and " + evals.topic() + " to their end within "
+          + timeout.toSeconds() + " s");
     }
   }
 

@@ -1,4 +1,4 @@
-package io.adaptstream.schemas.config;
+package io.adaptstream.runtime.config;
 
 import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.TopicCatalogue;

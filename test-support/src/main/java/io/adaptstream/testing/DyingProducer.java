@@ -1,4 +1,4 @@
-package io.adaptstream.ingest;
+package io.adaptstream.testing;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,28 +19,57 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
- * A real producer that "crashes" at its {@code (sendsBeforeDeath + 1)}-th send: what it sent so far reaches the
- * broker (flushed, so the open transaction is really there), then every call fails and closing it does not
- * abort, like a process killed mid-transaction.
+ * A real producer that "crashes" at a chosen moment, for the tests that prove exactly-once across a process dying
+ * mid-transaction: either at its {@code (n + 1)}-th send (a publisher killed while writing a chunk) or at its
+ * {@code (n + 1)}-th commit (a worker killed just before it committed). What it sent so far reaches the broker
+ * (flushed, so the open transaction is really there); then every call fails and closing it does not abort, like a
+ * killed process. Services get it through their {@code io.adaptstream.runtime.ProducerFactory}.
+ *
+ * @param <K> the record key type
+ * @param <V> the record value type
  */
-final class DyingProducer<K, V> implements Producer<K, V> {
+public final class DyingProducer<K, V> implements Producer<K, V> {
 
   private final Producer<K, V> delegate;
   private final AtomicBoolean dead = new AtomicBoolean();
+  private final String process;
   private int sendsLeft;
+  private int commitsLeft;
 
-  DyingProducer(Producer<K, V> delegate, int sendsBeforeDeath) {
+  private DyingProducer(Producer<K, V> delegate, String process, int sendsBeforeDeath, int commitsBeforeDeath) {
     this.delegate = delegate;
+    this.process = process;
     this.sendsLeft = sendsBeforeDeath;
+    this.commitsLeft = commitsBeforeDeath;
   }
 
-  boolean isDead() {
+  /**
+   * Dies at its {@code (sendsBeforeDeath + 1)}-th send.
+   *
+   * @param process what dies, for the failure's message ("simulated crash: {@code process} is dead")
+   */
+  public static <K, V> DyingProducer<K, V> atSend(Producer<K, V> delegate, String process, int sendsBeforeDeath) {
+    return new DyingProducer<>(delegate, process, sendsBeforeDeath, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Dies at its {@code (commitsBeforeDeath + 1)}-th commit, with that transaction's records and offsets sent.
+   *
+   * @param process what dies, for the failure's message ("simulated crash: {@code process} is dead")
+   */
+  public static <K, V> DyingProducer<K, V> atCommit(Producer<K, V> delegate, String process,
+      int commitsBeforeDeath) {
+    return new DyingProducer<>(delegate, process, Integer.MAX_VALUE, commitsBeforeDeath);
+  }
+
+  /** Whether it has died. */
+  public boolean isDead() {
     return dead.get();
   }
 
   private void check() {
     if (dead.get()) {
-      throw new IllegalStateException("simulated crash: the publisher is dead");
+      throw new IllegalStateException("simulated crash: " + process + " is dead");
     }
   }
 
@@ -81,6 +110,11 @@ final class DyingProducer<K, V> implements Producer<K, V> {
   @Override
   public void commitTransaction() {
     check();
+    if (commitsLeft-- <= 0) {
+      delegate.flush();
+      dead.set(true);
+      check();
+    }
     delegate.commitTransaction();
   }
 
