@@ -153,34 +153,11 @@ final class Batch {
       imagesArray = manager.create(pixels, new Shape(b, k, 3, config.imageSize(), config.imageSize()));
     }
 
-    NDArray targets = null;
-    NDArray weights = null;
-    NDArray inv = null;
-    float[] hostWeights = null;
-    int[] counts = null;
-    if (answers != null && t >= 2) {
-      long[] tgt = new long[b * (t - 1)];
-      hostWeights = new float[b * (t - 1)];
-      counts = new int[b];
-      float[] invCount = new float[b];
-      java.util.Arrays.fill(tgt, ByteTokenizer.PAD);
-      for (int i = 0; i < b; i++) {
-        for (int j = 1; j < rows[i].length; j++) {
-          tgt[i * (t - 1) + j - 1] = rows[i][j];
-          if (answers[i][j]) {
-            hostWeights[i * (t - 1) + j - 1] = 1f;
-            counts[i]++;
-          }
-        }
-        invCount[i] = counts[i] == 0 ? 0f : 1f / counts[i];
-      }
-      targets = manager.create(tgt, new Shape(b, t - 1));
-      weights = manager.create(hostWeights, new Shape(b, t - 1));
-      inv = manager.create(invCount, new Shape(b));
-    }
+    AnswerTargets at = AnswerTargets.of(manager, rows, answers, t);
     return new Batch(b, k, p, t, lengths, manager.create(tok, new Shape(b, t)),
         manager.create(mask, new Shape(b, 1, s, s)), imagesArray, manager.create(pool, new Shape(b, s, 1)),
-        targets, weights, inv, hostWeights, counts);
+        at.targets(), at.weights(), at.invAnswerCount(), at.hostWeights(),
+        at.answerCount());
   }
 
   /** The model's inputs: tokens, mask and, when there is a prefix, images. */

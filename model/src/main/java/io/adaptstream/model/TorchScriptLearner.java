@@ -21,7 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,8 +58,7 @@ public final class TorchScriptLearner implements Learner {
   /** The extra file inside the module that holds its layout. */
   public static final String LAYOUT_FILE = "adapt.json";
 
-  private static final byte[] MAGIC = "ADAPT-TORCHSCRIPT\n".getBytes(StandardCharsets.US_ASCII);
-  private static final int FORMAT = 1;
+  private static final CheckpointHeader HEADER = new CheckpointHeader("ADAPT-TORCHSCRIPT\n", 1, "torchscript checkpoint");
 
   private final TorchScriptConfig config;
   private final ComputeDevice device;
@@ -138,16 +136,7 @@ public final class TorchScriptLearner implements Learner {
       throws IOException {
     TorchScriptConfig config = TorchScriptConfig.fromJson(configJson);
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(blobs.get(sha256)));
-    byte[] magic = new byte[MAGIC.length];
-    in.readFully(magic);
-    if (!Arrays.equals(magic, MAGIC)) {
-      throw new IOException("blob " + sha256 + " is not a torchscript checkpoint");
-    }
-    int format = in.readInt();
-    if (format != FORMAT) {
-      throw new IOException("checkpoint " + sha256 + " has format " + format + ", this build reads " + FORMAT);
-    }
-    TorchScriptConfig saved = TorchScriptConfig.fromJson(in.readUTF());
+    TorchScriptConfig saved = TorchScriptConfig.fromJson(HEADER.read(in, sha256));
     if (!saved.equals(config)) {
       throw new IOException("checkpoint " + sha256 + " was saved with config " + saved.toJson()
           + " but is being loaded as " + config.toJson());
@@ -173,9 +162,7 @@ public final class TorchScriptLearner implements Learner {
   public CheckpointRef save(BlobStore blobs) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.write(MAGIC);
-      out.writeInt(FORMAT);
-      out.writeUTF(config.toJson());
+      HEADER.write(out, config.toJson());
       block.saveParameters(out);
     }
     BlobRef ref = blobs.put(bytes.toByteArray());
@@ -525,32 +512,9 @@ public final class TorchScriptLearner implements Learner {
     }
     NDList list = new NDList(m.create(pixels, new Shape(b, n, 3, size, size)), m.create(imageMask, new Shape(b, n)),
         m.create(tokens, new Shape(b, t)), m.create(attention, new Shape(b, t)), m.create(hidden, new Shape(b)));
-    NDArray targets = null;
-    NDArray weights = null;
-    NDArray inv = null;
-    float[] hostWeights = null;
-    int[] counts = null;
-    if (answers != null && t >= 2) {
-      long[] tgt = new long[b * (t - 1)];
-      hostWeights = new float[b * (t - 1)];
-      counts = new int[b];
-      float[] invCount = new float[b];
-      Arrays.fill(tgt, ByteTokenizer.PAD);
-      for (int i = 0; i < b; i++) {
-        for (int j = 1; j < rows[i].length; j++) {
-          tgt[i * (t - 1) + j - 1] = rows[i][j];
-          if (answers[i][j]) {
-            hostWeights[i * (t - 1) + j - 1] = 1f;
-            counts[i]++;
-          }
-        }
-        invCount[i] = counts[i] == 0 ? 0f : 1f / counts[i];
-      }
-      targets = m.create(tgt, new Shape(b, t - 1));
-      weights = m.create(hostWeights, new Shape(b, t - 1));
-      inv = m.create(invCount, new Shape(b));
-    }
-    return new Inputs(list, m.create(attentionFloat, new Shape(b, t)), targets, weights, inv, hostWeights, counts);
+    AnswerTargets at = AnswerTargets.of(m, rows, answers, t);
+    return new Inputs(list, m.create(attentionFloat, new Shape(b, t)), at.targets(), at.weights(),
+        at.invAnswerCount(), at.hostWeights(), at.answerCount());
   }
 
   /** The module's inputs and, for batches with answers, the loss's targets and weights. */

@@ -20,7 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -41,8 +40,7 @@ import java.util.function.Supplier;
  */
 public final class VisionLanguageModel implements AutoCloseable {
 
-  private static final byte[] MAGIC = "ADAPT-VLM\n".getBytes(StandardCharsets.US_ASCII);
-  private static final int FORMAT = 1;
+  private static final CheckpointHeader HEADER = new CheckpointHeader("ADAPT-VLM\n", 1, "model checkpoint");
 
   private final ModelConfig config;
   private final ComputeDevice device;
@@ -87,16 +85,7 @@ public final class VisionLanguageModel implements AutoCloseable {
     ModelConfig config = ModelConfig.fromJson(configJson);
     byte[] bytes = blobs.get(sha256);
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    byte[] magic = new byte[MAGIC.length];
-    in.readFully(magic);
-    if (!Arrays.equals(magic, MAGIC)) {
-      throw new IOException("blob " + sha256 + " is not a model checkpoint");
-    }
-    int format = in.readInt();
-    if (format != FORMAT) {
-      throw new IOException("checkpoint " + sha256 + " has format " + format + ", this build reads " + FORMAT);
-    }
-    ModelConfig saved = ModelConfig.fromJson(in.readUTF());
+    ModelConfig saved = ModelConfig.fromJson(HEADER.read(in, sha256));
     if (!saved.equals(config)) {
       throw new IOException("checkpoint " + sha256 + " was saved with config " + saved.toJson()
           + " but is being loaded as " + config.toJson());
@@ -123,9 +112,7 @@ public final class VisionLanguageModel implements AutoCloseable {
   public CheckpointRef save(BlobStore blobs) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.write(MAGIC);
-      out.writeInt(FORMAT);
-      out.writeUTF(config.toJson());
+      HEADER.write(out, config.toJson());
       block.saveParameters(out);
     }
     BlobRef ref = blobs.put(bytes.toByteArray());
