@@ -1,5 +1,8 @@
 package io.adaptstream.model;
 
+import io.adaptstream.blob.BlobRef;
+import io.adaptstream.blob.BlobStore;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -28,10 +31,22 @@ final class CheckpointHeader {
     this.kind = kind;
   }
 
-  void write(DataOutputStream out, String configJson) throws IOException {
-    out.write(magic);
-    out.writeInt(format);
-    out.writeUTF(configJson);
+  /** What follows the header in a checkpoint: the weights. */
+  interface Body {
+    void writeTo(DataOutputStream out) throws IOException;
+  }
+
+  /** Writes the header and {@code body} to the blob store; the same bytes always give the same hash. */
+  CheckpointRef save(BlobStore blobs, String configJson, Body body) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.write(magic);
+      out.writeInt(format);
+      out.writeUTF(configJson);
+      body.writeTo(out);
+    }
+    BlobRef ref = blobs.put(bytes.toByteArray());
+    return new CheckpointRef(ref.sha256(), ref.uri(), configJson);
   }
 
   /**

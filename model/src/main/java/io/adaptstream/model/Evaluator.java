@@ -107,21 +107,9 @@ public final class Evaluator {
   }
 
   private List<String> generateAll(VisionLanguageModel model, List<ExampleLayout> samples) {
-    // batches of similar shape; a row's answer does not depend on its batch companions
-    List<Integer> order = ExampleLayout.orderByShape(samples);
-    String[] out = new String[samples.size()];
-    for (int from = 0; from < samples.size(); from += batchSize) {
-      List<Integer> ids = order.subList(from, Math.min(samples.size(), from + batchSize));
-      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
-      for (int id : ids) {
-        chunk.add(samples.get(id));
-      }
-      List<String> answers = VisionLanguageModel.withoutGradients(() -> generateBatch(model, chunk));
-      for (int i = 0; i < ids.size(); i++) {
-        out[ids.get(i)] = answers.get(i);
-      }
-    }
-    return Arrays.asList(out);
+    // a row's answer does not depend on its batch companions
+    return ExampleLayout.inShapeBatches(samples, batchSize,
+        chunk -> VisionLanguageModel.withoutGradients(() -> generateBatch(model, chunk)));
   }
 
   List<String> generateBatch(VisionLanguageModel model, List<ExampleLayout> chunk) {

@@ -3,7 +3,9 @@ package io.adaptstream.model;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * An {@link Example} laid out for the model once: token ids, which tokens are answer tokens, and the decoded,
@@ -156,6 +158,28 @@ final class ExampleLayout {
     order.sort(java.util.Comparator.<Integer>comparingInt(i -> samples.get(i).images.size())
         .thenComparingInt(i -> samples.get(i).tokens.length));
     return order;
+  }
+
+  /**
+   * Runs {@code batch} on micro-batches of similar shape ({@link #orderByShape}) and returns its results in the
+   * order of {@code samples}. For work whose result per sample does not depend on its batch companions.
+   */
+  static <T> List<T> inShapeBatches(List<ExampleLayout> samples, int microBatch,
+      Function<List<ExampleLayout>, List<T>> batch) {
+    List<Integer> order = orderByShape(samples);
+    List<T> out = new ArrayList<>(Collections.nCopies(samples.size(), (T) null));
+    for (int from = 0; from < samples.size(); from += microBatch) {
+      List<Integer> ids = order.subList(from, Math.min(samples.size(), from + microBatch));
+      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
+      for (int id : ids) {
+        chunk.add(samples.get(id));
+      }
+      List<T> results = batch.apply(chunk);
+      for (int i = 0; i < ids.size(); i++) {
+        out.set(ids.get(i), results.get(i));
+      }
+    }
+    return out;
   }
 
   /** Number of answer tokens (the loss's denominator); at least one. */

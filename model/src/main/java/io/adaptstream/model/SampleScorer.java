@@ -51,21 +51,8 @@ public final class SampleScorer {
   public List<SampleSignals> score(VisionLanguageModel model, List<Example> examples) {
     List<ExampleLayout> samples = ExampleLayout.of(examples, model.config());
     KroneckerProjection projection = KroneckerProjection.of(model.config());
-    // micro-batches of similar shape (a sample's signals do not depend on its batch companions)
-    List<Integer> order = ExampleLayout.orderByShape(samples);
-    SampleSignals[] out = new SampleSignals[samples.size()];
-    for (int from = 0; from < samples.size(); from += microBatch) {
-      List<Integer> ids = order.subList(from, Math.min(samples.size(), from + microBatch));
-      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
-      for (int id : ids) {
-        chunk.add(samples.get(id));
-      }
-      List<SampleSignals> signals = scoreBatch(model, chunk, projection);
-      for (int i = 0; i < ids.size(); i++) {
-        out[ids.get(i)] = signals.get(i);
-      }
-    }
-    return Arrays.asList(out);
+    // a sample's signals do not depend on its batch companions
+    return ExampleLayout.inShapeBatches(samples, microBatch, chunk -> scoreBatch(model, chunk, projection));
   }
 
   private static List<SampleSignals> scoreBatch(VisionLanguageModel model, List<ExampleLayout> chunk,

@@ -14,12 +14,9 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.adaptstream.blob.BlobRef;
 import io.adaptstream.blob.BlobStore;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,13 +157,7 @@ public final class TorchScriptLearner implements Learner {
 
   @Override
   public CheckpointRef save(BlobStore blobs) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      HEADER.write(out, config.toJson());
-      block.saveParameters(out);
-    }
-    BlobRef ref = blobs.put(bytes.toByteArray());
-    return new CheckpointRef(ref.sha256(), ref.uri(), config.toJson());
+    return HEADER.save(blobs, config.toJson(), block::saveParameters);
   }
 
   @Override
@@ -239,21 +230,9 @@ public final class TorchScriptLearner implements Learner {
       throw new IllegalArgumentException("microBatch must be >= 1, got " + microBatch);
     }
     List<ExampleLayout> samples = layouts(examples);
-    // micro-batches of similar shape (a sample's signals do not depend on its batch companions)
-    List<Integer> order = ExampleLayout.orderByShape(samples);
-    SampleSignals[] out = new SampleSignals[samples.size()];
-    for (int from = 0; from < samples.size(); from += microBatch) {
-      List<Integer> ids = order.subList(from, Math.min(samples.size(), from + microBatch));
-      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
-      for (int id : ids) {
-        chunk.add(samples.get(id));
-      }
-      List<SampleSignals> signals = VisionLanguageModel.withoutGradients(() -> signalsOf(chunk));
-      for (int i = 0; i < ids.size(); i++) {
-        out[ids.get(i)] = signals.get(i);
-      }
-    }
-    return Arrays.asList(out);
+    // a sample's signals do not depend on its batch companions
+    return ExampleLayout.inShapeBatches(samples, microBatch,
+        chunk -> VisionLanguageModel.withoutGradients(() -> signalsOf(chunk)));
   }
 
   private List<SampleSignals> signalsOf(List<ExampleLayout> chunk) {
@@ -349,20 +328,9 @@ public final class TorchScriptLearner implements Learner {
       throw new IllegalArgumentException("batchSize must be >= 1 and answerMargin >= 0");
     }
     List<ExampleLayout> samples = layouts(tests);
-    List<Integer> order = ExampleLayout.orderByShape(samples);
-    String[] answers = new String[samples.size()];
-    for (int from = 0; from < samples.size(); from += batchSize) {
-      List<Integer> ids = order.subList(from, Math.min(samples.size(), from + batchSize));
-      List<ExampleLayout> chunk = new ArrayList<>(ids.size());
-      for (int id : ids) {
-        chunk.add(samples.get(id));
-      }
-      List<String> generated = VisionLanguageModel.withoutGradients(() -> generate(chunk, answerMargin));
-      for (int i = 0; i < ids.size(); i++) {
-        answers[ids.get(i)] = generated.get(i);
-      }
-    }
-    return Evaluator.report(samples, Arrays.asList(answers));
+    // a row's answer does not depend on its batch companions
+    return Evaluator.report(samples, ExampleLayout.inShapeBatches(samples, batchSize,
+        chunk -> VisionLanguageModel.withoutGradients(() -> generate(chunk, answerMargin))));
   }
 
   /**

@@ -13,12 +13,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import io.adaptstream.blob.BlobRef;
 import io.adaptstream.blob.BlobStore;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -110,13 +107,7 @@ public final class VisionLanguageModel implements AutoCloseable {
 
   /** Writes the weights (and config) to the blob store; the same weights always give the same hash. */
   public CheckpointRef save(BlobStore blobs) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      HEADER.write(out, config.toJson());
-      block.saveParameters(out);
-    }
-    BlobRef ref = blobs.put(bytes.toByteArray());
-    return new CheckpointRef(ref.sha256(), ref.uri(), config.toJson());
+    return HEADER.save(blobs, config.toJson(), block::saveParameters);
   }
 
   /** Checks that the model can use an example (answer turn present, images decodable). */
