@@ -3,6 +3,7 @@ package io.adaptstream.cli.run;
 import io.adaptstream.avro.IngestEvent;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.Split;
+import io.adaptstream.runtime.TopicReader;
 import io.adaptstream.schemas.TopicCatalogue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,7 +33,11 @@ public final class IngestSamples {
 
   private IngestSamples() {}
 
-  /** Reads the ingest log of {@code deployment} to its current end, within {@code timeout}. */
+  /**
+   * Reads the ingest log of {@code deployment} to its current end, within {@code timeout}.
+   *
+   * @throws io.adaptstream.runtime.ReadIncompleteException when the end is not reached in time
+   */
   public static IngestSamples read(Deployment deployment, Duration timeout) {
     TopicCatalogue catalogue = deployment.catalogue(TopicCatalogue.DEFAULT_RUN);
     List<TopicPartition> parts = new ArrayList<>();
@@ -42,37 +46,25 @@ public final class IngestSamples {
     }
     var reader = deployment.serdes().deserializer(IngestEvent.class);
     IngestSamples out = new IngestSamples();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TopicReader.readerProps(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.CLIENT_ID_CONFIG, "adapt-ingest-samples"), new ByteArrayDeserializer(),
+        ConsumerConfig.CLIENT_ID_CONFIG, "adapt-ingest-samples")), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cannot read " + catalogue.ingest.name() + " to its end within "
-              + timeout.toSeconds() + " s");
+      TopicReader.readFromBeginning(consumer, parts, timeout, () -> { }, r -> {
+        if (r.value() == null) {
+          return;
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            continue;
+        try {
+          if (reader.deserialize(r.topic(), r.value()).getPayload() instanceof Sample s) {
+            out.byRelease.computeIfAbsent(s.getRelease(), k -> new HashMap<>())
+                .computeIfAbsent(s.getSplit(), k -> new TreeMap<>()).putIfAbsent(s.getId(), s);
           }
-          try {
-            if (reader.deserialize(r.topic(), r.value()).getPayload() instanceof Sample s) {
-              out.byRelease.computeIfAbsent(s.getRelease(), k -> new HashMap<>())
-                  .computeIfAbsent(s.getSplit(), k -> new TreeMap<>()).putIfAbsent(s.getId(), s);
-            }
-          } catch (RuntimeException e) {
-            // the pipeline's services skip such records too (the selector reports them)
-            LOG.warn("unreadable ingest record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(),
-                e.getMessage());
-          }
+        } catch (RuntimeException e) {
+          // the pipeline's services skip such records too (the selector reports them)
+          LOG.warn("unreadable ingest record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(),
+              e.getMessage());
         }
-      }
+      });
     }
     return out;
   }
