@@ -3,8 +3,9 @@ package io.adaptstream.scoring;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.ComputeDevice;
-import io.adaptstream.model.SampleScorer;
-import io.adaptstream.model.VisionLanguageModel;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.LearnerConfig;
+import io.adaptstream.model.Learners;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,17 +27,19 @@ final class ModelCache implements ModelSource, AutoCloseable {
   private final ModelVersions versions;
   private final BlobStore blobs;
   private final ComputeDevice device;
-  private final SampleScorer scorer;
+  private final LearnerConfig learner;
+  private final int microBatch;
   private final int capacity;
   private final Duration wait;
   private final LinkedHashMap<String, Loaded> loaded = new LinkedHashMap<>(8, 0.75f, true);
 
-  ModelCache(ModelVersions versions, BlobStore blobs, ComputeDevice device, int microBatch, int capacity,
-      Duration wait) {
+  ModelCache(ModelVersions versions, BlobStore blobs, LearnerConfig learner, ComputeDevice device, int microBatch,
+      int capacity, Duration wait) {
     this.versions = versions;
     this.blobs = blobs;
     this.device = device;
-    this.scorer = new SampleScorer(microBatch);
+    this.learner = learner;
+    this.microBatch = microBatch;
     this.capacity = capacity;
     this.wait = wait;
   }
@@ -53,17 +56,17 @@ final class ModelCache implements ModelSource, AutoCloseable {
             + "the newest on the models topic: the request's step does not exist")
         : new UnscorableException(DeadLetterReason.UNKNOWN_MODEL, "model version " + key
             + " is not on the models topic"));
-    VisionLanguageModel vlm;
+    Learner vlm;
     long t0 = System.nanoTime();
     try {
-      vlm = VisionLanguageModel.load(blobs, mv.getSha256(), mv.getConfig(), device);
+      vlm = Learners.load(learner, blobs, mv.getSha256(), mv.getConfig(), device);
     } catch (Exception e) {
       throw new UnscorableException(DeadLetterReason.MODEL_UNAVAILABLE, "model version " + key + " (checkpoint "
           + mv.getSha256() + ") cannot be loaded: " + e.getMessage(), e);
     }
-    LOG.info("loaded model version {} ({} parameters) on {} in {} ms", key, vlm.parameterCount(), device,
-        (System.nanoTime() - t0) / 1_000_000);
-    Loaded entry = new Loaded(vlm, ScoringModel.of(vlm, scorer));
+    LOG.info("loaded {} model version {} ({} parameters) on {} in {} ms", vlm.kind(), key, vlm.parameterCount(),
+        device, (System.nanoTime() - t0) / 1_000_000);
+    Loaded entry = new Loaded(vlm, ScoringModel.of(vlm, microBatch));
     loaded.put(key, entry);
     evict();
     return entry.scoring;
@@ -85,5 +88,5 @@ final class ModelCache implements ModelSource, AutoCloseable {
     loaded.clear();
   }
 
-  private record Loaded(VisionLanguageModel model, ScoringModel scoring) {}
+  private record Loaded(Learner model, ScoringModel scoring) {}
 }

@@ -3,6 +3,7 @@ package io.adaptstream.scoring;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
+import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.runtime.config.ServiceConfig;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -59,8 +60,20 @@ public final class ScoringConfig extends ServiceConfig {
       .define(REPORT_INTERVAL_MS, Type.LONG, 10_000L, Range.between(0, 3_600_000), Importance.LOW,
           "How often throughput (samples/s) is logged; 0 logs every batch.");
 
+  static {
+    for (LearnerConfig.Key key : LearnerConfig.KEYS) {
+      DEFINITION.define(key.name(), Type.STRING, key.defaultValue(), checkedBy(LearnerConfig::validate),
+          Importance.MEDIUM, key.doc());
+    }
+  }
+
   public ScoringConfig(Map<?, ?> originals) {
     super(DEFINITION, originals);
+    try {
+      learner();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   /** The definition (for documentation and for checking config files without building a config). */
@@ -74,6 +87,15 @@ public final class ScoringConfig extends ServiceConfig {
 
   public int microBatch() {
     return getInt(MICRO_BATCH);
+  }
+
+  /**
+   * Which learner runs ({@code model.kind} and its keys); a checkpoint of another kind is refused when loaded.
+   *
+   * @throws IllegalArgumentException naming the key when {@code model.path} is not a readable file
+   */
+  public LearnerConfig learner() {
+    return LearnerConfig.from(values());
   }
 
   public ComputeDevice device() {

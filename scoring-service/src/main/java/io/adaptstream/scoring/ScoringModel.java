@@ -1,16 +1,15 @@
 package io.adaptstream.scoring;
 
 import io.adaptstream.model.Example;
-import io.adaptstream.model.SampleScorer;
+import io.adaptstream.model.Learner;
 import io.adaptstream.model.SampleSignals;
-import io.adaptstream.model.VisionLanguageModel;
 import java.util.List;
 
 /**
  * A loaded model version as the batch processor uses it: check an example, score examples.
  *
- * <p>An interface rather than {@link VisionLanguageModel} itself so that the processing of requests, markers and
- * dead letters can be tested without the engine.
+ * <p>An interface rather than {@link Learner} itself so that the processing of requests, markers and dead letters
+ * can be tested without the engine.
  */
 interface ScoringModel {
 
@@ -23,22 +22,22 @@ interface ScoringModel {
   /** Signals for every (validated) example, in order. */
   List<SampleSignals> score(List<Example> examples);
 
-  /** A {@link VisionLanguageModel} scored with a {@link SampleScorer}. */
-  static ScoringModel of(VisionLanguageModel model, SampleScorer scorer) {
+  /** A {@link Learner}'s signals, computed {@code microBatch} samples at a time. */
+  static ScoringModel of(Learner learner, int microBatch) {
     return new ScoringModel() {
       @Override
       public int maxImages() {
-        return model.config().maxImages();
+        return learner.maxImages();
       }
 
       @Override
       public void validate(Example example) {
-        model.validate(example);
+        learner.validate(example);
       }
 
       @Override
       public List<SampleSignals> score(List<Example> examples) {
-        return scorer.score(model, examples);
+        return learner.signals(examples, microBatch);
       }
     };
   }

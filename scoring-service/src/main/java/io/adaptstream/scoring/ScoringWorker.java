@@ -118,7 +118,7 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
     this.producer = p;
     this.modelVersions = new ModelVersions(modelConsumer, catalogue.models,
         serdes.deserializer(io.adaptstream.avro.ModelVersion.class), () -> closed);
-    this.models = new ModelCache(modelVersions, blobs, config.device(), config.microBatch(), config.modelCache(),
+    this.models = new ModelCache(modelVersions, blobs, config.learner(), config.device(), config.microBatch(), config.modelCache(),
         config.modelWait());
     this.processor = new BatchProcessor(catalogue, serdes.deserializer(ScoreRequestEvent.class), blobs, models,
         "scoring/" + instanceId);

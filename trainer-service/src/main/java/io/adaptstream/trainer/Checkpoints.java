@@ -4,8 +4,10 @@ import io.adaptstream.blob.BlobRef;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.CheckpointRef;
 import io.adaptstream.model.ComputeDevice;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.LearnerConfig;
+import io.adaptstream.model.Learners;
 import io.adaptstream.model.ModelConfig;
-import io.adaptstream.model.VisionLanguageModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -20,8 +22,9 @@ import java.util.Objects;
  * {@code trainer.base.checkpoint}, the command line's {@code --base-checkpoint}):
  *
  * <pre>
- * model.params         the checkpoint bytes exactly as {@link VisionLanguageModel#save} stores them in the blob store
- * model-config.json    the {@link ModelConfig} as JSON, to rebuild the architecture (also inside model.params)
+ * model.params         the checkpoint bytes exactly as {@link Learner#save} stores them in the blob store
+ * model-config.json    the config the checkpoint is loaded with: the built-in model's {@link ModelConfig}, or a
+ *                      JSON object whose "kind" names another learner (also inside model.params)
  * model.params.sha256  "&lt;sha256&gt;  model.params", so that {@code sha256sum -c} checks the copy
  * </pre>
  *
@@ -38,7 +41,7 @@ public final class Checkpoints {
   private Checkpoints() {}
 
   /** Saves {@code model} (through {@code blobs}) and writes it as a checkpoint directory; returns the blob's ref. */
-  public static CheckpointRef write(VisionLanguageModel model, BlobStore blobs, Path dir) throws IOException {
+  public static CheckpointRef write(Learner model, BlobStore blobs, Path dir) throws IOException {
     CheckpointRef ref = model.save(blobs);
     export(blobs, ref.sha256(), ref.configJson(), dir);
     return ref;
@@ -50,7 +53,7 @@ public final class Checkpoints {
    */
   public static Path export(BlobStore blobs, String sha256, String configJson, Path dir) throws IOException {
     Objects.requireNonNull(sha256, "sha256");
-    String config = ModelConfig.fromJson(configJson).toJson();
+    String config = normalised(configJson);
     byte[] params = blobs.get(sha256);
     Files.createDirectories(dir);
     writeAtomically(dir, PARAMS_FILE, params);
@@ -75,7 +78,7 @@ public final class Checkpoints {
     }
     String config;
     try {
-      config = ModelConfig.fromJson(Files.readString(configFile, StandardCharsets.UTF_8)).toJson();
+      config = normalised(Files.readString(configFile, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw new IOException(configFile + ": " + e.getMessage(), e);
     }
@@ -94,11 +97,23 @@ public final class Checkpoints {
 
   /**
    * Imports the checkpoint at {@code path} into {@code blobs} and loads it; the config file must equal the
-   * config the parameters were saved with.
+   * config the parameters were saved with, and its kind must be {@code learner}'s.
+   *
+   * @throws IllegalStateException when the checkpoint belongs to another kind of learner
    */
-  public static VisionLanguageModel load(Path path, BlobStore blobs, ComputeDevice device) throws IOException {
+  public static Learner load(Path path, LearnerConfig learner, BlobStore blobs, ComputeDevice device)
+      throws IOException {
     CheckpointRef ref = importInto(path, blobs);
-    return VisionLanguageModel.load(blobs, ref.sha256(), ref.configJson(), device);
+    return Learners.load(learner, blobs, ref.sha256(), ref.configJson(), device);
+  }
+
+  /**
+   * The built-in model's config in its canonical form (old checkpoints load unchanged); another kind's config as
+   * given, once it names a known kind.
+   */
+  private static String normalised(String configJson) {
+    return Learners.kindOf(configJson) == LearnerConfig.Kind.BUILTIN
+        ? ModelConfig.fromJson(configJson).toJson() : configJson.strip();
   }
 
   private static void writeAtomically(Path dir, String name, byte[] content) throws IOException {

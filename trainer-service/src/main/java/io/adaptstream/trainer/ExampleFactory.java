@@ -7,8 +7,8 @@ import io.adaptstream.blob.BlobIntegrityException;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.InvalidExampleException;
+import io.adaptstream.model.Learner;
 import io.adaptstream.model.Turn;
-import io.adaptstream.model.VisionLanguageModel;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -53,8 +53,8 @@ public final class ExampleFactory {
     this.blobs = Objects.requireNonNull(blobs, "blobs");
   }
 
-  /** The sample as an example that {@code model} can use (see {@link VisionLanguageModel#validate}), or why not. */
-  public Conversion convert(Sample sample, VisionLanguageModel model) {
+  /** The sample as an example that {@code model} can use (see {@link Learner#validate}), or why not. */
+  public Conversion convert(Sample sample, Learner model) {
     Conversion c = convert(sample);
     if (!c.ok()) {
       return c;

@@ -5,7 +5,8 @@ import io.adaptstream.avro.Sample;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.TrainOptions;
-import io.adaptstream.model.VisionLanguageModel;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.Learners;
 import io.adaptstream.trainer.ExampleFactory.Conversion;
 import io.adaptstream.trainer.IngestView.Located;
 import io.adaptstream.trainer.StepAssembler.Selected;
@@ -76,7 +77,7 @@ final class StepTrainer<R> implements AutoCloseable {
   private final Map<String, Example> testExamples = new HashMap<>();
   private final Set<String> unusableTests = new HashSet<>();
   private ModelVersion latest;
-  private VisionLanguageModel current;
+  private Learner current;
   private int currentVersion = -1;
 
   /**
@@ -110,23 +111,23 @@ final class StepTrainer<R> implements AutoCloseable {
    */
   Made<Located> makeBase(String release, List<Located> pretrain, List<Located> tests, VersionSink<Located> sink)
       throws IOException {
-    VisionLanguageModel model = null;
+    Learner model = null;
     try {
       List<Example> train = new ArrayList<>();
       List<Rejected<Located>> rejected = new ArrayList<>();
       switch (config.base()) {
         case RANDOM -> {
-          model = VisionLanguageModel.create(config.modelConfig(), StepSeeds.initialWeights(config.seed()),
+          model = Learners.create(config.learner(), config.modelConfig(), StepSeeds.initialWeights(config.seed()),
               config.device());
-          LOG.info("version 0: a new untrained model ({} parameters)", model.parameterCount());
+          LOG.info("version 0: a new untrained {} model ({} parameters)", model.kind(), model.parameterCount());
         }
         case CHECKPOINT -> {
           Path path = config.baseCheckpoint().orElseThrow();
-          model = Checkpoints.load(path, blobs, config.device());
+          model = Checkpoints.load(path, config.learner(), blobs, config.device());
           LOG.info("version 0: loaded the checkpoint {} ({} parameters)", path, model.parameterCount());
         }
         case PRETRAIN -> {
-          model = VisionLanguageModel.create(config.modelConfig(), StepSeeds.initialWeights(config.seed()),
+          model = Learners.create(config.learner(), config.modelConfig(), StepSeeds.initialWeights(config.seed()),
               config.device());
           for (Located l : pretrain) {
             Sample s = l.sample();
@@ -168,7 +169,7 @@ final class StepTrainer<R> implements AutoCloseable {
    */
   Made<R> makeStep(int step, String release, List<Selected<R>> selections, List<Located> tests,
       VersionSink<R> sink) throws IOException {
-    VisionLanguageModel model = previous(step - 1);
+    Learner model = previous(step - 1);
     try {
       List<Example> train = new ArrayList<>();
       List<Rejected<R>> rejected = new ArrayList<>();
@@ -203,7 +204,7 @@ final class StepTrainer<R> implements AutoCloseable {
   }
 
   /** Trains, evaluates, checkpoints and publishes; the model is kept in memory once published. */
-  private <T> Made<T> make(int version, VisionLanguageModel model, String release, List<Example> train,
+  private <T> Made<T> make(int version, Learner model, String release, List<Example> train,
       List<Rejected<T>> rejected, TrainOptions options, List<Located> tests, VersionSink<T> sink)
       throws IOException {
     stopCheck.run();
@@ -219,9 +220,9 @@ final class StepTrainer<R> implements AutoCloseable {
   }
 
   /** Version {@code version} to train on: the one in memory when it is exactly that, else loaded (verified). */
-  private VisionLanguageModel previous(int version) {
+  private Learner previous(int version) {
     if (current != null && currentVersion == version) {
-      VisionLanguageModel m = current;
+      Learner m = current;
       current = null;
       currentVersion = -1;
       return m;
@@ -234,7 +235,7 @@ final class StepTrainer<R> implements AutoCloseable {
     }
     LOG.info("loading {} from {}", key, latest.getUri());
     try {
-      return VisionLanguageModel.load(blobs, latest.getSha256(), latest.getConfig(), config.device());
+      return Learners.load(config.learner(), blobs, latest.getSha256(), latest.getConfig(), config.device());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load " + key + " (sha256 " + latest.getSha256()
           + ") from the blob store: " + e.getMessage(), e);
@@ -242,7 +243,7 @@ final class StepTrainer<R> implements AutoCloseable {
   }
 
   /** Test examples for these samples, converted once per trainer; unusable ones are left out (and said so once). */
-  private List<Example> testExamples(VisionLanguageModel model, List<Located> samples) {
+  private List<Example> testExamples(Learner model, List<Located> samples) {
     List<Example> out = new ArrayList<>(samples.size());
     for (Located l : samples) {
       String id = l.sample().getId();

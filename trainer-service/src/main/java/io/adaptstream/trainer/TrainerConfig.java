@@ -3,6 +3,7 @@ package io.adaptstream.trainer;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
+import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.model.ModelConfig;
 import io.adaptstream.model.TrainOptions;
 import io.adaptstream.runtime.config.ServiceConfig;
@@ -132,10 +133,27 @@ public final class TrainerConfig extends ServiceConfig {
           "Names this trainer in client ids and logs (default: pid@host). Every instance of a run shares one "
               + "transactional id, so a new instance fences the previous one.");
 
+  static {
+    for (LearnerConfig.Key key : LearnerConfig.KEYS) {
+      DEFINITION.define(key.name(), Type.STRING, key.defaultValue(), checkedBy(LearnerConfig::validate),
+          Importance.MEDIUM, key.doc());
+    }
+  }
+
   public TrainerConfig(Map<?, ?> originals) {
     super(DEFINITION, originals);
     if (base() == Base.CHECKPOINT && baseCheckpoint().isEmpty()) {
       throw new ConfigException(BASE_CHECKPOINT, null, "is required when " + BASE + "=checkpoint");
+    }
+    LearnerConfig learner;
+    try {
+      learner = learner();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (learner.kind() == LearnerConfig.Kind.TORCHSCRIPT && learner.path() == null && base() != Base.CHECKPOINT) {
+      throw new ConfigException(LearnerConfig.PATH, null, "is required when " + LearnerConfig.KIND
+          + "=torchscript and " + BASE + " is not checkpoint (version 0 starts from that module)");
     }
   }
 
@@ -159,6 +177,15 @@ public final class TrainerConfig extends ServiceConfig {
       return ModelConfig.fromJson(json);
     }
     return "gpu".equalsIgnoreCase(getString(MODEL_PRESET)) ? ModelConfig.gpu() : ModelConfig.cpu();
+  }
+
+  /**
+   * Which learner runs ({@code model.kind} and its keys); a checkpoint of another kind is refused when loaded.
+   *
+   * @throws IllegalArgumentException naming the key when {@code model.path} is not a readable file
+   */
+  public LearnerConfig learner() {
+    return LearnerConfig.from(values());
   }
 
   public ComputeDevice device() {

@@ -7,11 +7,12 @@ import io.adaptstream.model.CheckpointRef;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.EvalReport;
 import io.adaptstream.model.Evaluator;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.LearnerConfig;
+import io.adaptstream.model.Learners;
 import io.adaptstream.model.Example;
-import io.adaptstream.model.ModelTrainer;
 import io.adaptstream.model.TrainOptions;
 import io.adaptstream.model.TrainReport;
-import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.trainer.TrainerListener.Phase;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -81,11 +82,13 @@ public final class VersionMaker {
 
   /**
    * Loads {@code base} from the blob store (verifying its sha256), makes a version from it as
-   * {@link #make(int, String, VisionLanguageModel, List, TrainOptions, List)} does, and closes the model.
+   * {@link #make(int, String, Learner, List, TrainOptions, List)} does, and closes the model.
+   *
+   * @param learner the configured learner; a base checkpoint of another kind is refused
    */
-  public Result make(int version, String release, CheckpointRef base, ComputeDevice device, List<Example> train,
-      TrainOptions options, List<Example> tests) throws IOException {
-    try (VisionLanguageModel model = VisionLanguageModel.load(blobs, base.sha256(), base.configJson(), device)) {
+  public Result make(int version, String release, LearnerConfig learner, CheckpointRef base, ComputeDevice device,
+      List<Example> train, TrainOptions options, List<Example> tests) throws IOException {
+    try (Learner model = Learners.load(learner, blobs, base.sha256(), base.configJson(), device)) {
       return make(version, release, model, train, options, tests);
     }
   }
@@ -96,12 +99,12 @@ public final class VersionMaker {
    *
    * @param version the version number the records carry
    * @param release the release the records say it was trained on; may be null
-   * @param train usable training examples (see {@link VisionLanguageModel#validate}), in the order to train on
+   * @param train usable training examples (see {@link Learner#validate}), in the order to train on
    * @param options how to train (epochs or steps mode)
    * @param tests usable test examples with unique ids and their groups, in any order
    * @throws IllegalArgumentException when two test examples share an id
    */
-  public Result make(int version, String release, VisionLanguageModel model, List<Example> train,
+  public Result make(int version, String release, Learner model, List<Example> train,
       TrainOptions options, List<Example> tests) throws IOException {
     TrainReport report = train.isEmpty() ? null : train(version, model, train, options);
     EvalResult evaluation = evaluate(version, model, tests);
@@ -112,6 +115,7 @@ public final class VersionMaker {
         .setUri(ref.uri().toString())
         .setSha256(ref.sha256())
         .setConfig(ref.configJson())
+        .setKind(model.kind())
         .setTrainedSamples(train.size())
         .setRelease(release)
         .setTrainLoss(report == null ? null : report.lastPassLoss())
@@ -123,7 +127,7 @@ public final class VersionMaker {
   }
 
   /** Trains {@code model} in place, telling the listener of every step and logging progress. */
-  public TrainReport train(int version, VisionLanguageModel model, List<Example> train, TrainOptions options) {
+  public TrainReport train(int version, Learner model, List<Example> train, TrainOptions options) {
     listener.onPhase(version, Phase.TRAINING);
     int totalSteps = options.totalSteps(train.size());
     if (options.stepsMode()) {
@@ -137,7 +141,7 @@ public final class VersionMaker {
           options.learningRate(), options.imageDropout(), options.seed());
     }
     double[] window = new double[2];
-    TrainReport report = new ModelTrainer((step, steps, stepsPerEpoch, loss) -> {
+    TrainReport report = model.train(train, options, (step, steps, stepsPerEpoch, loss) -> {
       listener.onTrainingStep(version, step, steps, stepsPerEpoch, loss);
       window[0] += loss;
       window[1]++;
@@ -152,7 +156,7 @@ public final class VersionMaker {
         window[0] = 0;
         window[1] = 0;
       }
-    }).train(model, train, options);
+    });
     List<Float> losses = report.epochLosses();
     LOG.info("version {}: trained in {} s ({} samples/s): {} steps, {} sample passes ({} per sample), {} {}", version,
         String.format("%.1f", report.seconds()), String.format("%.1f", report.samplesPerSecond()),
@@ -177,7 +181,7 @@ public final class VersionMaker {
    *
    * @throws IllegalArgumentException when two test examples share an id
    */
-  public EvalResult evaluate(int version, VisionLanguageModel model, List<Example> tests) {
+  public EvalResult evaluate(int version, Learner model, List<Example> tests) {
     listener.onPhase(version, Phase.EVALUATING);
     long start = System.nanoTime();
     List<Example> ordered = new ArrayList<>(tests);
@@ -194,7 +198,7 @@ public final class VersionMaker {
       result.setAccuracy(Map.of()).setSupport(Map.of()).setAvgAccuracy(0).setTestSamples(0)
           .setItemScores(Map.of());
     } else {
-      EvalReport report = new Evaluator(evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN).evaluate(model, ordered);
+      EvalReport report = model.evaluate(ordered, evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN);
       result.setAccuracy(new HashMap<>(report.accuracy())).setSupport(new HashMap<>(report.support()))
           .setAvgAccuracy(report.average()).setTestSamples(ordered.size())
           .setItemScores(new HashMap<>(report.itemScores()));

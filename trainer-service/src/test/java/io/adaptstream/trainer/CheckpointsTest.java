@@ -8,6 +8,9 @@ import io.adaptstream.blob.Sha256;
 import io.adaptstream.model.CheckpointRef;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.ModelConfig;
+import io.adaptstream.model.BuiltinLearner;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.model.VisionLanguageModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +30,15 @@ class CheckpointsTest {
     FileBlobStore source = new FileBlobStore(dir.resolve("source-blobs"));
     Path ckpt = dir.resolve("ckpt");
     CheckpointRef written;
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 11, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 11, ComputeDevice.CPU))) {
       written = Checkpoints.write(model, source, ckpt);
     }
 
     // when it is loaded into another deployment's blob store
     FileBlobStore target = new FileBlobStore(dir.resolve("target-blobs"));
     CheckpointRef imported = Checkpoints.importInto(ckpt, target);
-    try (VisionLanguageModel loaded = Checkpoints.load(ckpt.resolve(Checkpoints.PARAMS_FILE), target,
-        ComputeDevice.CPU)) {
+    try (Learner loaded = Checkpoints.load(ckpt.resolve(Checkpoints.PARAMS_FILE), LearnerConfig.builtin(),
+        target, ComputeDevice.CPU)) {
 
       // then the files are the blob, its config and its hash, and the model keeps its sha256 everywhere
       assertThat(Files.readAllBytes(ckpt.resolve(Checkpoints.PARAMS_FILE))).isEqualTo(source.get(written.sha256()));
@@ -46,7 +49,7 @@ class CheckpointsTest {
       assertThat(imported.sha256()).isEqualTo(written.sha256());
       assertThat(imported.configJson()).isEqualTo(written.configJson());
       assertThat(target.contains(written.sha256())).isTrue();
-      assertThat(loaded.config()).isEqualTo(TrainerFixtures.TINY);
+      assertThat(ModelConfig.fromJson(loaded.configJson())).isEqualTo(TrainerFixtures.TINY);
       assertThat(loaded.save(target).sha256()).isEqualTo(written.sha256());
     }
   }
@@ -56,7 +59,7 @@ class CheckpointsTest {
     // given a checkpoint blob
     FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
     CheckpointRef ref;
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 12, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 12, ComputeDevice.CPU))) {
       ref = model.save(blobs);
     }
 
@@ -74,8 +77,8 @@ class CheckpointsTest {
     FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
     Path ckpt = dir.resolve("ckpt");
     Path other = dir.resolve("other");
-    try (VisionLanguageModel a = VisionLanguageModel.create(TrainerFixtures.TINY, 1, ComputeDevice.CPU);
-        VisionLanguageModel b = VisionLanguageModel.create(TrainerFixtures.TINY, 2, ComputeDevice.CPU)) {
+    try (Learner a = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 1, ComputeDevice.CPU));
+        Learner b = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 2, ComputeDevice.CPU))) {
       Checkpoints.write(a, blobs, ckpt);
       Checkpoints.write(b, blobs, other);
     }
@@ -92,13 +95,13 @@ class CheckpointsTest {
     // given a checkpoint directory
     FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
     Path ckpt = dir.resolve("ckpt");
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 3, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 3, ComputeDevice.CPU))) {
       Checkpoints.write(model, blobs, ckpt);
     }
 
     // when the config says another architecture, then loading refuses it
     Files.writeString(ckpt.resolve(Checkpoints.CONFIG_FILE), TrainerFixtures.TINY.withMaxTextTokens(60).toJson());
-    assertThatThrownBy(() -> Checkpoints.load(ckpt, blobs, ComputeDevice.CPU))
+    assertThatThrownBy(() -> Checkpoints.load(ckpt, LearnerConfig.builtin(), blobs, ComputeDevice.CPU))
         .isInstanceOf(IOException.class).hasMessageContaining("was saved with config");
 
     // and when the config is gone, then importing refuses it

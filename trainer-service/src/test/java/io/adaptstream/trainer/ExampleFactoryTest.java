@@ -13,6 +13,8 @@ import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.Turn;
+import io.adaptstream.model.BuiltinLearner;
+import io.adaptstream.model.Learner;
 import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.trainer.ExampleFactory.Conversion;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +100,7 @@ class ExampleFactoryTest {
     Sample sample = sample("r1", Split.TRAIN, null, "q", "a", List.of(notAnImage));
     ExampleFactory factory = new ExampleFactory(blobs);
 
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 1, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 1, ComputeDevice.CPU))) {
       // when
       Conversion plain = factory.convert(sample);
       Conversion forModel = factory.convert(sample, model);

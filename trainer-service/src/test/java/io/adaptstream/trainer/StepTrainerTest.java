@@ -7,6 +7,9 @@ import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.Split;
 import io.adaptstream.blob.FileBlobStore;
+import io.adaptstream.model.LearnerConfig;
+import io.adaptstream.model.Learners;
+import io.adaptstream.testing.ModelFixtures;
 import io.adaptstream.trainer.IngestView.Located;
 import io.adaptstream.trainer.StepAssembler.Selected;
 import io.adaptstream.trainer.StepTrainer.Made;
@@ -153,6 +156,54 @@ class StepTrainerTest {
       Made<String> again = trainer.makeStep(1, "r1", selections(), tests(), made -> { });
       assertThat(again.made().version().getSha256()).isEqualTo(attempted.get());
       assertThat(trainer.latest()).contains(again.made().version());
+    }
+  }
+
+  @Test
+  void shouldPretrainAndFineTuneAUsersTorchScriptModuleWhenTheKindIsTorchscript() throws IOException {
+    // given a trainer configured with the repository's TorchScript fixture
+    Map<String, String> m = new HashMap<>(config.originalsStrings());
+    m.put(LearnerConfig.KIND, "torchscript");
+    m.put(LearnerConfig.PATH, ModelFixtures.tinyTorchScriptVlm().toString());
+    config = new TrainerConfig(m);
+
+    try (StepTrainer<String> trainer = trainer(null)) {
+      // when it makes version 0 and step 1
+      Made<Located> base = trainer.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { });
+      Made<String> step = trainer.makeStep(1, "r1", selections(), tests(), made -> { });
+
+      // then both versions are torchscript checkpoints, trained and evaluated, with new weights each time
+      for (ModelVersion v : List.of(base.made().version(), step.made().version())) {
+        assertThat(v.getKind()).isEqualTo("torchscript");
+        assertThat(Learners.kindOf(v.getConfig())).isEqualTo(LearnerConfig.Kind.TORCHSCRIPT);
+        assertThat(v.getOptimizerSteps()).isEqualTo(4);
+        assertThat(blobs.contains(v.getSha256())).isTrue();
+      }
+      assertThat(step.made().version().getSha256()).isNotEqualTo(base.made().version().getSha256());
+      assertThat(step.made().evaluation().getTestSamples()).isEqualTo(tests().size());
+    }
+  }
+
+  @Test
+  void shouldRefuseToContinueFromACheckpointOfAnotherKindWhenTheConfiguredKindDiffers() throws IOException {
+    // given version 0 made by the built-in model
+    ModelVersion builtin;
+    try (StepTrainer<String> first = trainer(null)) {
+      builtin = first.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { }).made().version();
+    }
+    assertThat(builtin.getKind()).isEqualTo("builtin");
+
+    // when a trainer configured for a TorchScript module is asked to continue from it
+    Map<String, String> m = new HashMap<>(config.originalsStrings());
+    m.put(LearnerConfig.KIND, "torchscript");
+    m.put(LearnerConfig.PATH, ModelFixtures.tinyTorchScriptVlm().toString());
+    config = new TrainerConfig(m);
+    try (StepTrainer<String> second = trainer(builtin)) {
+      // then it refuses, saying which kinds differ
+      assertThatThrownBy(() -> second.makeStep(1, "r1", selections(), tests(), made -> { }))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("belongs to a builtin model")
+          .hasMessageContaining("model.kind=torchscript");
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.model.ComputeDevice;
+import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.model.ModelConfig;
 import io.adaptstream.model.TrainOptions;
 import java.nio.file.Path;
@@ -149,5 +150,34 @@ class TrainerConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining(TrainerConfig.DEVICE);
     assertThatThrownBy(() -> with("trainer.epoch", "3"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting");
+  }
+
+  @Test
+  void shouldRunTheBuiltinModelWhenNoModelKindIsSet() {
+    // when
+    LearnerConfig learner = new TrainerConfig(minimal()).learner();
+
+    // then
+    assertThat(learner.kind()).isEqualTo(LearnerConfig.Kind.BUILTIN);
+    assertThat(learner.path()).isNull();
+  }
+
+  @Test
+  void shouldRefuseABadModelKindOrATorchscriptModelWithoutItsModuleWhenVersionZeroIsMadeHere() {
+    // when / then: an unknown kind is named with the key
+    assertThatThrownBy(() -> with(LearnerConfig.KIND, "onnx"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(LearnerConfig.KIND).hasMessageContaining("onnx");
+    // and a torchscript trainer that must make version 0 needs the module file
+    assertThatThrownBy(() -> with(LearnerConfig.KIND, "torchscript"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(LearnerConfig.PATH);
+    // and a path that is not a file is refused
+    Map<String, String> m = minimal();
+    m.put(LearnerConfig.KIND, "torchscript");
+    m.put(LearnerConfig.PATH, "/no/such/module.pt");
+    assertThatThrownBy(() -> new TrainerConfig(m))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("/no/such/module.pt");
+    // and a bad trainable pattern is refused with its key
+    assertThatThrownBy(() -> with(LearnerConfig.TRAINABLE_PATTERN, "lora["))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(LearnerConfig.TRAINABLE_PATTERN);
   }
 }

@@ -17,6 +17,10 @@ import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.blob.Sha256;
 import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.ModelConfig;
+import io.adaptstream.model.BuiltinLearner;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.LearnerConfig;
+import io.adaptstream.model.Learners;
 import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.testing.KafkaBrokerExtension;
@@ -149,7 +153,7 @@ class TrainerIT {
     for (ModelVersion v : List.of(versions.get("adapt-vlm@0").get(0), v1)) {
       assertThat(v.getUri()).isEqualTo(blobs.uri(v.getSha256()).toString());
       assertThat(Sha256.hex(Files.readAllBytes(blobs.path(v.getSha256())))).isEqualTo(v.getSha256());
-      try (VisionLanguageModel loaded = VisionLanguageModel.load(blobs, v.getSha256(), v.getConfig(),
+      try (Learner loaded = Learners.load(LearnerConfig.builtin(), blobs, v.getSha256(), v.getConfig(),
           ComputeDevice.CPU)) {
         assertThat(loaded.save(blobs).sha256()).isEqualTo(v.getSha256());
       }
@@ -224,7 +228,7 @@ class TrainerIT {
     FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
     Path checkpoint = dir.resolve("base-model");
     String sha;
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 42, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 42, ComputeDevice.CPU))) {
       sha = Checkpoints.write(model, new FileBlobStore(dir.resolve("elsewhere")), checkpoint).sha256();
     }
     TrainerHarness.publishRelease(kafka, topics, "pre", ReleaseRole.PRETRAIN, 0, TinyWorld.create(blobs).pretrain());

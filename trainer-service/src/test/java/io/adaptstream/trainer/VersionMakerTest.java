@@ -12,6 +12,10 @@ import io.adaptstream.model.ComputeDevice;
 import io.adaptstream.model.Evaluator;
 import io.adaptstream.model.Example;
 import io.adaptstream.model.TrainOptions;
+import io.adaptstream.model.BuiltinLearner;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.LearnerConfig;
+import io.adaptstream.model.Learners;
 import io.adaptstream.model.VisionLanguageModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,7 +77,7 @@ class VersionMakerTest {
     VersionMaker maker = new VersionMaker("m", blobs, EVAL_BATCH, TrainerListener.NONE);
     List<Example> tests = tests();
 
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 5, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 5, ComputeDevice.CPU))) {
       // when
       VersionMaker.Result made = maker.make(2, "r2", model, yesSayers(), steps(60), tests);
 
@@ -91,7 +95,7 @@ class VersionMakerTest {
       EvalResult eval = made.evaluation();
       List<Example> byId = new ArrayList<>(tests);
       byId.sort(Comparator.comparing(Example::id));
-      List<String> answers = new Evaluator(EVAL_BATCH, 8).generate(model, byId);
+      List<String> answers = new Evaluator(EVAL_BATCH, 8).generate(((BuiltinLearner) model).model(), byId);
       Map<String, List<Double>> expected = new HashMap<>();
       for (int i = 0; i < byId.size(); i++) {
         Example e = byId.get(i);
@@ -110,7 +114,7 @@ class VersionMakerTest {
       // and the checkpoint loads back with the same identity
       CheckpointRef ref = made.checkpoint();
       assertThat(made.version().getSha256()).isEqualTo(ref.sha256());
-      try (VisionLanguageModel loaded = VisionLanguageModel.load(blobs, ref.sha256(), ref.configJson(),
+      try (Learner loaded = Learners.load(LearnerConfig.builtin(), blobs, ref.sha256(), ref.configJson(),
           ComputeDevice.CPU)) {
         assertThat(loaded.save(blobs).sha256()).isEqualTo(ref.sha256());
       }
@@ -121,7 +125,7 @@ class VersionMakerTest {
   void shouldFitFromAStoredBaseAndGiveIndexAlignedScoresAcrossRuns() throws IOException {
     // given a base checkpoint, as the command line's joint reference starts from
     CheckpointRef base;
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 9, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 9, ComputeDevice.CPU))) {
       base = model.save(blobs);
     }
     VersionMaker maker = new VersionMaker("joint", blobs, EVAL_BATCH, TrainerListener.NONE);
@@ -137,8 +141,8 @@ class VersionMakerTest {
     Collections.reverse(reversed);
 
     // when: one short fit, and an untrained evaluation of the base on the same tests in another order
-    VersionMaker.Result fit = counting.make(1, null, base, ComputeDevice.CPU, yesSayers(), steps(7), tests);
-    VersionMaker.Result untrained = maker.make(0, null, base, ComputeDevice.CPU, List.of(), steps(7), reversed);
+    VersionMaker.Result fit = counting.make(1, null, LearnerConfig.builtin(), base, ComputeDevice.CPU, yesSayers(), steps(7), tests);
+    VersionMaker.Result untrained = maker.make(0, null, LearnerConfig.builtin(), base, ComputeDevice.CPU, List.of(), steps(7), reversed);
 
     // then
     assertThat(steps).hasSize(7);
@@ -159,7 +163,7 @@ class VersionMakerTest {
   @Test
   void shouldGiveAnEmptyEvaluationWithoutTestsAndRefuseDuplicateTestIds() throws IOException {
     VersionMaker maker = new VersionMaker("m", blobs, EVAL_BATCH, TrainerListener.NONE);
-    try (VisionLanguageModel model = VisionLanguageModel.create(TrainerFixtures.TINY, 5, ComputeDevice.CPU)) {
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 5, ComputeDevice.CPU))) {
       // when
       VersionMaker.Result made = maker.make(1, "r1", model, List.of(), steps(3), List.of());
 

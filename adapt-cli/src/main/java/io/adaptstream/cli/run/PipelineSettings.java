@@ -2,6 +2,7 @@ package io.adaptstream.cli.run;
 
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.ingest.IngestConfig;
+import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.scoring.ScoringConfig;
@@ -38,6 +39,8 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
   private static final Set<String> OWNED = Set.of(SelectorConfig.POLICY, SelectorConfig.SEED, TrainerConfig.SEED,
       TrainerConfig.DETERMINISTIC, ScoringConfig.DETERMINISTIC);
 
+  /** Keys of the model both scoring and the trainer run ({@link LearnerConfig}). */
+  private static final String MODEL_PREFIX = "model.";
   private static final List<String> SERVICES = List.of(ServiceLauncher.INGEST, ServiceLauncher.SCORING,
       ServiceLauncher.SELECTOR, ServiceLauncher.TRAINER);
 
@@ -75,7 +78,7 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
     if (v != null) {
       return v;
     }
-    ConfigDef.ConfigKey k = definition(owner(key)).configKeys().get(key);
+    ConfigDef.ConfigKey k = definition(owners(key).get(0)).configKeys().get(key);
     return k == null || k.defaultValue == null ? null : ConfigDef.convertToString(k.defaultValue, k.type);
   }
 
@@ -112,22 +115,29 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
       default -> throw new IllegalArgumentException("unknown service '" + name + "'; known: " + SERVICES);
     }
     overrides.forEach((k, v) -> {
-      if (owner(k).equals(name)) {
+      if (owners(k).contains(name)) {
         m.put(k, v);
       }
     });
     return m;
   }
 
-  /** The service whose keys start like {@code key} ({@code selector.budget} belongs to the selector). */
-  static String owner(String key) {
+  /**
+   * The services whose keys start like {@code key} ({@code selector.budget} belongs to the selector); the model's
+   * {@code model.*} keys belong to both services that run the model, scoring and the trainer, which must agree.
+   */
+  static List<String> owners(String key) {
+    if (key.startsWith(MODEL_PREFIX)) {
+      return List.of(ServiceLauncher.SCORING, ServiceLauncher.TRAINER);
+    }
     int dot = key.indexOf('.');
     String service = dot < 0 ? "" : key.substring(0, dot);
     if (!SERVICES.contains(service)) {
       throw new ConfigException(key, null, "not a pipeline service key: use a key of "
-          + String.join(", ", SERVICES) + " (e.g. selector.budget, trainer.epochs)");
+          + String.join(", ", SERVICES) + " or " + MODEL_PREFIX + "* (e.g. selector.budget, trainer.epochs, "
+          + LearnerConfig.KIND + ")");
     }
-    return service;
+    return List.of(service);
   }
 
   private static ConfigDef definition(String service) {
@@ -141,17 +151,21 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
       if (OWNED.contains(key)) {
         throw new ConfigException(key, v, "is set by the run itself (method, seed, --fast), not as an override");
       }
-      ConfigDef def = definition(owner(key));
+      String owner = owners(key).get(0);
+      ConfigDef def = definition(owner);
       ConfigDef.ConfigKey ck = def.configKeys().get(key);
       if (ck == null || key.equals(ServiceConfig.RUN_ID)) {
-        throw new ConfigException(key, v, "unknown key of service '" + owner(key) + "'");
+        throw new ConfigException(key, v, "unknown key of service '" + owner + "'");
       }
       // type and validator, as the service will check it
       Object parsed = ConfigDef.parseType(key, v.trim(), ck.type);
       if (ck.validator != null) {
         ck.validator.ensureValid(key, parsed);
       }
-      out.put(key, v.trim());
+      // a module path is read by services that may run elsewhere than here: make it absolute
+      String value = key.equals(LearnerConfig.PATH) ? Path.of(v.trim()).toAbsolutePath().normalize().toString()
+          : v.trim();
+      out.put(key, value);
     });
     return out;
   }

@@ -44,6 +44,25 @@ class PipelineSettingsTest {
   }
 
   @Test
+  void shouldGiveTheModelKeysToBothServicesThatRunTheModelWhenAUsersModelIsSet() {
+    // given a run of a TorchScript module named by a relative path
+    PipelineSettings settings = new PipelineSettings("r", "adapt", 0, false,
+        Map.of("model.kind", "torchscript", "model.path", "models/vlm.pt"));
+    String absolute = Path.of("models/vlm.pt").toAbsolutePath().normalize().toString();
+
+    // then scoring and the trainer get them, the path made absolute, and the others do not
+    for (String service : new String[] {"scoring", "trainer"}) {
+      assertThat(settings.service(service, DEPLOYMENT, WORK)).containsEntry("model.kind", "torchscript")
+          .containsEntry("model.path", absolute);
+    }
+    assertThat(settings.service("selector", DEPLOYMENT, WORK)).doesNotContainKeys("model.kind", "model.path");
+    assertThat(settings.service("ingest", DEPLOYMENT, WORK)).doesNotContainKeys("model.kind", "model.path");
+    // and a bad kind is refused before anything runs
+    assertThatThrownBy(() -> new PipelineSettings("r", "adapt", 0, false, Map.of("model.kind", "onnx")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("onnx");
+  }
+
+  @Test
   void shouldRouteEachOverrideToTheServiceThatOwnsItsKey() {
     PipelineSettings settings = new PipelineSettings("r", "adapt", 0, false,
         Map.of("selector.budget", "150", "trainer.epochs", "2", "scoring.micro.batch", "16"));

@@ -85,6 +85,20 @@ public abstract class ServiceConfig extends AbstractConfig {
   }
 
   /**
+   * A validator for keys defined outside this module (the model's {@code model.*} keys): {@code check} throws
+   * {@link IllegalArgumentException} with the reason, which becomes the {@link ConfigException} naming the key.
+   */
+  protected static ConfigDef.Validator checkedBy(java.util.function.BiConsumer<String, Object> check) {
+    return (name, value) -> {
+      try {
+        check.accept(name, value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    };
+  }
+
+  /**
    * Adds {@value #BLOB_STORE} and {@value #BLOB_STORE_STALE_TEMP_MS} to a service's keys. The default age is the
    * blob store's own (this module does not depend on it), and {@code what} says what the service keeps there.
    */

@@ -16,8 +16,9 @@ import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.model.CheckpointRef;
 import io.adaptstream.model.DjlRuntime;
 import io.adaptstream.model.Example;
+import io.adaptstream.model.Learner;
+import io.adaptstream.model.Learners;
 import io.adaptstream.model.TrainOptions;
-import io.adaptstream.model.VisionLanguageModel;
 import io.adaptstream.trainer.Checkpoints;
 import io.adaptstream.trainer.ExampleFactory;
 import io.adaptstream.trainer.TrainerConfig;
@@ -120,7 +121,7 @@ public final class JointFit {
     };
     VersionMaker maker = new VersionMaker(config.modelName(), blobs, config.evalBatchSize(), listener);
     VersionMaker.Result made;
-    try (VisionLanguageModel model = VisionLanguageModel.load(blobs, base.sha256(), base.configJson(),
+    try (Learner model = Learners.load(config.learner(), blobs, base.sha256(), base.configJson(),
         config.device())) {
       List<Example> train = convert(trainSamples, examples, model, "train", progress);
       List<Example> tests = convert(testSamples, examples, model, "test", progress);
@@ -142,7 +143,7 @@ public final class JointFit {
   }
 
   /** Usable examples of {@code samples}; the others are left out, as the trainer leaves them out, and counted. */
-  private static List<Example> convert(List<Sample> samples, ExampleFactory examples, VisionLanguageModel model,
+  private static List<Example> convert(List<Sample> samples, ExampleFactory examples, Learner model,
       String what, DemoProgress progress) {
     List<Example> out = new ArrayList<>(samples.size());
     int left = 0;
