@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalProcesses;
+import io.adaptstream.testing.ModelFixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,5 +81,42 @@ class DemoCommandIT {
     assertThat(JSON.readTree(replay.resolve("run.json").toFile()).get("replayOf").asText())
         .isEqualTo(results.get("runId").asText());
     assertThat(LocalProcesses.brokersOf(local)).isEmpty();
+  }
+
+  @Test
+  void shouldTrainAndScoreAUsersTorchScriptModelThroughTheWholePipelineWhenModelKindIsTorchscript(@TempDir Path tmp)
+      throws Exception {
+    // given a small demo (1 task release cut to 40 samples) on the repository's TorchScript fixture module
+    Path run = tmp.resolve("run");
+    Path module = ModelFixtures.tinyTorchScriptVlm();
+    List<String> args = new ArrayList<>(List.of("demo", "--out", run.toString(), "--tasks", "1", "--max-samples",
+        "40:6", "--seed", "3", "--method", "adapt"));
+    args.addAll(List.of(TinyRun.setOptions()));
+    args.addAll(List.of("--set", "model.kind=torchscript", "--set", "model.path=" + module));
+
+    // when it runs
+    CliProcess.Result demo = CliProcess.runWithHeap(tmp, TIMEOUT, "768m", args.toArray(String[]::new));
+
+    // then the run names the module, and every step was scored, selected and trained with it
+    assertThat(demo.exitCode()).as(demo.output()).isZero();
+    assertThat(demo.output()).contains("torchscript model " + module, "step 1: scoring the pool of",
+        "step 1: selected", "model v1", "final average accuracy");
+    JsonNode results = JSON.readTree(run.resolve("results.json").toFile());
+    assertThat(results.get("steps")).hasSize(2);
+    FileBlobStore blobs = new FileBlobStore(LocalLayout.of(run.resolve("local")).blobs());
+    results.get("steps").forEach(s -> {
+      assertThat(s.get("optimizerSteps").asLong()).isPositive();
+      assertThat(s.get("testScores").size()).isPositive();
+      // each version's checkpoint is a TorchScript learner's, not the built-in model's
+      String sha = s.get("modelSha256").asText();
+      try {
+        assertThat(new String(blobs.get(sha), 0, 18, StandardCharsets.US_ASCII)).isEqualTo("ADAPT-TORCHSCRIPT\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    assertThat(results.get("steps").get(1).get("selected").asInt()).isPositive();
+    assertThat(results.get("steps").get(1).get("modelSha256").asText())
+        .isNotEqualTo(results.get("steps").get(0).get("modelSha256").asText());
   }
 }

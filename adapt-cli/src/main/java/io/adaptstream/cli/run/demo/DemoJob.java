@@ -14,6 +14,7 @@ import io.adaptstream.ingest.IngestJob;
 import io.adaptstream.ingest.IngestListener;
 import io.adaptstream.ingest.IngestResult;
 import io.adaptstream.ingest.PublishRequest;
+import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.runtime.ReleaseTable;
 import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -112,8 +113,11 @@ public final class DemoJob {
     Files.createDirectories(workDir);
     int steps = data.steps();
     String model = settings.value(TrainerConfig.MODEL_NAME);
-    progress.line(String.format(Locale.ROOT, "run %s: method %s, seed %d, %d steps, %s mode", settings.runId(),
-        settings.method(), settings.seed(), steps, settings.deterministic() ? "deterministic" : "fast"));
+    String kind = settings.value(LearnerConfig.KIND);
+    String learner = LearnerConfig.Kind.parse(kind) == LearnerConfig.Kind.BUILTIN ? "the built-in model"
+        : kind + " model " + settings.value(LearnerConfig.PATH);
+    progress.line(String.format(Locale.ROOT, "run %s: method %s, seed %d, %d steps, %s mode, %s", settings.runId(),
+        settings.method(), settings.seed(), steps, settings.deterministic() ? "deterministic" : "fast", learner));
     if (!data.publish()) {
       checkPublished();
     }
