@@ -10,6 +10,7 @@ import io.adaptstream.cli.run.demo.DemoReport;
 import io.adaptstream.cli.run.demo.DemoResult;
 import io.adaptstream.cli.run.demo.Protocol;
 import io.adaptstream.cli.run.demo.RunRecord;
+import io.adaptstream.cli.run.overhead.OverheadJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,6 +55,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Seed of the benchmark and of every random choice of the run (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--overhead", description = "After the run, redo each of its steps in this process without Kafka "
+      + "(the same model, samples, optimizer steps and test samples) and write DIR/overhead.json and "
+      + "DIR/overhead.md: the pipeline's seconds over the bare seconds, per phase and per step.")
+  boolean overhead;
+
   @Mixin
   RunDirOptions runDir = new RunDirOptions();
 
@@ -93,6 +99,19 @@ final class DemoCommand implements Callable<Integer> {
           settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, deployment, dir),
           job.compute().label());
       finish(pw, result, record, dir);
+      if (overhead) {
+        pw.println();
+        pw.println("redoing the steps without Kafka to measure the pipeline's overhead ...");
+        pw.flush();
+        OverheadJob.Overhead measured = OverheadJob.measure(deployment, settings, dir, data.pretrainRelease(),
+            data.taskReleases(), result, dir, line -> {
+              pw.println("  " + line);
+              pw.flush();
+            });
+        pw.println();
+        pw.print(OverheadJob.table(measured));
+        pw.println("written to " + dir.resolve(OverheadJob.JSON_FILE) + " and " + OverheadJob.MARKDOWN_FILE);
+      }
     }
     return AdaptCli.EXIT_OK;
   }

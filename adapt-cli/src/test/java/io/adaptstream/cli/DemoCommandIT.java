@@ -92,7 +92,7 @@ class DemoCommandIT {
     List<String> args = new ArrayList<>(List.of("demo", "--out", run.toString(), "--tasks", "1", "--max-samples",
         "40:6", "--seed", "3", "--method", "adapt"));
     args.addAll(List.of(TinyRun.setOptions()));
-    args.addAll(List.of("--set", "model.kind=torchscript", "--set", "model.path=" + module));
+    args.addAll(List.of("--set", "model.kind=torchscript", "--set", "model.path=" + module, "--overhead"));
 
     // when it runs
     CliProcess.Result demo = CliProcess.runWithHeap(tmp, TIMEOUT, "768m", args.toArray(String[]::new));
@@ -118,5 +118,16 @@ class DemoCommandIT {
     assertThat(results.get("steps").get(1).get("selected").asInt()).isPositive();
     assertThat(results.get("steps").get(1).get("modelSha256").asText())
         .isNotEqualTo(results.get("steps").get(0).get("modelSha256").asText());
+
+    // and --overhead redid the step without Kafka: the same samples trained into the same weights, every phase timed
+    JsonNode overhead = JSON.readTree(run.resolve("overhead.json").toFile());
+    assertThat(overhead.get("steps")).hasSize(1);
+    JsonNode step = overhead.get("steps").get(0);
+    assertThat(step.get("sameWeights").asBoolean()).isTrue();
+    assertThat(step.get("trained").asInt()).isEqualTo(results.get("steps").get(1).get("trainedSamples").asInt());
+    assertThat(step.get("scored").asInt()).isEqualTo(results.get("steps").get(1).get("poolSize").asInt());
+    assertThat(step.get("bare").get("training").asDouble()).isPositive();
+    assertThat(step.get("bare").get("scoring").asDouble()).isPositive();
+    assertThat(run.resolve("overhead.md")).content().contains("| 1 | ");
   }
 }

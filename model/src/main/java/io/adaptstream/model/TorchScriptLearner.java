@@ -66,7 +66,7 @@ public final class TorchScriptLearner implements Learner {
   private final List<Parameter> trainable = new ArrayList<>();
   private final boolean[] decay;
   private KroneckerProjection projection;
-  /** Whether the module is in training mode; PtSymbolBlock starts it so. */
+  /** Whether the module is in training mode; the constructor leaves it so. */
   private boolean moduleTraining = true;
 
   private TorchScriptLearner(TorchScriptConfig config, ComputeDevice device, PtNDManager manager,
@@ -96,6 +96,11 @@ public final class TorchScriptLearner implements Learner {
     for (int i = 0; i < decay.length; i++) {
       decay[i] = decays.get(i);
     }
+    // a module switched to evaluation and back trains to other bits than one never switched, so every learner
+    // starts switched once: a version kept in memory after an evaluation and the same version loaded afresh then
+    // train to the same weights (replay and a restarted trainer depend on it)
+    JniUtils.enableInferenceMode(block);
+    JniUtils.enableTrainingMode(block);
   }
 
   /**

@@ -299,6 +299,35 @@ class TorchScriptLearnerTest {
   }
 
   @Test
+  void shouldMakeTheSameWeightsFromTheModelInMemoryAsFromItsCheckpointWhenTrainedAgain() throws IOException {
+    // given a learner trained once (version 0), kept in memory, and its checkpoint
+    SyntheticSamples data = new SyntheticSamples(10);
+    List<Example> first = data.mixed(16);
+    List<Example> second = data.varied(12);
+    FileBlobStore blobs = new FileBlobStore(dir);
+    String inMemory;
+    CheckpointRef base;
+    try (TorchScriptLearner learner = openFixture(LearnerConfig.ALL_PARAMETERS)) {
+      learner.train(first, steps(4), null);
+      base = learner.save(blobs);
+      learner.evaluate(second.subList(0, 4), 4, Evaluator.DEFAULT_ANSWER_MARGIN);
+
+      // when the one in memory trains on more, and a learner loaded from the checkpoint trains on the same
+      learner.train(second, steps(3), null);
+      inMemory = learner.save(blobs).sha256();
+    }
+    String reloaded;
+    try (TorchScriptLearner loaded = TorchScriptLearner.load(blobs, base.sha256(), base.configJson(),
+        ComputeDevice.CPU)) {
+      loaded.train(second, steps(3), null);
+      reloaded = loaded.save(blobs).sha256();
+    }
+
+    // then both made the same bytes: a restarted trainer continues a run exactly
+    assertThat(reloaded).isEqualTo(inMemory);
+  }
+
+  @Test
   void shouldTrainToBitIdenticalWeightsWhenRunTwiceWithTheSameSeed() throws IOException {
     // given (the module's tests run PyTorch with one thread: adapt.deterministic in the surefire config)
     List<Example> train = new SyntheticSamples(9).mixed(16);
