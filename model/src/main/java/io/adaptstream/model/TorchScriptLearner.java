@@ -48,7 +48,10 @@ import java.util.regex.Pattern;
  *
  * <p>Checkpoints are one blob: a header with the {@link TorchScriptConfig} JSON, then the whole TorchScript module
  * as PyTorch serialises it (code and exact float32 weights), so a loaded learner's outputs equal the saved one's bit
- * for bit.
+ * for bit. With a Hugging Face tokenizer ({@code model.tokenizer} naming a tokenizer.json) the file is stored as a
+ * second blob and the config records its sha256, so a checkpoint loads with the same tokenizer on any host that
+ * shares the blob store. The module's vocabulary must equal the tokenizer's; a mismatch is refused when the module
+ * or a checkpoint is loaded.
  */
 public final class TorchScriptLearner implements Learner {
 
@@ -58,6 +61,7 @@ public final class TorchScriptLearner implements Learner {
   private static final CheckpointHeader HEADER = new CheckpointHeader("ADAPT-TORCHSCRIPT\n", 1, "torchscript checkpoint");
 
   private final TorchScriptConfig config;
+  private final TextTokenizer tokenizer;
   private final ComputeDevice device;
   private final PtNDManager manager;
   private final PtSymbolBlock block;
@@ -69,9 +73,15 @@ public final class TorchScriptLearner implements Learner {
   /** Whether the module is in training mode; PtSymbolBlock starts it so. */
   private boolean moduleTraining = true;
 
-  private TorchScriptLearner(TorchScriptConfig config, ComputeDevice device, PtNDManager manager,
-      PtSymbolBlock block) {
+  private TorchScriptLearner(TorchScriptConfig config, TextTokenizer tokenizer, ComputeDevice device,
+      PtNDManager manager, PtSymbolBlock block) {
+    if (tokenizer.vocabSize() != config.vocabSize()) {
+      throw new IllegalArgumentException("the module's vocabulary (vocab_size " + config.vocabSize() + " in its "
+          + LAYOUT_FILE + ") does not match the tokenizer's (" + tokenizer.vocabSize() + " ids: " + tokenizer
+          + "); use the tokenizer the module was trained with (" + LearnerConfig.TOKENIZER + ")");
+    }
     this.config = config;
+    this.tokenizer = tokenizer;
     this.device = device;
     this.manager = manager;
     this.block = block;
@@ -109,6 +119,12 @@ public final class TorchScriptLearner implements Learner {
     if (learner.path() == null) {
       throw new IllegalArgumentException(LearnerConfig.PATH + " is required to create a torchscript model");
     }
+    TextTokenizer tokenizer;
+    try {
+      tokenizer = learner.byteTokenizer() ? TextTokenizer.BYTES : HfTokenizer.read(learner.tokenizerPath());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(LearnerConfig.TOKENIZER + ": " + e.getMessage(), e);
+    }
     PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device.toDjl());
     try {
       String[] keys = {LAYOUT_FILE};
@@ -117,17 +133,20 @@ public final class TorchScriptLearner implements Learner {
       if (values[0] == null || values[0].isBlank()) {
         throw new IOException("the module has no " + LAYOUT_FILE + " extra file (see model/README.md)");
       }
-      TorchScriptConfig config = TorchScriptConfig.of(TorchScriptConfig.ModuleLayout.fromJson(values[0]), learner);
-      return new TorchScriptLearner(config, device, manager, block);
+      TorchScriptConfig config = TorchScriptConfig.of(TorchScriptConfig.ModuleLayout.fromJson(values[0]), learner,
+          tokenizer);
+      return new TorchScriptLearner(config, tokenizer, device, manager, block);
     } catch (IOException | RuntimeException e) {
       manager.close();
+      closeTokenizer(tokenizer);
       throw new IOException("cannot open TorchScript module " + learner.path() + ": " + e.getMessage(), e);
     }
   }
 
   /**
    * Loads a checkpoint written by {@link #save}. The blob store verifies the hash; the checkpoint's own config
-   * must equal {@code configJson}.
+   * must equal {@code configJson}. A config without a tokenizer hash (every checkpoint written before tokenizers
+   * could be chosen) uses the byte tokenizer; one with a hash reads the tokenizer.json blob it names.
    */
   public static TorchScriptLearner load(BlobStore blobs, String sha256, String configJson, ComputeDevice device)
       throws IOException {
@@ -138,6 +157,7 @@ public final class TorchScriptLearner implements Learner {
       throw new IOException("checkpoint " + sha256 + " was saved with config " + saved.toJson()
           + " but is being loaded as " + config.toJson());
     }
+    TextTokenizer tokenizer = tokenizerOf(blobs, config, sha256);
     PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device.toDjl());
     try {
       PtSymbolBlock block = new PtSymbolBlock(manager);
@@ -145,18 +165,51 @@ public final class TorchScriptLearner implements Learner {
       if (in.available() > 0) {
         throw new IOException("checkpoint " + sha256 + " has " + in.available() + " unexpected trailing bytes");
       }
-      return new TorchScriptLearner(config, device, manager, block);
+      return new TorchScriptLearner(config, tokenizer, device, manager, block);
     } catch (MalformedModelException | RuntimeException e) {
       manager.close();
+      closeTokenizer(tokenizer);
       throw new IOException("checkpoint " + sha256 + " cannot be read: " + e.getMessage(), e);
     } catch (IOException e) {
       manager.close();
+      closeTokenizer(tokenizer);
       throw e;
     }
   }
 
+  /** The tokenizer a checkpoint's config names: bytes, or the tokenizer.json blob it records. */
+  private static TextTokenizer tokenizerOf(BlobStore blobs, TorchScriptConfig config, String checkpoint)
+      throws IOException {
+    if (config.byteTokenizer()) {
+      return TextTokenizer.BYTES;
+    }
+    if (!blobs.contains(config.tokenizerSha256())) {
+      throw new IOException("checkpoint " + checkpoint + " needs tokenizer blob " + config.tokenizerSha256()
+          + ", which the blob store does not hold");
+    }
+    try {
+      return HfTokenizer.of(blobs.get(config.tokenizerSha256()), "blob " + config.tokenizerSha256());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("checkpoint " + checkpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeTokenizer(TextTokenizer tokenizer) {
+    if (tokenizer instanceof HfTokenizer hf) {
+      hf.close();
+    }
+  }
+
+  /** Writes the tokenizer.json blob (if any; a no-op once stored) and then the checkpoint. */
   @Override
   public CheckpointRef save(BlobStore blobs) throws IOException {
+    if (tokenizer instanceof HfTokenizer hf) {
+      String stored = blobs.put(hf.json()).sha256();
+      if (!stored.equals(config.tokenizerSha256())) {
+        throw new IllegalStateException("tokenizer blob " + stored + " is not the recorded "
+            + config.tokenizerSha256());
+      }
+    }
     return HEADER.save(blobs, config.toJson(), block::saveParameters);
   }
 
@@ -176,6 +229,11 @@ public final class TorchScriptLearner implements Learner {
 
   public ComputeDevice device() {
     return device;
+  }
+
+  /** The tokenizer the module's ids belong to. */
+  TextTokenizer tokenizer() {
+    return tokenizer;
   }
 
   @Override
@@ -338,7 +396,7 @@ public final class TorchScriptLearner implements Learner {
    * key/value cache): quadratic in the answer length, fine for short answers.
    */
   private List<String> generate(List<ExampleLayout> chunk, int answerMargin) {
-    Evaluator.Rows rows = new Evaluator.Rows(chunk, config.maxTextTokens(), answerMargin);
+    Evaluator.Rows rows = new Evaluator.Rows(chunk, config.maxTextTokens(), answerMargin, tokenizer);
     int b = chunk.size();
     List<List<float[]>> images = new ArrayList<>(b);
     for (ExampleLayout s : chunk) {
@@ -374,6 +432,7 @@ public final class TorchScriptLearner implements Learner {
   @Override
   public void close() {
     manager.close();
+    closeTokenizer(tokenizer);
   }
 
   PtSymbolBlock block() {
@@ -407,11 +466,11 @@ public final class TorchScriptLearner implements Learner {
   }
 
   private ExampleLayout layout(Example example) {
-    return ExampleLayout.of(example, config.maxTextTokens(), config.maxImages(), config.imageSize());
+    return ExampleLayout.of(example, config.maxTextTokens(), config.maxImages(), config.imageSize(), tokenizer);
   }
 
   List<ExampleLayout> layouts(List<Example> examples) {
-    return ExampleLayout.of(examples, config.maxTextTokens(), config.maxImages(), config.imageSize());
+    return ExampleLayout.of(examples, config.maxTextTokens(), config.maxImages(), config.imageSize(), tokenizer);
   }
 
   private KroneckerProjection projection(int hidden) {
@@ -465,7 +524,7 @@ public final class TorchScriptLearner implements Learner {
     long[] attention = new long[b * t];
     float[] attentionFloat = new float[b * t];
     float[] hidden = new float[b];
-    Arrays.fill(tokens, ByteTokenizer.PAD);
+    Arrays.fill(tokens, tokenizer.pad());
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < images.get(i).size(); j++) {
         System.arraycopy(images.get(i).get(j), 0, pixels, (i * n + j) * px, px);
@@ -480,7 +539,7 @@ public final class TorchScriptLearner implements Learner {
     }
     NDList list = new NDList(m.create(pixels, new Shape(b, n, 3, size, size)), m.create(imageMask, new Shape(b, n)),
         m.create(tokens, new Shape(b, t)), m.create(attention, new Shape(b, t)), m.create(hidden, new Shape(b)));
-    AnswerTargets at = AnswerTargets.of(m, rows, answers, t);
+    AnswerTargets at = AnswerTargets.of(m, rows, answers, t, tokenizer.pad());
     return new Inputs(list, m.create(attentionFloat, new Shape(b, t)), at.targets(), at.weights(),
         at.invAnswerCount(), at.hostWeights(), at.answerCount());
   }
