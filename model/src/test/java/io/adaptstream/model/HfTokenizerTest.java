@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class HfTokenizerTest {
 
   /** Ids of the fixture: 243 byte tokens (the byte's value below 0xC0), then 13 merges; "Ġthe" is the third. */
-  private static final int THE_WITH_SPACE = 245;
+  static final int THE_WITH_SPACE = 245;
 
   static Path fixture() {
     try {
