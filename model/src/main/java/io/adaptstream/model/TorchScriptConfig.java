@@ -24,8 +24,8 @@ import java.util.regex.PatternSyntaxException;
  * @param vocabSize the module's vocabulary; 260 for the byte tokenizer, the tokenizer's otherwise
  * @param trainable pattern over parameter names (full match) of the parameters fine-tuned
  * @param tokenizer {@link LearnerConfig#BYTE_TOKENIZER}, or {@value HfTokenizer#KIND} for a Hugging Face
- *     tokenizer, whose file is stored as a blob next to the checkpoint
- * @param tokenizerSha256 the blob key (sha256) of that tokenizer.json; null, and left out of the JSON, for the
+ *     tokenizer, whose file the checkpoint carries
+ * @param tokenizerSha256 the sha256 of that tokenizer.json's bytes; null, and left out of the JSON, for the
  *     byte tokenizer (so configs written before tokenizers existed read as byte, and byte configs stay as they
  *     were)
  * @param sketchDim length of a gradient sketch (a perfect square)

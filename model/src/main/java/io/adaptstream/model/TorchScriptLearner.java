@@ -15,6 +15,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.blob.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -48,10 +49,11 @@ import java.util.regex.Pattern;
  *
  * <p>Checkpoints are one blob: a header with the {@link TorchScriptConfig} JSON, then the whole TorchScript module
  * as PyTorch serialises it (code and exact float32 weights), so a loaded learner's outputs equal the saved one's bit
- * for bit. With a Hugging Face tokenizer ({@code model.tokenizer} naming a tokenizer.json) the file is stored as a
- * second blob and the config records its sha256, so a checkpoint loads with the same tokenizer on any host that
- * shares the blob store. The module's vocabulary must equal the tokenizer's; a mismatch is refused when the module
- * or a checkpoint is loaded.
+ * for bit. With a Hugging Face tokenizer ({@code model.tokenizer} naming a tokenizer.json) the file's bytes sit
+ * between the header and the module (a 4-byte length, then the bytes) and the config records their sha256, so a
+ * checkpoint is self-contained: it loads with the same tokenizer on any host, also when exported as a directory
+ * and imported elsewhere. Byte-tokenizer checkpoints have no such section and are unchanged. The module's
+ * vocabulary must equal the tokenizer's; a mismatch is refused when the module or a checkpoint is loaded.
  */
 public final class TorchScriptLearner implements Learner {
 
@@ -146,7 +148,8 @@ public final class TorchScriptLearner implements Learner {
   /**
    * Loads a checkpoint written by {@link #save}. The blob store verifies the hash; the checkpoint's own config
    * must equal {@code configJson}. A config without a tokenizer hash (every checkpoint written before tokenizers
-   * could be chosen) uses the byte tokenizer; one with a hash reads the tokenizer.json blob it names.
+   * could be chosen) uses the byte tokenizer; one with a hash reads the tokenizer.json the checkpoint carries and
+   * checks it against the hash.
    */
   public static TorchScriptLearner load(BlobStore blobs, String sha256, String configJson, ComputeDevice device)
       throws IOException {
@@ -157,7 +160,7 @@ public final class TorchScriptLearner implements Learner {
       throw new IOException("checkpoint " + sha256 + " was saved with config " + saved.toJson()
           + " but is being loaded as " + config.toJson());
     }
-    TextTokenizer tokenizer = tokenizerOf(blobs, config, sha256);
+    TextTokenizer tokenizer = tokenizerOf(in, config, sha256);
     PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device.toDjl());
     try {
       PtSymbolBlock block = new PtSymbolBlock(manager);
@@ -177,18 +180,27 @@ public final class TorchScriptLearner implements Learner {
     }
   }
 
-  /** The tokenizer a checkpoint's config names: bytes, or the tokenizer.json blob it records. */
-  private static TextTokenizer tokenizerOf(BlobStore blobs, TorchScriptConfig config, String checkpoint)
+  /**
+   * The tokenizer a checkpoint's config names: bytes, or the tokenizer.json section that follows the header
+   * (read from {@code in}, which is left at the module), checked against the recorded hash.
+   */
+  private static TextTokenizer tokenizerOf(DataInputStream in, TorchScriptConfig config, String checkpoint)
       throws IOException {
     if (config.byteTokenizer()) {
       return TextTokenizer.BYTES;
     }
-    if (!blobs.contains(config.tokenizerSha256())) {
-      throw new IOException("checkpoint " + checkpoint + " needs tokenizer blob " + config.tokenizerSha256()
-          + ", which the blob store does not hold");
+    int length = in.readInt();
+    if (length < 1 || length > in.available()) {
+      throw new IOException("checkpoint " + checkpoint + " has a tokenizer section of invalid length " + length);
+    }
+    byte[] json = new byte[length];
+    in.readFully(json);
+    if (!Sha256.hex(json).equals(config.tokenizerSha256())) {
+      throw new IOException("checkpoint " + checkpoint + " carries tokenizer " + Sha256.hex(json)
+          + " but its config records " + config.tokenizerSha256());
     }
     try {
-      return HfTokenizer.of(blobs.get(config.tokenizerSha256()), "blob " + config.tokenizerSha256());
+      return HfTokenizer.of(json, "in checkpoint " + checkpoint);
     } catch (IllegalArgumentException e) {
       throw new IOException("checkpoint " + checkpoint + ": " + e.getMessage(), e);
     }
@@ -200,17 +212,17 @@ public final class TorchScriptLearner implements Learner {
     }
   }
 
-  /** Writes the tokenizer.json blob (if any; a no-op once stored) and then the checkpoint. */
+  /** Writes the header, the tokenizer.json (if any) and the module as one blob. */
   @Override
   public CheckpointRef save(BlobStore blobs) throws IOException {
-    if (tokenizer instanceof HfTokenizer hf) {
-      String stored = blobs.put(hf.json()).sha256();
-      if (!stored.equals(config.tokenizerSha256())) {
-        throw new IllegalStateException("tokenizer blob " + stored + " is not the recorded "
-            + config.tokenizerSha256());
+    return HEADER.save(blobs, config.toJson(), out -> {
+      if (tokenizer instanceof HfTokenizer hf) {
+        byte[] json = hf.json();
+        out.writeInt(json.length);
+        out.write(json);
       }
-    }
-    return HEADER.save(blobs, config.toJson(), block::saveParameters);
+      block.saveParameters(out);
+    });
   }
 
   @Override
