@@ -75,6 +75,22 @@ class HfTokenizerTest {
   }
 
   @Test
+  void shouldNeitherTruncateNorPadWhenTheTextIsLong() throws IOException {
+    // given: far more tokens than any default maximum length
+    String text = "the answer in the plain ".repeat(400).trim();
+    try (HfTokenizer tokenizer = HfTokenizer.read(fixture())) {
+
+      // when
+      int[] ids = tokenizer.encode(text);
+
+      // then
+      assertThat(ids.length).isGreaterThan(2000);
+      assertThat(tokenizer.decode(ids, 0, ids.length)).isEqualTo(text);
+      assertThat(Arrays.stream(ids).noneMatch(tokenizer::isSpecial)).isTrue();
+    }
+  }
+
+  @Test
   void shouldTakeTheFirstFourSpecialAddedTokensAsBosEosPadSepWhenLoaded() throws IOException {
     // when
     try (HfTokenizer tokenizer = HfTokenizer.read(fixture())) {
