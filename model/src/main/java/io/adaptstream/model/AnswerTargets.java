@@ -27,6 +27,11 @@ record AnswerTargets(NDArray targets, NDArray weights, NDArray invAnswerCount, f
    * @param t the batch's padded length
    */
   static AnswerTargets of(NDManager manager, int[][] rows, boolean[][] answers, int t) {
+    return of(manager, rows, answers, t, ByteTokenizer.PAD);
+  }
+
+  /** As {@link #of(NDManager, int[][], boolean[][], int)} for a tokenizer whose padding id is {@code pad}. */
+  static AnswerTargets of(NDManager manager, int[][] rows, boolean[][] answers, int t, int pad) {
     int b = rows.length;
     if (answers == null || t < 2) {
       return NONE;
@@ -35,7 +40,7 @@ record AnswerTargets(NDArray targets, NDArray weights, NDArray invAnswerCount, f
     float[] hostWeights = new float[b * (t - 1)];
     int[] counts = new int[b];
     float[] invCount = new float[b];
-    Arrays.fill(tgt, ByteTokenizer.PAD);
+    Arrays.fill(tgt, pad);
     for (int i = 0; i < b; i++) {
       for (int j = 1; j < rows[i].length; j++) {
         tgt[i * (t - 1) + j - 1] = rows[i][j];

@@ -42,7 +42,7 @@ public final class DjlRuntime {
       }
       return;
     }
-    System.setProperty("ai.djl.offline", "true");
+    setOffline();
     if (deterministicMode) {
       System.setProperty("ai.djl.pytorch.num_threads", "1");
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -56,6 +56,14 @@ public final class DjlRuntime {
     deterministic = deterministicMode;
     LOG.debug("{} started, deterministic={}, intra-op threads={}", engine, deterministicMode,
         JniUtils.getNumThreads());
+  }
+
+  /**
+   * Sets DJL's offline mode: no telemetry call home, no native library downloads (they come from the classpath
+   * jars). Every native DJL library this module loads (PyTorch, the Hugging Face tokenizers) is loaded after it.
+   */
+  static void setOffline() {
+    System.setProperty("ai.djl.offline", "true");
   }
 
   /** Starts the engine in {@link EngineConfig}'s mode unless {@link #init(boolean)} ran. */

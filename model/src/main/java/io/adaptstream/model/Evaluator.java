@@ -303,7 +303,15 @@ public final class Evaluator {
     /** The most steps any row may take. */
     final int steps;
 
+    /** The tokenizer the rows' ids belong to: it measures references, finds specials and decodes answers. */
+    final TextTokenizer tokenizer;
+
     Rows(List<ExampleLayout> chunk, int maxTextTokens, int answerMargin) {
+      this(chunk, maxTextTokens, answerMargin, TextTokenizer.BYTES);
+    }
+
+    Rows(List<ExampleLayout> chunk, int maxTextTokens, int answerMargin, TextTokenizer tokenizer) {
+      this.tokenizer = tokenizer;
       int b = chunk.size();
       tokens = new int[b][];
       length = new int[b];
@@ -315,8 +323,8 @@ public final class Evaluator {
         ExampleLayout s = chunk.get(i);
         promptLength[i] = s.promptLength;
         length[i] = s.promptLength;
-        int referenceBytes = ByteTokenizer.encode(s.reference).length;
-        budget[i] = Math.max(0, Math.min(referenceBytes + 1 + answerMargin, maxTextTokens - s.promptLength));
+        int referenceTokens = tokenizer.encode(s.reference).length;
+        budget[i] = Math.max(0, Math.min(referenceTokens + 1 + answerMargin, maxTextTokens - s.promptLength));
         tokens[i] = Arrays.copyOf(s.tokens, s.promptLength + budget[i]);
         done[i] = budget[i] == 0;
         most = Math.max(most, budget[i]);
@@ -329,7 +337,7 @@ public final class Evaluator {
       if (done[i]) {
         return false;
       }
-      if (ByteTokenizer.isSpecial(token)) {
+      if (tokenizer.isSpecial(token)) {
         done[i] = true;
         return false;
       }
@@ -341,7 +349,7 @@ public final class Evaluator {
     List<String> answers() {
       List<String> answers = new ArrayList<>(tokens.length);
       for (int i = 0; i < tokens.length; i++) {
-        answers.add(ByteTokenizer.decode(tokens[i], promptLength[i], length[i]));
+        answers.add(tokenizer.decode(tokens[i], promptLength[i], length[i]));
       }
       return answers;
     }

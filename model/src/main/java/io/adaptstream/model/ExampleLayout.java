@@ -53,15 +53,29 @@ final class ExampleLayout {
   }
 
   static List<ExampleLayout> of(List<Example> examples, int maxTextTokens, int maxImages, int imageSize) {
+    return of(examples, maxTextTokens, maxImages, imageSize, TextTokenizer.BYTES);
+  }
+
+  static List<ExampleLayout> of(List<Example> examples, int maxTextTokens, int maxImages, int imageSize,
+      TextTokenizer tokenizer) {
     List<ExampleLayout> out = new ArrayList<>(examples.size());
     for (Example e : examples) {
-      out.add(of(e, maxTextTokens, maxImages, imageSize));
+      out.add(of(e, maxTextTokens, maxImages, imageSize, tokenizer));
     }
     return out;
   }
 
   /** The layout for any model fed byte tokens: at most {@code maxTextTokens} text positions and {@code maxImages}. */
   static ExampleLayout of(Example example, int maxTextTokens, int maxImages, int imageSize) {
+    return of(example, maxTextTokens, maxImages, imageSize, TextTokenizer.BYTES);
+  }
+
+  /**
+   * The layout with {@code tokenizer}'s ids: BOS, then each kept turn's tokens ended by SEP (human) or EOS (gpt);
+   * at most {@code maxTextTokens} text positions and {@code maxImages} images.
+   */
+  static ExampleLayout of(Example example, int maxTextTokens, int maxImages, int imageSize,
+      TextTokenizer tokenizer) {
     List<Turn> turns = example.turns();
     int last = -1;
     for (int i = turns.size() - 1; i >= 0; i--) {
@@ -77,9 +91,9 @@ final class ExampleLayout {
     int[][] segments = new int[last + 1][];
     for (int i = 0; i <= last; i++) {
       Turn t = turns.get(i);
-      int[] text = ByteTokenizer.encode(t.human() ? t.text().replace(IMAGE_PLACEHOLDER, "").trim() : t.text());
+      int[] text = tokenizer.encode(t.human() ? t.text().replace(IMAGE_PLACEHOLDER, "").trim() : t.text());
       int[] seg = Arrays.copyOf(text, text.length + 1);
-      seg[text.length] = t.human() ? ByteTokenizer.SEP : ByteTokenizer.EOS;
+      seg[text.length] = t.human() ? tokenizer.sep() : tokenizer.eos();
       segments[i] = seg;
     }
     int max = maxTextTokens;
@@ -106,7 +120,7 @@ final class ExampleLayout {
       // the answer alone does not fit: no prompt, the answer cut on the right
       tokens = new int[max];
       answer = new boolean[max];
-      tokens[0] = ByteTokenizer.BOS;
+      tokens[0] = tokenizer.bos();
       System.arraycopy(answerSeg, 0, tokens, 1, max - 1);
       Arrays.fill(answer, 1, max, true);
       promptLength = 1;
@@ -115,7 +129,7 @@ final class ExampleLayout {
       int cut = promptLen - keep;
       tokens = new int[1 + keep + answerSeg.length];
       answer = new boolean[tokens.length];
-      tokens[0] = ByteTokenizer.BOS;
+      tokens[0] = tokenizer.bos();
       int pos = 1;
       int skipped = 0;
       for (int i = start; i <= last; i++) {

@@ -23,7 +23,8 @@ import java.util.regex.PatternSyntaxException;
  *     built-in model, and may be null for a service that only loads checkpoints (they hold the whole module)
  * @param trainable parameters whose full name (as TorchScript's {@code named_parameters} spells it) matches this
  *     pattern are fine-tuned; the others stay frozen ({@link Kind#TORCHSCRIPT} only)
- * @param tokenizer how text becomes token ids; only {@link #BYTE_TOKENIZER} so far
+ * @param tokenizer how text becomes token ids: {@link #BYTE_TOKENIZER}, or the path of a Hugging Face
+ *     {@code tokenizer.json} ({@link Kind#TORCHSCRIPT} only; the built-in model always reads bytes)
  */
 public record LearnerConfig(Kind kind, Path path, Pattern trainable, String tokenizer) {
 
@@ -79,14 +80,20 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
           + "match, e.g. '.*lora.*|lm_head\\..*'); matching parameters are fine-tuned, the rest stay frozen. "
           + "torchscript only."),
       new Key(TOKENIZER, BYTE_TOKENIZER, "How text becomes token ids: 'byte' (UTF-8 bytes, ids 0-255, then BOS "
-          + "256, EOS 257, PAD 258, SEP 259). torchscript only."));
+          + "256, EOS 257, PAD 258, SEP 259) or the path of a Hugging Face tokenizer.json, read offline (its first "
+          + "four special added tokens by id are BOS, EOS, PAD, SEP; the module's vocab_size must equal the "
+          + "tokenizer's; checkpoints carry the file). torchscript only."));
 
   public LearnerConfig {
     Objects.requireNonNull(kind, KIND);
     Objects.requireNonNull(trainable, TRAINABLE_PATTERN);
     Objects.requireNonNull(tokenizer, TOKENIZER);
-    if (!BYTE_TOKENIZER.equals(tokenizer)) {
-      throw new IllegalArgumentException(TOKENIZER + " '" + tokenizer + "' is not supported (only 'byte')");
+    if (tokenizer.isBlank()) {
+      throw new IllegalArgumentException(TOKENIZER + " is blank ('byte' or the path of a tokenizer.json)");
+    }
+    if (kind == Kind.BUILTIN && !BYTE_TOKENIZER.equals(tokenizer)) {
+      throw new IllegalArgumentException(TOKENIZER + " '" + tokenizer + "' needs " + KIND + "=torchscript (the "
+          + "built-in model reads bytes)");
     }
   }
 
@@ -98,6 +105,22 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
   /** A TorchScript module at {@code path}, fine-tuning the parameters whose names match {@code trainable}. */
   public static LearnerConfig torchScript(Path path, String trainable) {
     return new LearnerConfig(Kind.TORCHSCRIPT, path, compile(TRAINABLE_PATTERN, trainable), BYTE_TOKENIZER);
+  }
+
+  /** As {@link #torchScript(Path, String)} with the Hugging Face tokenizer.json at {@code tokenizer}. */
+  public static LearnerConfig torchScript(Path path, String trainable, Path tokenizer) {
+    HfTokenizer.checkFile(tokenizer);
+    return new LearnerConfig(Kind.TORCHSCRIPT, path, compile(TRAINABLE_PATTERN, trainable), tokenizer.toString());
+  }
+
+  /** Whether text becomes UTF-8 bytes ({@link #BYTE_TOKENIZER}) rather than a tokenizer.json's ids. */
+  public boolean byteTokenizer() {
+    return BYTE_TOKENIZER.equals(tokenizer);
+  }
+
+  /** The tokenizer.json file; null for the byte tokenizer. */
+  public Path tokenizerPath() {
+    return byteTokenizer() ? null : Path.of(tokenizer);
   }
 
   /**
@@ -118,8 +141,9 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
     if (kind == Kind.TORCHSCRIPT && path != null && !Files.isRegularFile(Path.of(path))) {
       throw new IllegalArgumentException(PATH + " '" + path + "' is not a readable file");
     }
+    String tokenizer = kind == Kind.TORCHSCRIPT ? v.get(TOKENIZER).trim() : BYTE_TOKENIZER;
     return new LearnerConfig(kind, kind == Kind.TORCHSCRIPT && path != null ? Path.of(path) : null,
-        compile(TRAINABLE_PATTERN, v.get(TRAINABLE_PATTERN)), v.get(TOKENIZER));
+        compile(TRAINABLE_PATTERN, v.get(TRAINABLE_PATTERN)), tokenizer);
   }
 
   /**
@@ -138,8 +162,16 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
       }
       case TRAINABLE_PATTERN -> compile(name, s);
       case TOKENIZER -> {
-        if (!BYTE_TOKENIZER.equals(s)) {
-          throw new IllegalArgumentException(TOKENIZER + " '" + s + "' is not supported (only 'byte')");
+        if (s == null || s.isBlank()) {
+          throw new IllegalArgumentException(TOKENIZER + " is empty ('byte' or the path of a tokenizer.json)");
+        }
+        if (!BYTE_TOKENIZER.equals(s.trim())) {
+          try {
+            HfTokenizer.checkFile(Path.of(s.trim()));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TOKENIZER + " must be 'byte' or the path of a Hugging Face "
+                + "tokenizer.json: " + e.getMessage(), e);
+          }
         }
       }
       default -> throw new IllegalArgumentException("not a model key: " + name);

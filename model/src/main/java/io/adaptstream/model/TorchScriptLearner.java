@@ -15,6 +15,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.adaptstream.blob.BlobStore;
+import io.adaptstream.blob.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -48,7 +49,11 @@ import java.util.regex.Pattern;
  *
  * <p>Checkpoints are one blob: a header with the {@link TorchScriptConfig} JSON, then the whole TorchScript module
  * as PyTorch serialises it (code and exact float32 weights), so a loaded learner's outputs equal the saved one's bit
- * for bit.
+ * for bit. With a Hugging Face tokenizer ({@code model.tokenizer} naming a tokenizer.json) the file's bytes sit
+ * between the header and the module (a 4-byte length, then the bytes) and the config records their sha256, so a
+ * checkpoint is self-contained: it loads with the same tokenizer on any host, also when exported as a directory
+ * and imported elsewhere. Byte-tokenizer checkpoints have no such section and are unchanged. The module's
+ * vocabulary must equal the tokenizer's; a mismatch is refused when the module or a checkpoint is loaded.
  */
 public final class TorchScriptLearner implements Learner {
 
@@ -58,6 +63,7 @@ public final class TorchScriptLearner implements Learner {
   private static final CheckpointHeader HEADER = new CheckpointHeader("ADAPT-TORCHSCRIPT\n", 1, "torchscript checkpoint");
 
   private final TorchScriptConfig config;
+  private final TextTokenizer tokenizer;
   private final ComputeDevice device;
   private final PtNDManager manager;
   private final PtSymbolBlock block;
@@ -69,9 +75,15 @@ public final class TorchScriptLearner implements Learner {
   /** Whether the module is in training mode; the constructor leaves it so. */
   private boolean moduleTraining = true;
 
-  private TorchScriptLearner(TorchScriptConfig config, ComputeDevice device, PtNDManager manager,
-      PtSymbolBlock block) {
+  private TorchScriptLearner(TorchScriptConfig config, TextTokenizer tokenizer, ComputeDevice device,
+      PtNDManager manager, PtSymbolBlock block) {
+    if (tokenizer.vocabSize() != config.vocabSize()) {
+      throw new IllegalArgumentException("the module's vocabulary (vocab_size " + config.vocabSize() + " in its "
+          + LAYOUT_FILE + ") does not match the tokenizer's (" + tokenizer.vocabSize() + " ids: " + tokenizer
+          + "); use the tokenizer the module was trained with (" + LearnerConfig.TOKENIZER + ")");
+    }
     this.config = config;
+    this.tokenizer = tokenizer;
     this.device = device;
     this.manager = manager;
     this.block = block;
@@ -114,6 +126,12 @@ public final class TorchScriptLearner implements Learner {
     if (learner.path() == null) {
       throw new IllegalArgumentException(LearnerConfig.PATH + " is required to create a torchscript model");
     }
+    TextTokenizer tokenizer;
+    try {
+      tokenizer = learner.byteTokenizer() ? TextTokenizer.BYTES : HfTokenizer.read(learner.tokenizerPath());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(LearnerConfig.TOKENIZER + ": " + e.getMessage(), e);
+    }
     PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device.toDjl());
     try {
       String[] keys = {LAYOUT_FILE};
@@ -122,17 +140,21 @@ public final class TorchScriptLearner implements Learner {
       if (values[0] == null || values[0].isBlank()) {
         throw new IOException("the module has no " + LAYOUT_FILE + " extra file (see model/README.md)");
       }
-      TorchScriptConfig config = TorchScriptConfig.of(TorchScriptConfig.ModuleLayout.fromJson(values[0]), learner);
-      return new TorchScriptLearner(config, device, manager, block);
+      TorchScriptConfig config = TorchScriptConfig.of(TorchScriptConfig.ModuleLayout.fromJson(values[0]), learner,
+          tokenizer);
+      return new TorchScriptLearner(config, tokenizer, device, manager, block);
     } catch (IOException | RuntimeException e) {
       manager.close();
+      closeTokenizer(tokenizer);
       throw new IOException("cannot open TorchScript module " + learner.path() + ": " + e.getMessage(), e);
     }
   }
 
   /**
    * Loads a checkpoint written by {@link #save}. The blob store verifies the hash; the checkpoint's own config
-   * must equal {@code configJson}.
+   * must equal {@code configJson}. A config without a tokenizer hash (every checkpoint written before tokenizers
+   * could be chosen) uses the byte tokenizer; one with a hash reads the tokenizer.json the checkpoint carries and
+   * checks it against the hash.
    */
   public static TorchScriptLearner load(BlobStore blobs, String sha256, String configJson, ComputeDevice device)
       throws IOException {
@@ -143,6 +165,7 @@ public final class TorchScriptLearner implements Learner {
       throw new IOException("checkpoint " + sha256 + " was saved with config " + saved.toJson()
           + " but is being loaded as " + config.toJson());
     }
+    TextTokenizer tokenizer = tokenizerOf(in, config, sha256);
     PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device.toDjl());
     try {
       PtSymbolBlock block = new PtSymbolBlock(manager);
@@ -150,19 +173,61 @@ public final class TorchScriptLearner implements Learner {
       if (in.available() > 0) {
         throw new IOException("checkpoint " + sha256 + " has " + in.available() + " unexpected trailing bytes");
       }
-      return new TorchScriptLearner(config, device, manager, block);
+      return new TorchScriptLearner(config, tokenizer, device, manager, block);
     } catch (MalformedModelException | RuntimeException e) {
       manager.close();
+      closeTokenizer(tokenizer);
       throw new IOException("checkpoint " + sha256 + " cannot be read: " + e.getMessage(), e);
     } catch (IOException e) {
       manager.close();
+      closeTokenizer(tokenizer);
       throw e;
     }
   }
 
+  /**
+   * The tokenizer a checkpoint's config names: bytes, or the tokenizer.json section that follows the header
+   * (read from {@code in}, which is left at the module), checked against the recorded hash.
+   */
+  private static TextTokenizer tokenizerOf(DataInputStream in, TorchScriptConfig config, String checkpoint)
+      throws IOException {
+    if (config.byteTokenizer()) {
+      return TextTokenizer.BYTES;
+    }
+    int length = in.readInt();
+    if (length < 1 || length > in.available()) {
+      throw new IOException("checkpoint " + checkpoint + " has a tokenizer section of invalid length " + length);
+    }
+    byte[] json = new byte[length];
+    in.readFully(json);
+    if (!Sha256.hex(json).equals(config.tokenizerSha256())) {
+      throw new IOException("checkpoint " + checkpoint + " carries tokenizer " + Sha256.hex(json)
+          + " but its config records " + config.tokenizerSha256());
+    }
+    try {
+      return HfTokenizer.of(json, "in checkpoint " + checkpoint);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("checkpoint " + checkpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeTokenizer(TextTokenizer tokenizer) {
+    if (tokenizer instanceof HfTokenizer hf) {
+      hf.close();
+    }
+  }
+
+  /** Writes the header, the tokenizer.json (if any) and the module as one blob. */
   @Override
   public CheckpointRef save(BlobStore blobs) throws IOException {
-    return HEADER.save(blobs, config.toJson(), block::saveParameters);
+    return HEADER.save(blobs, config.toJson(), out -> {
+      if (tokenizer instanceof HfTokenizer hf) {
+        byte[] json = hf.json();
+        out.writeInt(json.length);
+        out.write(json);
+      }
+      block.saveParameters(out);
+    });
   }
 
   @Override
@@ -181,6 +246,11 @@ public final class TorchScriptLearner implements Learner {
 
   public ComputeDevice device() {
     return device;
+  }
+
+  /** The tokenizer the module's ids belong to. */
+  TextTokenizer tokenizer() {
+    return tokenizer;
   }
 
   @Override
@@ -343,7 +413,7 @@ public final class TorchScriptLearner implements Learner {
    * key/value cache): quadratic in the answer length, fine for short answers.
    */
   private List<String> generate(List<ExampleLayout> chunk, int answerMargin) {
-    Evaluator.Rows rows = new Evaluator.Rows(chunk, config.maxTextTokens(), answerMargin);
+    Evaluator.Rows rows = new Evaluator.Rows(chunk, config.maxTextTokens(), answerMargin, tokenizer);
     int b = chunk.size();
     List<List<float[]>> images = new ArrayList<>(b);
     for (ExampleLayout s : chunk) {
@@ -379,6 +449,7 @@ public final class TorchScriptLearner implements Learner {
   @Override
   public void close() {
     manager.close();
+    closeTokenizer(tokenizer);
   }
 
   PtSymbolBlock block() {
@@ -412,11 +483,11 @@ public final class TorchScriptLearner implements Learner {
   }
 
   private ExampleLayout layout(Example example) {
-    return ExampleLayout.of(example, config.maxTextTokens(), config.maxImages(), config.imageSize());
+    return ExampleLayout.of(example, config.maxTextTokens(), config.maxImages(), config.imageSize(), tokenizer);
   }
 
   List<ExampleLayout> layouts(List<Example> examples) {
-    return ExampleLayout.of(examples, config.maxTextTokens(), config.maxImages(), config.imageSize());
+    return ExampleLayout.of(examples, config.maxTextTokens(), config.maxImages(), config.imageSize(), tokenizer);
   }
 
   private KroneckerProjection projection(int hidden) {
@@ -470,7 +541,7 @@ public final class TorchScriptLearner implements Learner {
     long[] attention = new long[b * t];
     float[] attentionFloat = new float[b * t];
     float[] hidden = new float[b];
-    Arrays.fill(tokens, ByteTokenizer.PAD);
+    Arrays.fill(tokens, tokenizer.pad());
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < images.get(i).size(); j++) {
         System.arraycopy(images.get(i).get(j), 0, pixels, (i * n + j) * px, px);
@@ -485,7 +556,7 @@ public final class TorchScriptLearner implements Learner {
     }
     NDList list = new NDList(m.create(pixels, new Shape(b, n, 3, size, size)), m.create(imageMask, new Shape(b, n)),
         m.create(tokens, new Shape(b, t)), m.create(attention, new Shape(b, t)), m.create(hidden, new Shape(b)));
-    AnswerTargets at = AnswerTargets.of(m, rows, answers, t);
+    AnswerTargets at = AnswerTargets.of(m, rows, answers, t, tokenizer.pad());
     return new Inputs(list, m.create(attentionFloat, new Shape(b, t)), at.targets(), at.weights(),
         at.invAnswerCount(), at.hostWeights(), at.answerCount());
   }

@@ -376,7 +376,8 @@ class TorchScriptLearnerTest {
     }
     TorchScriptConfig saved = TorchScriptConfig.fromJson(ref.configJson());
     String other = new TorchScriptConfig(saved.kind(), saved.imageSize(), saved.maxImages(), saved.maxTextTokens(),
-        saved.vocabSize(), "lm_head\\..*", saved.tokenizer(), saved.sketchDim(), saved.projectionSeed()).toJson();
+        saved.vocabSize(), "lm_head\\..*", saved.tokenizer(), saved.tokenizerSha256(), saved.sketchDim(),
+        saved.projectionSeed()).toJson();
     Path blob = Files.walk(dir).filter(p -> p.getFileName().toString().startsWith(ref.sha256()))
         .findFirst().orElseThrow();
 

@@ -162,9 +162,10 @@ public record PipelineSettings(String runId, String method, long seed, boolean d
       if (ck.validator != null) {
         ck.validator.ensureValid(key, parsed);
       }
-      // a module path is read by services that may run elsewhere than here: make it absolute
-      String value = key.equals(LearnerConfig.PATH) ? Path.of(v.trim()).toAbsolutePath().normalize().toString()
-          : v.trim();
+      // a module or tokenizer path is read by services that may run elsewhere than here: make it absolute
+      boolean file = key.equals(LearnerConfig.PATH)
+          || key.equals(LearnerConfig.TOKENIZER) && !v.trim().equals(LearnerConfig.BYTE_TOKENIZER);
+      String value = file ? Path.of(v.trim()).toAbsolutePath().normalize().toString() : v.trim();
       out.put(key, value);
     });
     return out;

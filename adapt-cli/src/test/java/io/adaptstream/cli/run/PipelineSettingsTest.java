@@ -44,6 +44,23 @@ class PipelineSettingsTest {
   }
 
   @Test
+  void shouldMakeATokenizerPathAbsoluteAndLeaveTheByteTokenizerAsItIs() {
+    // given a run of a TorchScript module with a tokenizer.json named by a relative path
+    String relative = "../model/src/test/resources/tiny-tokenizer.json";
+    PipelineSettings settings = new PipelineSettings("r", "adapt", 0, false,
+        Map.of("model.kind", "torchscript", "model.tokenizer", relative));
+    PipelineSettings bytes = new PipelineSettings("r", "adapt", 0, false,
+        Map.of("model.kind", "torchscript", "model.tokenizer", "byte"));
+
+    // then both services that run the model get the absolute path, and 'byte' stays a name
+    for (String service : new String[] {"scoring", "trainer"}) {
+      assertThat(settings.service(service, DEPLOYMENT, WORK))
+          .containsEntry("model.tokenizer", Path.of(relative).toAbsolutePath().normalize().toString());
+      assertThat(bytes.service(service, DEPLOYMENT, WORK)).containsEntry("model.tokenizer", "byte");
+    }
+  }
+
+  @Test
   void shouldGiveTheModelKeysToBothServicesThatRunTheModelWhenAUsersModelIsSet() {
     // given a run of a TorchScript module named by a relative path
     PipelineSettings settings = new PipelineSettings("r", "adapt", 0, false,
