@@ -180,7 +180,7 @@ class AdaptCliTest {
     AtomicReference<Map<String, String>> seen = new AtomicReference<>();
     AtomicReference<Boolean> closed = new AtomicReference<>(false);
     ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("echo", "test service",
-        ServiceConfig.common(), settings -> {
+        ServiceConfig.common(), (settings, meters) -> {
           seen.set(settings);
           return new RunnableService() {
             @Override
