@@ -18,7 +18,7 @@ import java.util.Map;
  * entries by reason) and the producers' {@code kafka_producer_*} metrics while a release is published.
  *
  * <p>Counts come from a release's result, after it is sealed: a publish resumed after a crash counts the whole
- * release once more.
+ * release once more; a dataset whose release was already sealed counts nothing.
  */
 final class IngestMetrics {
 
@@ -67,6 +67,10 @@ final class IngestMetrics {
   }
 
   void published(IngestResult result, long nanos) {
+    publishing.record(Duration.ofNanos(nanos));
+    if (result.alreadySealed()) {
+      return; // nothing was written: the release was sealed before, and counted then
+    }
     accepted.increment(result.accepted());
     duplicates.increment(result.duplicates());
     rejected.increment(result.rejectedTotal());
@@ -74,7 +78,6 @@ final class IngestMetrics {
       meters.deadLetters(e.getKey(), e.getValue());
     }
     published.increment();
-    publishing.record(Duration.ofNanos(nanos));
   }
 
   void failed() {
