@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>From the broker's view (an admin client), not the consumer's {@code records-lag-max}: the trainer's consumers
  * are assigned rather than subscribed, Kafka Streams' main consumer belongs to the application's group, and a
- * group whose members are all gone still has lag that matters. It is read when scraped, at most every
+ * group whose members are all gone still has lag that matters. A transactional writer's commit markers take offsets
+ * no record holds, so a group that has read everything may still show up to one per partition. It is read when
+ * scraped, at most every
  * {@value #REFRESH_MS} ms, and a read that fails or takes longer than {@value #TIMEOUT_MS} ms leaves the last value
  * ({@code NaN} before the first).
  */
