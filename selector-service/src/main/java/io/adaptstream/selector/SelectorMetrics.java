@@ -2,7 +2,6 @@ package io.adaptstream.selector;
 
 import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,13 +44,10 @@ public final class SelectorMetrics {
 
   public SelectorMetrics(MeterRegistry registry) {
     this.meters = new ServiceMeters(registry, SERVICE);
-    Gauge.builder(STEP, step, AtomicLong::get).tags(meters.tags())
-        .description("the newest step started on this instance's partitions").register(registry);
-    Gauge.builder(POOL_SIZE, this, SelectorMetrics::poolSize).tags(meters.tags())
-        .description("samples of the newest step's pool (its score requests) on this instance's partitions")
-        .register(registry);
-    Gauge.builder(CLUSTERS, clusters, AtomicLong::get).tags(meters.tags())
-        .description("clusters of the newest k-means fit").register(registry);
+    meters.gauge(STEP, "the newest step started on this instance's partitions", step, AtomicLong::get);
+    meters.gauge(POOL_SIZE, "samples of the newest step's pool (its score requests) on this instance's partitions",
+        this, SelectorMetrics::poolSize);
+    meters.gauge(CLUSTERS, "clusters of the newest k-means fit", clusters, AtomicLong::get);
     selected = Counter.builder(SELECTED).tags(meters.tags()).description("samples selected for training")
         .register(registry);
     pruned = Counter.builder(PRUNED).tags(meters.tags()).description("samples removed from the pool for good")

@@ -5,7 +5,6 @@ import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,12 +42,9 @@ final class TrainerMetrics implements TrainerListener {
   TrainerMetrics(MeterRegistry registry, TrainerListener delegate) {
     this.meters = new ServiceMeters(registry, TrainerService.SERVICE);
     this.delegate = delegate;
-    Gauge.builder(LOSS, this, m -> m.loss).tags(meters.tags())
-        .description("mean sample loss of the newest optimizer step").register(registry);
-    Gauge.builder(MODEL_VERSION, this, m -> m.version).tags(meters.tags())
-        .description("the newest model version published (-1: none yet)").register(registry);
-    Gauge.builder(ACCURACY, this, m -> m.accuracy).tags(meters.tags())
-        .description("average accuracy of the newest published version").register(registry);
+    meters.gauge(LOSS, "mean sample loss of the newest optimizer step", this, m -> m.loss);
+    meters.gauge(MODEL_VERSION, "the newest model version published (-1: none yet)", this, m -> m.version);
+    meters.gauge(ACCURACY, "average accuracy of the newest published version", this, m -> m.accuracy);
     optimizerSteps = Counter.builder(OPTIMIZER_STEPS).tags(meters.tags()).description("optimizer steps taken")
         .register(registry);
     published = Counter.builder(VERSIONS_PUBLISHED).tags(meters.tags()).description("model versions committed")

@@ -78,6 +78,22 @@ class TrainerMetricsTest {
   }
 
   @Test
+  void shouldShowTheNewInstancesValuesWhenATrainerIsRestartedOnTheSameRegistry() {
+    // given a registry that outlives a trainer (local mode), and a first trainer that published version 1
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new TrainerMetrics(registry, TrainerListener.NONE).onPublished(version(1), evaluation(1, 0.5));
+
+    // when its successor publishes version 2
+    TrainerMetrics successor = new TrainerMetrics(registry, TrainerListener.NONE);
+    successor.onPublished(version(2), evaluation(2, 0.75));
+
+    // then one gauge shows the successor's version, and the counter goes on
+    assertThat(registry.find(TrainerMetrics.MODEL_VERSION).gauges()).singleElement()
+        .satisfies(g -> assertThat(g.value()).isEqualTo(2.0));
+    assertThat(registry.get(TrainerMetrics.VERSIONS_PUBLISHED).counter().count()).isEqualTo(2.0);
+  }
+
+  @Test
   void shouldShowNoVersionWhenNothingWasPublished() {
     // given
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -61,11 +61,14 @@ public final class ConsumerGroupLag implements AutoCloseable {
     return new ConsumerGroupLag(Admin.create(props), group);
   }
 
+  /** Registers the gauge, replacing one of an earlier instance with the same tags (a service restarted in-process). */
   synchronized void bindTo(MeterRegistry registry, Tags tags) {
     this.registry = registry;
+    registry.find(NAME).tags(tags).gauges().stream().filter(g -> Tags.of(g.getId().getTags()).equals(tags))
+        .forEach(registry::remove);
     this.gauge = Gauge.builder(NAME, this, ConsumerGroupLag::lag).tags(tags).baseUnit("records")
         .description("records committed to the group's partitions that the group has not committed yet")
-        .register(registry);
+        .strongReference(true).register(registry);
   }
 
   /** The group's lag now (cached for {@value #REFRESH_MS} ms). */

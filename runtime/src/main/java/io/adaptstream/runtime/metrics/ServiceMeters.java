@@ -2,6 +2,7 @@ package io.adaptstream.runtime.metrics;
 
 import io.adaptstream.avro.DeadLetter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -83,6 +85,19 @@ public final class ServiceMeters {
         deadLetter(d.getReason());
       }
     }
+  }
+
+  /**
+   * Registers a gauge of this service, replacing one of the same name and tags: a service restarted in the same
+   * process (local mode's registry outlives it) shows the new instance's values, not the stopped one's. The gauge
+   * holds {@code state} strongly, so it never reads {@code NaN} while registered.
+   */
+  public <T> Gauge gauge(String name, String description, T state, ToDoubleFunction<T> value, String... tags) {
+    Tags all = tags(tags);
+    registry.find(name).tags(all).gauges().stream().filter(g -> Tags.of(g.getId().getTags()).equals(all))
+        .forEach(registry::remove);
+    return Gauge.builder(name, state, value).tags(all).description(description).strongReference(true)
+        .register(registry);
   }
 
   /** The timer of one phase of a step (e.g. {@code training}, {@code selection}). */
