@@ -22,6 +22,8 @@ final class LocalReport {
     row(out, "data", s.dataDir());
     s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries, adapt status; "
         + listening(hostOf(u)) + ")"));
+    s.metricsUrl().ifPresent(u -> row(out, "metrics", u + " (Prometheus text format, every service; "
+        + listening(hostOf(u)) + ")"));
   }
 
   /** The host of an address, as bound: {@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, a name. */

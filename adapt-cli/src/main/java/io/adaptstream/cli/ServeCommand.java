@@ -3,6 +3,8 @@ package io.adaptstream.cli;
 import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.runtime.config.ServiceConfig;
+import io.adaptstream.runtime.metrics.MetricsEndpoint;
+import io.adaptstream.runtime.metrics.MetricsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {"Run one pipeline service until SIGTERM, configured by a properties file.",
         "Used by the containers of compose/. Unknown keys in the file are errors; keys starting with 'kafka.' go "
-            + "to the service's Kafka clients.", ""})
+            + "to the service's Kafka clients. The service's metrics are served at http://ADDRESS:PORT/metrics "
+            + "(metrics.bind.address, default 127.0.0.1; metrics.port, default 0: a free port, printed at start; "
+            + "-1: off).", ""})
 final class ServeCommand implements Callable<Integer> {
 
   /** How long a service may take to finish after SIGTERM before the JVM exits anyway. */
@@ -62,7 +66,18 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "config file " + config + " does not exist");
     }
     Map<String, String> settings = ServiceConfig.load(config);
-    RunnableService running = launcher.create(service, settings);
+    MetricsSettings metrics = launcher.checked(service, settings).metrics();
+    try (MetricsEndpoint endpoint = MetricsEndpoint.start(metrics)) {
+      endpoint.uri().ifPresent(u -> spec.commandLine().getOut().println("adapt serve " + service + ": metrics at "
+          + u + " (Prometheus text format)"));
+      spec.commandLine().getOut().flush();
+      serve(launcher.create(service, settings, endpoint.registry()));
+    }
+    return AdaptCli.EXIT_OK;
+  }
+
+  /** Runs the service until it ends or SIGTERM closes it. */
+  private void serve(RunnableService running) throws Exception {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       try {
@@ -84,6 +99,5 @@ final class ServeCommand implements Callable<Integer> {
         // the JVM is shutting down: the hook closes the service
       }
     }
-    return AdaptCli.EXIT_OK;
   }
 }

@@ -6,6 +6,9 @@ import io.adaptstream.cli.serve.RunnableService;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.ServiceSpec;
 import io.adaptstream.runtime.config.ServiceConfig;
+import io.adaptstream.runtime.metrics.ServiceMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -180,7 +183,7 @@ class AdaptCliTest {
     AtomicReference<Map<String, String>> seen = new AtomicReference<>();
     AtomicReference<Boolean> closed = new AtomicReference<>(false);
     ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("echo", "test service",
-        ServiceConfig.common(), settings -> {
+        ServiceConfig.common(), (settings, meters) -> {
           seen.set(settings);
           return new RunnableService() {
             @Override
@@ -200,6 +203,52 @@ class AdaptCliTest {
     assertThat(run.exitCode()).isZero();
     assertThat(seen.get()).containsEntry("run.id", "r7").containsEntry("bootstrap.servers", "k:9092");
     assertThat(closed.get()).isTrue();
+  }
+
+  @Test
+  void shouldServeTheServicesMetersAtItsMetricsEndpointWhileItRuns() throws Exception {
+    // given a service that, while it runs, counts an event and scrapes its own endpoint
+    Path config = Files.writeString(tmp.resolve("echo.properties"),
+        "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\nmetrics.port=0\n");
+    AtomicReference<String> scraped = new AtomicReference<>();
+    AtomicReference<MeterRegistry> given = new AtomicReference<>();
+    ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("echo", "test service",
+        ServiceConfig.common(), (settings, meters) -> {
+          given.set(meters);
+          return new RunnableService() {
+            @Override
+            public void run() throws Exception {
+              new ServiceMeters(meters, "echo").deadLetter("undeserialisable");
+              scraped.set(((PrometheusMeterRegistry) meters).scrape());
+            }
+
+            @Override
+            public void close() {}
+          };
+        }));
+
+    // when
+    CliRun run = CliRun.with(launcher, "serve", "echo", "--config", config.toString());
+
+    // then the endpoint's address is printed, and the service's meters are the endpoint's
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).containsPattern("adapt serve echo: metrics at http://127\\.0\\.0\\.1:\\d+/metrics");
+    assertThat(given.get()).isInstanceOf(PrometheusMeterRegistry.class);
+    assertThat(scraped.get()).contains("adapt_dead_letters_total{reason=\"undeserialisable\",service=\"echo\"} 1.0");
+  }
+
+  @Test
+  void shouldRefuseAMetricsPortOutOfRangeBeforeTheServiceStarts() throws Exception {
+    // given
+    Path config = Files.writeString(tmp.resolve("scoring.properties"),
+        "bootstrap.servers=k:9092\nschema.registry.url=http://r:8081\nblob.store=" + tmp + "\nmetrics.port=70000\n");
+
+    // when
+    CliRun run = CliRun.of("serve", "scoring", "--config", config.toString());
+
+    // then
+    assertThat(run.exitCode()).isEqualTo(AdaptCli.EXIT_FAILURE);
+    assertThat(run.err()).contains("metrics.port");
   }
 
   @Test

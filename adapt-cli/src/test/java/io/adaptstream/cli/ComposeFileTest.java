@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.runtime.config.ServiceConfig;
+import io.adaptstream.runtime.metrics.MetricsEndpoint;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,34 @@ class ComposeFileTest {
     List<String> names = new ArrayList<>();
     services.fieldNames().forEachRemaining(names::add);
     return names;
+  }
+
+  @Test
+  void shouldScrapeEveryServicesMetricsEndpointWithPrometheus() throws Exception {
+    // given the prometheus container and the scrape config it mounts
+    JsonNode prometheus = services.get("prometheus");
+    assertThat(prometheus).as("a prometheus service").isNotNull();
+    assertThat(prometheus.at("/image").asText()).startsWith("prom/prometheus:");
+    assertThat(prometheus.get("volumes").toString()).contains("./prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+    JsonNode scrape = YAML.readTree(composeDir.resolve("prometheus.yml").toFile());
+    List<String> targets = new ArrayList<>();
+    scrape.get("scrape_configs").forEach(job -> {
+      assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo(MetricsEndpoint.PATH);
+      job.get("static_configs").forEach(sc -> sc.get("targets").forEach(t -> targets.add(t.asText())));
+    });
+
+    // then each pipeline container serves its metrics on every interface of the container, at a fixed port that
+    // prometheus scrapes by the container's name
+    List<String> expected = new ArrayList<>();
+    for (String container : pipelineContainers()) {
+      String name = services.get(container).get("command").get(1).asText();
+      Map<String, String> settings = ServiceConfig.load(composeDir.resolve("config").resolve(name + ".properties"));
+      ServiceConfig checked = SERVICES.checked(name, settings);
+      assertThat(checked.metrics().bindAddress()).as(container).isEqualTo("0.0.0.0");
+      assertThat(checked.metrics().port()).as(container).isPositive();
+      expected.add(container + ":" + checked.metrics().port());
+    }
+    assertThat(targets).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test

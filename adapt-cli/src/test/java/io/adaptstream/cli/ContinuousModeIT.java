@@ -9,6 +9,10 @@ import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalProcesses;
 import io.adaptstream.cli.local.LocalState;
 import io.adaptstream.cli.run.demo.DemoData;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,8 @@ class ContinuousModeIT {
     assertThat(started.exitCode()).as(started.output()).isZero();
     LocalState state = LocalState.read(layout).orElseThrow();
     assertThat(state.selectorUrl()).isPresent();
+    assertThat(state.metricsUrl()).isPresent();
+    assertThat(started.output()).contains("metrics", state.metricsUrl().get());
 
     try {
       // when a pretraining release and a task release are published, as from another terminal
@@ -67,6 +73,21 @@ class ContinuousModeIT {
       CliRun text = CliRun.of("status", "--data-dir", dir.toString());
       assertThat(text.out()).contains("run default", "step             1 (r1-llava-mix): done", "clusters",
           "evaluation       v1: average");
+
+      // and the one /metrics endpoint of local mode shows the step: samples scored, the selection, model v1,
+      // phase times, group lag and the Kafka clients' and Streams' own metrics
+      HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(state.metricsUrl().get())).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain; version=0.0.4");
+      String metrics = scrape.body();
+      assertThat(sum(metrics, "adapt_scoring_samples_total{", "outcome=\"scored\"")).isPositive();
+      assertThat(sum(metrics, "adapt_selector_selected_total{", "service=\"selector\"")).isPositive();
+      assertThat(sum(metrics, "adapt_trainer_model_version{", "service=\"trainer\"")).isEqualTo(1.0);
+      assertThat(sum(metrics, "adapt_step_phase_seconds_count{", "phase=\"training\"")).isPositive();
+      assertThat(metrics).contains("adapt_consumer_group_lag_records{", "kafka_consumer_", "kafka_producer_",
+          "kafka_stream_", "jvm_memory_used_bytes");
     } finally {
       // when it is brought down
       CliRun down = CliRun.of("local", "down", "--data-dir", dir.toString());
@@ -78,5 +99,11 @@ class ContinuousModeIT {
     assertThat(LocalProcesses.alive(state.brokerPid())).isEmpty();
     assertThat(LocalProcesses.brokersOf(layout)).isEmpty();
     assertThat(layout.state()).doesNotExist();
+  }
+
+  /** The sum of the samples of a metric (lines starting with {@code prefix} that contain {@code label}). */
+  private static double sum(String scrape, String prefix, String label) {
+    return scrape.lines().filter(l -> l.startsWith(prefix) && l.contains(label))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -2,6 +2,8 @@ package io.adaptstream.ingest;
 
 import io.adaptstream.avro.ReleaseRole;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,6 +52,7 @@ public final class IngestService implements AutoCloseable {
 
   private final IngestConfig config;
   private final IngestJob job;
+  private final IngestMetrics metrics;
   private final Path inbox;
   private final Path done;
   private final Path failed;
@@ -59,13 +62,27 @@ public final class IngestService implements AutoCloseable {
   private volatile boolean running;
 
   public IngestService(IngestConfig config) {
-    this(config, new IngestJob(config, config.blobStore()));
+    this(config, new SimpleMeterRegistry());
+  }
+
+  /** Reporting to {@code registry} (its {@code /metrics} endpoint's, or local mode's shared one). */
+  public IngestService(IngestConfig config, MeterRegistry registry) {
+    this(config, new IngestMetrics(registry));
+  }
+
+  private IngestService(IngestConfig config, IngestMetrics metrics) {
+    this(config, new IngestJob(config, config.blobStore(), metrics.producers()), metrics);
   }
 
   /** With a job of the caller's making (its producers, its blob store); the service closes it. */
   public IngestService(IngestConfig config, IngestJob job) {
+    this(config, job, new IngestMetrics(new SimpleMeterRegistry()));
+  }
+
+  private IngestService(IngestConfig config, IngestJob job, IngestMetrics metrics) {
     this.config = config;
     this.job = job;
+    this.metrics = metrics;
     this.inbox = config.inboxDir().orElseThrow(() -> new ConfigException(IngestConfig.INBOX_DIR
         + " must be set for the ingest service")).toAbsolutePath().normalize();
     this.done = inbox.resolve("done");
@@ -139,7 +156,14 @@ public final class IngestService implements AutoCloseable {
     List<Path> files = datasetFiles(name);
     try {
       PublishRequest request = request(name);
-      IngestResult result = job.publish(request, IngestListener.NONE);
+      long t0 = System.nanoTime();
+      IngestResult result;
+      try {
+        result = job.publish(request, IngestListener.NONE);
+      } finally {
+        metrics.publishEnded();
+      }
+      metrics.published(result, System.nanoTime() - t0);
       moveAll(files, done);
       writeAtomically(done.resolve(name + ".result.json"), result.toJson() + "\n");
       LOG.info("published {}: {}", name, result.toJson());
@@ -157,6 +181,7 @@ public final class IngestService implements AutoCloseable {
       } else {
         LOG.error("could not publish {}: {}", name, e.getMessage(), e);
       }
+      metrics.failed();
       try {
         moveAll(files, failed);
         writeAtomically(failed.resolve(name + ".error"), describe(e));

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.adaptstream.avro.Release;
 import io.adaptstream.avro.ReleaseRole;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,8 @@ class IngestServiceIT {
     IngestConfig config = Datasets.config(kafka, topics, dir.resolve("blobs"),
         Map.of(IngestConfig.INBOX_DIR, inbox.toString(), IngestConfig.POLL_MS, "100"));
     ExecutorService thread = Executors.newSingleThreadExecutor();
-    IngestService service = new IngestService(config);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    IngestService service = new IngestService(config, meters);
     Future<?> running = thread.submit(service::run);
     try {
       // when a dataset with its images folder and a role file is dropped, then marked ready
@@ -65,6 +68,16 @@ class IngestServiceIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(error));
       assertThat(Files.readString(error)).contains("no nothing.json or nothing.jsonl");
       assertThat(inbox.resolve("failed/nothing.ready")).exists();
+
+      // and the meters count the release's samples, its rejected entries by reason and the failed dataset
+      assertThat(meters.get(IngestMetrics.SAMPLES).tag("outcome", "accepted").counter().count()).isEqualTo(5.0);
+      assertThat(meters.get(IngestMetrics.SAMPLES).tag("outcome", "duplicate").counter().count()).isEqualTo(1.0);
+      assertThat(meters.get(IngestMetrics.RELEASES).tag("outcome", "published").counter().count()).isEqualTo(1.0);
+      assertThat(meters.get(IngestMetrics.RELEASES).tag("outcome", "failed").counter().count()).isEqualTo(1.0);
+      assertThat(meters.find(ServiceMeters.DEAD_LETTERS).tag("service", "ingest").counters().stream()
+          .mapToDouble(c -> c.count()).sum())
+          .isEqualTo(meters.get(IngestMetrics.SAMPLES).tag("outcome", "rejected").counter().count())
+          .isPositive();
     } finally {
       // when the service is closed, run() returns
       service.close();

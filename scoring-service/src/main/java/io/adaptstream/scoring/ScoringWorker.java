@@ -4,6 +4,8 @@ import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.runtime.ProducerFactory;
 import io.adaptstream.runtime.TopicReader;
+import io.adaptstream.runtime.metrics.ConsumerGroupLag;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,6 +82,11 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
   private final BatchProcessor processor;
   private final ScoringMetrics metrics;
   private final MeterRegistry registry;
+  private final ServiceMeters meters;
+  /** The clients' Kafka metrics and the group's lag, removed when the clients close. */
+  private final AutoCloseable consumerMetrics;
+  private final AutoCloseable producerMetrics;
+  private final ConsumerGroupLag lag;
   /** Step counts of the partitions this worker owns, as of its last committed transaction. */
   private final Map<TopicPartition, StepCounts> counts = new HashMap<>();
   private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
@@ -122,6 +129,10 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
         config.modelWait());
     this.processor = new BatchProcessor(catalogue, serdes.deserializer(ScoreRequestEvent.class), blobs, models,
         "scoring/" + instanceId);
+    this.meters = new ServiceMeters(registry, ScoringConfig.SERVICE_NAME);
+    this.consumerMetrics = meters.bind(consumer);
+    this.producerMetrics = meters.bind(producer);
+    this.lag = meters.groupLag(config.clientProps(), config.groupId());
   }
 
   /** Consumes, scores and commits until {@link #close()}; a fatal error ends it with an exception. */
@@ -210,6 +221,7 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
     }
     counts.putAll(result.counts());
     metrics.committed(result, System.nanoTime() - t0);
+    meters.deadLetters(result.output());
   }
 
   /** Seeks every owned partition back to its committed offset and restores its counts from there. */
@@ -310,6 +322,9 @@ public final class ScoringWorker implements Runnable, AutoCloseable {
     closeQuietly("the producer", () -> producer.close(Duration.ofSeconds(5)));
     closeQuietly("the models consumer", modelVersions::close);
     closeQuietly("the model cache", models::close);
+    ServiceMeters.closeQuietly(consumerMetrics);
+    ServiceMeters.closeQuietly(producerMetrics);
+    closeQuietly("the lag gauge", lag::close);
   }
 
   private static void closeQuietly(String what, Runnable close) {

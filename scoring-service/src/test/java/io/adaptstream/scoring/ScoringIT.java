@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.adaptstream.avro.SampleScores;
 import io.adaptstream.avro.ScoresEvent;
 import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.runtime.metrics.ConsumerGroupLag;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.testing.DyingProducer;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +53,21 @@ class ScoringIT {
       // then every good sample has one score on its request's partition, and the markers add up
       scenario.assertExactlyOnce(scores);
       scenario.assertDeadLetters();
+      // and its meters count them, with its Kafka clients' own metrics and its group's lag
+      MeterRegistry meters = service.meterRegistry();
+      assertThat(meters.get(ScoringMetrics.SAMPLES).tag("outcome", "scored").counter().count())
+          .isEqualTo(scores.stream().filter(r -> r.value().getPayload() instanceof SampleScores).count());
+      for (String reason : List.of("missing_blob", "undeserialisable")) {
+        assertThat(meters.get(ServiceMeters.DEAD_LETTERS).tags("service", "scoring", "reason", reason).counter()
+            .count()).isEqualTo(1.0);
+      }
+      assertThat(meters.get("kafka.consumer.fetch.manager.records.consumed.total").tag("service", "scoring")
+          .functionCounters()).anySatisfy(c -> assertThat(c.count()).isPositive());
+      assertThat(meters.find("kafka.producer.record.send.total").functionCounters()).isNotEmpty();
+      // (the lag may count one commit marker per partition once caught up: they are offsets no record holds)
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(meters.get(ConsumerGroupLag.NAME).tag("service", "scoring").gauge().value())
+              .isBetween(0.0, 3.0));
       Scenario.logThroughput("one worker", service.meterRegistry());
       service.close();
       running.get(60, TimeUnit.SECONDS);

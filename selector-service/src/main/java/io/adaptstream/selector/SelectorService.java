@@ -1,10 +1,15 @@
 package io.adaptstream.selector;
 
 import io.adaptstream.runtime.TopicAdmin;
+import io.adaptstream.runtime.metrics.ConsumerGroupLag;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.query.QueryServer;
 import io.adaptstream.selector.topology.SelectorTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +19,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -21,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the selector: creates the catalogue's topics if they are missing, starts the interactive-query server and
- * the Kafka Streams application, and stops both on {@link #close()}.
+ * the Kafka Streams application, and stops both on {@link #close()}. Its processors, Kafka Streams' own metrics
+ * (Micrometer's {@link KafkaStreamsMetrics}) and the application group's lag report to the meter registry it is given
+ * ({@link SelectorMetrics}).
  *
  * <p>Several instances with the same config (and their own {@code selector.state.dir}) share the work: Kafka
  * Streams spreads the tasks, each instance advertises its query server in {@code application.server}, and any
@@ -35,12 +43,22 @@ public final class SelectorService implements AutoCloseable {
 
   private final SelectorConfig config;
   private final AvroSerdes serdes;
+  private final MeterRegistry registry;
   private QueryServer queryServer;
   private KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
+  private ConsumerGroupLag lag;
 
+  /** The selector with meters nothing serves. */
   public SelectorService(SelectorConfig config) {
+    this(config, new SimpleMeterRegistry());
+  }
+
+  /** The selector reporting to {@code registry} (its {@code /metrics} endpoint's, or local mode's shared one). */
+  public SelectorService(SelectorConfig config, MeterRegistry registry) {
     this.config = config;
     this.serdes = config.serdes();
+    this.registry = registry;
   }
 
   /** Creates missing topics, then starts the query server (when enabled) and the stream threads; once. */
@@ -65,13 +83,17 @@ public final class SelectorService implements AutoCloseable {
       applicationServer = queryServer.hostPort();
     }
     Properties props = config.streamsProperties(applicationServer);
-    Topology topology = SelectorTopology.build(config, serdes, props);
+    SelectorMetrics metrics = new SelectorMetrics(registry);
+    Topology topology = SelectorTopology.build(config, serdes, props, metrics);
     LOG.debug("selector topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(SelectorService::onStreamThreadFailure);
     if (queryServer != null) {
       queryServer.attach(streams);
     }
+    streamsMetrics = new KafkaStreamsMetrics(streams, metrics.meters().tags());
+    streamsMetrics.bindTo(registry);
+    lag = metrics.meters().groupLag(config.clientProps(), (String) props.get(StreamsConfig.APPLICATION_ID_CONFIG));
     streams.start();
     LOG.info("selector {} started (policy {}, run {}, query server {})", props.get("application.id"),
         config.policy().name(), config.catalogue().run(), httpAddress().map(URI::toString).orElse("off"));
@@ -124,5 +146,9 @@ public final class SelectorService implements AutoCloseable {
     if (streams != null && !streams.close(timeout)) {
       LOG.warn("selector did not stop within {}", timeout);
     }
+    ServiceMeters.closeQuietly(streamsMetrics);
+    streamsMetrics = null;
+    ServiceMeters.closeQuietly(lag);
+    lag = null;
   }
 }

@@ -13,6 +13,8 @@ import io.adaptstream.testing.KafkaTestEnv;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import io.adaptstream.runtime.metrics.ServiceMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,8 +36,9 @@ class SelectorServiceIT {
     SelectorConfig config = new SelectorConfig(scenario.config(dir.resolve("a")));
     Scenario.Expected expected = scenario.expected(config);
 
-    try (SelectorService service = new SelectorService(config); StandInServices pipeline = new StandInServices(env,
-        scenario.catalogue)) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (SelectorService service = new SelectorService(config, meters); StandInServices pipeline =
+        new StandInServices(env, scenario.catalogue)) {
       // when
       service.start();
       pipeline.start();
@@ -61,6 +64,13 @@ class SelectorServiceIT {
       PoolView pool = client.pool();
       assertThat(pool.size()).isEqualTo(expected.finalPool().size());
       assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      // and its meters: the last step, what it selected and pruned, and Kafka Streams' own metrics
+      assertThat(meters.get(SelectorMetrics.STEP).gauge().value()).isEqualTo(Scenario.STEPS);
+      assertThat(meters.get(SelectorMetrics.SELECTED).counter().count())
+          .isEqualTo(expected.plans().stream().mapToLong(p -> p.selectedIds().size()).sum());
+      assertThat(meters.get(ServiceMeters.STEP_PHASE).tag("phase", SelectorMetrics.PHASE_CLUSTERING).timer().count())
+          .isEqualTo(Scenario.STEPS);
+      assertThat(meters.getMeters()).anyMatch(m -> m.getId().getName().startsWith("kafka.stream."));
     }
   }
 

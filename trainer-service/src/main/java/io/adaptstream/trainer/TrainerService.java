@@ -6,6 +6,8 @@ import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.DjlRuntime;
 import io.adaptstream.runtime.TopicReader;
+import io.adaptstream.runtime.metrics.ConsumerGroupLag;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.schemas.DeadLetters;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
@@ -14,6 +16,8 @@ import io.adaptstream.trainer.IngestView.Located;
 import io.adaptstream.trainer.StepTrainer.Made;
 import io.adaptstream.trainer.StepTrainer.Rejected;
 import io.adaptstream.trainer.TrainerListener.Phase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +90,7 @@ public final class TrainerService implements AutoCloseable {
   private final AvroSerdes serdes;
   private final BlobStore blobs;
   private final TrainerListener listener;
+  private final TrainerMetrics metrics;
   private final TrainerClients clients;
   private final String modelName;
   private final String clientId;
@@ -116,11 +121,21 @@ public final class TrainerService implements AutoCloseable {
     this(config, blobs, listener, TrainerClients.kafka(config));
   }
 
-  /** The service with the caller's clients (nothing is created until {@link #run()}). */
+  /** The service with the caller's clients (nothing is created until {@link #run()}), meters unserved. */
   public TrainerService(TrainerConfig config, BlobStore blobs, TrainerListener listener, TrainerClients clients) {
+    this(config, blobs, listener, clients, new SimpleMeterRegistry());
+  }
+
+  /**
+   * The service with the caller's clients, reporting to {@code registry} (its {@code /metrics} endpoint's, or local
+   * mode's shared one; {@link TrainerMetrics}).
+   */
+  public TrainerService(TrainerConfig config, BlobStore blobs, TrainerListener listener, TrainerClients clients,
+      MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
-    this.listener = Objects.requireNonNull(listener, "listener");
+    this.metrics = new TrainerMetrics(registry, Objects.requireNonNull(listener, "listener"));
+    this.listener = metrics;
     this.clients = Objects.requireNonNull(clients, "clients");
     this.catalogue = config.catalogue();
     this.serdes = config.serdes();
@@ -151,6 +166,8 @@ public final class TrainerService implements AutoCloseable {
     }
     runner = Thread.currentThread();
     StepTrainer<ConsumerRecord<byte[], byte[]>> trainer = null;
+    List<AutoCloseable> clientMetrics = new ArrayList<>();
+    ConsumerGroupLag lag = null;
     try {
       if (closed) {
         return result(null);
@@ -160,6 +177,10 @@ public final class TrainerService implements AutoCloseable {
       producer = clients.transactionalProducer();
       ingestConsumer = clients.consumer(null, "ingest");
       selectionsConsumer = clients.consumer(catalogue.runScopedName(SERVICE), "selections");
+      clientMetrics.add(metrics.meters().bind(producer));
+      clientMetrics.add(metrics.meters().bind(ingestConsumer));
+      clientMetrics.add(metrics.meters().bind(selectionsConsumer));
+      lag = metrics.meters().groupLag(config.clientProps(), catalogue.runScopedName(SERVICE));
       checkOpen();
       producer.initTransactions();
       ModelVersion latest = readLatestVersion();
@@ -197,6 +218,8 @@ public final class TrainerService implements AutoCloseable {
       }
       closeQuietly(selectionsConsumer);
       closeQuietly(ingestConsumer);
+      clientMetrics.forEach(ServiceMeters::closeQuietly);
+      ServiceMeters.closeQuietly(lag);
       if (producer != null) {
         try {
           producer.close(CLIENT_CLOSE);
@@ -330,6 +353,7 @@ public final class TrainerService implements AutoCloseable {
       producer.flush();
       listener.onPhase(record.getVersion(), Phase.COMMITTING);
       producer.commitTransaction();
+      metrics.deadLettersCommitted(dead);
       ingest.reported(releases);
       return dead.size();
     } catch (ProducerFencedException | InvalidProducerEpochException e) {

@@ -17,6 +17,8 @@ import io.adaptstream.blob.BlobStore;
 import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.testing.KafkaTestEnv;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +84,12 @@ final class TrainerHarness {
     }
 
     static Running start(TrainerConfig config, BlobStore blobs, TrainerListener listener) {
-      Running r = new Running(new TrainerService(config, blobs, listener));
+      return start(config, blobs, listener, new SimpleMeterRegistry());
+    }
+
+    /** A trainer recording its meters into {@code meters}. */
+    static Running start(TrainerConfig config, BlobStore blobs, TrainerListener listener, MeterRegistry meters) {
+      Running r = new Running(new TrainerService(config, blobs, listener, TrainerClients.kafka(config), meters));
       r.thread.start();
       return r;
     }

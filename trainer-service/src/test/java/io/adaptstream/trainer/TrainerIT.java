@@ -22,10 +22,12 @@ import io.adaptstream.model.Learner;
 import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.model.Learners;
 import io.adaptstream.model.VisionLanguageModel;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
 import io.adaptstream.trainer.TrainerHarness.Running;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +71,9 @@ class TrainerIT {
       }
     };
 
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Running stopped;
-    try (Running trainer = Running.start(config, blobs, listener)) {
+    try (Running trainer = Running.start(config, blobs, listener, meters)) {
       stopped = trainer;
       // when the trainer starts, then it pretrains and publishes version 0 with its evaluation
       await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
@@ -147,6 +150,18 @@ class TrainerIT {
     assertThat(result.stepsTrained()).isEqualTo(1);
     assertThat(result.deadLetters()).isEqualTo(dead.size());
     assertThat(result.unreadableIngestRecords()).isZero();
+
+    // and its meters say the same: version 1 the newest, two published, the dead letters by reason, every phase
+    assertThat(meters.get(TrainerMetrics.MODEL_VERSION).gauge().value()).isEqualTo(1.0);
+    assertThat(meters.get(TrainerMetrics.VERSIONS_PUBLISHED).counter().count()).isEqualTo(2.0);
+    assertThat(meters.get(TrainerMetrics.OPTIMIZER_STEPS).counter().count()).isEqualTo(4.0 + 5.0);
+    assertThat(meters.get(TrainerMetrics.LOSS).gauge().value()).isPositive();
+    for (String reason : List.of("undeserialisable", "missing_image")) {
+      assertThat(meters.get(ServiceMeters.DEAD_LETTERS).tag("reason", reason).counter().count()).isEqualTo(1.0);
+    }
+    for (String phase : List.of("training", "evaluation", "publishing")) {
+      assertThat(meters.get(ServiceMeters.STEP_PHASE).tag("phase", phase).timer().count()).as(phase).isEqualTo(2);
+    }
     assertThat(result.latest()).isEqualTo(v1);
 
     // and the checkpoints load from the blob store and are exactly the published bytes

@@ -47,6 +47,13 @@ public record LocalState(long ownerPid, long brokerPid, String bootstrapServers,
 
   /** The key of the selector's query server in {@link #serviceUrls()}. */
   public static final String SELECTOR = "selector";
+  /** The key of the services' one {@code /metrics} endpoint in {@link #serviceUrls()}. */
+  public static final String METRICS = "metrics";
+
+  /** Where the services inside local mode serve their metrics (Prometheus text format), if they run there. */
+  public Optional<String> metricsUrl() {
+    return Optional.ofNullable(serviceUrls.get(METRICS));
+  }
 
   public Instant started() {
     return Instant.parse(startedAt);

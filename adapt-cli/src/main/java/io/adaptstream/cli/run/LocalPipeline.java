@@ -2,9 +2,11 @@ package io.adaptstream.cli.run;
 
 import io.adaptstream.cli.local.LocalContext;
 import io.adaptstream.cli.local.LocalService;
+import io.adaptstream.cli.local.LocalState;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.trainer.TrainerListener;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,7 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 /**
  * The four services of one run inside {@code adapt local up}, started once the broker is ready, so that every
  * release published to local mode (with {@code adapt publish}, or dropped into {@code DIR/inbox}) triggers the next
- * step on its own. The selector's query address goes to {@code local.json} for {@code adapt status}.
+ * step on its own. The selector's query address goes to {@code local.json} for {@code adapt status}, and the address
+ * of the one {@code /metrics} endpoint all four share there too (printed at start with the other addresses).
  */
 public final class LocalPipeline implements LocalService {
 
@@ -58,8 +61,10 @@ public final class LocalPipeline implements LocalService {
   private record Handle(Pipeline pipeline) implements AutoCloseable, Advertised {
     @Override
     public Map<String, String> urls() {
-      return pipeline.selectorUrl().map(u -> Map.of(io.adaptstream.cli.local.LocalState.SELECTOR, u.toString()))
-          .orElse(Map.of());
+      Map<String, String> urls = new LinkedHashMap<>();
+      pipeline.selectorUrl().ifPresent(u -> urls.put(LocalState.SELECTOR, u.toString()));
+      pipeline.metricsUrl().ifPresent(u -> urls.put(LocalState.METRICS, u.toString()));
+      return urls;
     }
 
     @Override

@@ -6,7 +6,9 @@ import io.adaptstream.cli.serve.SelectorRunner;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.cli.serve.TrainerRunner;
 import io.adaptstream.runtime.config.ServiceConfig;
+import io.adaptstream.runtime.metrics.MetricsEndpoint;
 import io.adaptstream.trainer.TrainerListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * A run's services, each on its own thread in this process and each with its own Kafka clients, exactly as they
  * would run in separate containers: they share nothing but the deployment and the blob store. This is how the demo
  * and local mode run the whole pipeline in one command.
+ *
+ * <p>One exception: their meters. The services record into one registry, each with its own {@code service} tag, and
+ * one {@code /metrics} endpoint serves it ({@link #metricsUrl()}), where the services' {@code metrics.port} and
+ * {@code metrics.bind.address} settings say (the first service's; they are the same for all unless set apart).
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -37,6 +43,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final Deque<Running> running = new ArrayDeque<>();
   private Optional<URI> selectorUrl = Optional.empty();
+  private MetricsEndpoint metrics;
 
   private Pipeline() {}
 
@@ -67,9 +74,14 @@ public final class Pipeline implements AutoCloseable {
       for (String name : services) {
         Map<String, String> config = new LinkedHashMap<>(settings.service(name, deployment, workDir));
         config.putAll(clientSettings);
-        launcher.check(name, config);
+        ServiceConfig checked = launcher.checked(name, config);
+        if (p.metrics == null) {
+          p.metrics = MetricsEndpoint.start(checked.metrics());
+          p.metrics.uri().ifPresent(u -> LOG.info("metrics of run {} at {}", settings.runId(), u));
+        }
+        MeterRegistry registry = p.metrics.registry();
         RunnableService service = ServiceLauncher.TRAINER.equals(name) && trainerListener != TrainerListener.NONE
-            ? TrainerRunner.of(config, trainerListener) : launcher.create(name, config);
+            ? TrainerRunner.of(config, trainerListener, registry) : launcher.create(name, config, registry);
         p.running.push(new Running(name, ThreadedService.start(name, service)));
         if (service instanceof SelectorRunner selector) {
           p.selectorUrl = selector.awaitAddress(SELECTOR_START);
@@ -81,6 +93,11 @@ public final class Pipeline implements AutoCloseable {
       p.close();
       throw e;
     }
+  }
+
+  /** The services' one {@code /metrics} endpoint (Prometheus text format), unless {@code metrics.port} is -1. */
+  public Optional<URI> metricsUrl() {
+    return metrics == null ? Optional.empty() : metrics.uri();
   }
 
   /** The selector's query server, when the selector runs here with it on. */
@@ -111,6 +128,10 @@ public final class Pipeline implements AutoCloseable {
         LOG.warn("{} did not stop cleanly", r.name(), e);
         first = first == null ? e : first;
       }
+    }
+    if (metrics != null) {
+      metrics.close();
+      metrics = null;
     }
     if (first != null) {
       throw first;

@@ -2,12 +2,16 @@ package io.adaptstream.cli.serve;
 
 import io.adaptstream.ingest.IngestConfig;
 import io.adaptstream.ingest.IngestService;
+import io.adaptstream.runtime.ProducerFactory;
+import io.adaptstream.runtime.config.ServiceConfig;
 import io.adaptstream.scoring.ScoringConfig;
 import io.adaptstream.scoring.ScoringService;
 import io.adaptstream.selector.SelectorConfig;
 import io.adaptstream.selector.SelectorService;
 import io.adaptstream.trainer.TrainerConfig;
 import io.adaptstream.trainer.TrainerListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,13 +45,16 @@ public final class ServiceLauncher {
   public static ServiceLauncher defaults() {
     Map<String, ServiceSpec> m = new LinkedHashMap<>();
     put(m, new ServiceSpec(INGEST, "Publishes the datasets dropped into an inbox folder as releases.",
-        IngestConfig.configDef(), settings -> new IngestRunner(new IngestService(new IngestConfig(settings)))));
+        IngestConfig.configDef(),
+        (settings, meters) -> new IngestRunner(new IngestService(new IngestConfig(settings), meters))));
     put(m, new ServiceSpec(SCORING, "Scores every sample of a step with the previous model version.",
-        ScoringConfig.configDef(), settings -> new ScoringRunner(new ScoringService(new ScoringConfig(settings)))));
+        ScoringConfig.configDef(), (settings, meters) -> new ScoringRunner(
+            new ScoringService(new ScoringConfig(settings), meters, ProducerFactory.KAFKA))));
     put(m, new ServiceSpec(SELECTOR, "Keeps the pool, clusters it and selects and prunes samples (Kafka Streams).",
-        SelectorConfig.configDef(), settings -> new SelectorRunner(new SelectorService(new SelectorConfig(settings)))));
+        SelectorConfig.configDef(),
+        (settings, meters) -> new SelectorRunner(new SelectorService(new SelectorConfig(settings), meters))));
     put(m, new ServiceSpec(TRAINER, "Fine-tunes on each step's selection, evaluates and publishes model versions.",
-        TrainerConfig.configDef(), settings -> TrainerRunner.of(settings, TrainerListener.NONE)));
+        TrainerConfig.configDef(), (settings, meters) -> TrainerRunner.of(settings, TrainerListener.NONE, meters)));
     return new ServiceLauncher(m);
   }
 
@@ -76,9 +83,14 @@ public final class ServiceLauncher {
    * overrides), missing required keys and malformed values are a {@link ConfigException} naming them.
    */
   public void check(String name, Map<String, String> settings) {
+    checked(name, settings);
+  }
+
+  /** {@link #check}, returning the checked settings as the keys every service shares (e.g. its metrics endpoint). */
+  public ServiceConfig checked(String name, Map<String, String> settings) {
     ServiceSpec spec = spec(name);
     try {
-      new CheckedServiceConfig(spec.definition(), settings);
+      return new CheckedServiceConfig(spec.definition(), settings);
     } catch (ConfigException e) {
       // ServiceConfig names the config class; here that is the generic checker, so name the service instead
       throw new ConfigException(String.valueOf(e.getMessage())
@@ -86,10 +98,16 @@ public final class ServiceLauncher {
     }
   }
 
-  /** Checks the settings, then builds the service. */
+  /** Checks the settings, then builds the service with meters nothing serves. */
   public RunnableService create(String name, Map<String, String> settings) throws Exception {
+    return create(name, settings, new SimpleMeterRegistry());
+  }
+
+  /** Checks the settings, then builds the service, recording its meters into {@code registry}. */
+  public RunnableService create(String name, Map<String, String> settings, MeterRegistry registry)
+      throws Exception {
     check(name, settings);
-    return spec(name).factory().create(Map.copyOf(settings));
+    return spec(name).factory().create(Map.copyOf(settings), registry);
   }
 
   private ServiceSpec spec(String name) {

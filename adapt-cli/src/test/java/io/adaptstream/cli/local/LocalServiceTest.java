@@ -53,7 +53,7 @@ class LocalServiceTest {
     CountDownLatch stop = new CountDownLatch(1);
     ConfigDef keys = ServiceConfig.common().define(ServiceConfig.BLOB_STORE, ConfigDef.Type.STRING,
         ConfigDef.Importance.HIGH, "blobs");
-    ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("waiter", "test", keys, s -> {
+    ServiceLauncher launcher = ServiceLauncher.empty().with(new ServiceSpec("waiter", "test", keys, (s, meters) -> {
       seen.set(s);
       return new RunnableService() {
         @Override

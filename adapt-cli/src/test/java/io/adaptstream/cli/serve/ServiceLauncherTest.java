@@ -53,7 +53,7 @@ class ServiceLauncherTest {
       public void close() {}
     };
     ServiceLauncher launcher = ServiceLauncher.defaults()
-        .with(new ServiceSpec("trainer", "trains", ServiceConfig.common(), settings -> wired));
+        .with(new ServiceSpec("trainer", "trains", ServiceConfig.common(), (settings, meters) -> wired));
 
     assertThat(launcher.create("trainer", REQUIRED)).isSameAs(wired);
     assertThat(launcher.names()).containsExactly("ingest", "scoring", "selector", "trainer");

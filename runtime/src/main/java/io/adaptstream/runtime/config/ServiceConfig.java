@@ -1,5 +1,6 @@
 package io.adaptstream.runtime.config;
 
+import io.adaptstream.runtime.metrics.MetricsSettings;
 import io.adaptstream.schemas.Backoff;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.registry.SchemaRegistryClient;
@@ -41,6 +42,10 @@ public abstract class ServiceConfig extends AbstractConfig {
   public static final String DATA_PARTITIONS = "data.partitions";
   public static final String REPLICATION_FACTOR = "replication.factor";
   public static final String KAFKA_PREFIX = "kafka.";
+  /** Port of the service's {@code /metrics} endpoint (Prometheus text format); 0 a free one, -1 off. */
+  public static final String METRICS_PORT = "metrics.port";
+  /** Address the {@code /metrics} endpoint binds to. */
+  public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
   /**
    * The content-addressed blob store's root (a directory or file:// URI), for the services that store images or
    * checkpoints (ingest, scoring, trainer): one key, defined by each of them with {@link #defineBlobStore}.
@@ -81,7 +86,14 @@ public abstract class ServiceConfig extends AbstractConfig {
         .define(DATA_PARTITIONS, Type.INT, TopicCatalogue.DEFAULT_DATA_PARTITIONS, Range.between(1, 1024),
             Importance.LOW, "Partitions of data topics when this service creates them.")
         .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.LOW,
-            "Replication factor of topics this service creates.");
+            "Replication factor of topics this service creates.")
+        .define(METRICS_PORT, Type.INT, MetricsSettings.ANY_PORT, Range.between(MetricsSettings.OFF, 65_535),
+            Importance.MEDIUM, "Port of the service's /metrics endpoint (Prometheus text format): 0 picks a free "
+                + "one (logged at start), -1 turns the endpoint off. In local mode one endpoint serves every "
+                + "service and takes these keys from the services' settings.")
+        .define(METRICS_BIND_ADDRESS, Type.STRING, MetricsSettings.LOOPBACK, new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM, "Address the /metrics endpoint binds to: 127.0.0.1 (this machine only) by default; "
+                + "0.0.0.0 in a container that Prometheus scrapes over its network.");
   }
 
   /**
@@ -126,6 +138,11 @@ public abstract class ServiceConfig extends AbstractConfig {
     long largest = Math.max(first, getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS));
     return Backoff.within(Duration.ofMillis(first), Duration.ofMillis(largest),
         Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_MAX_WAIT_MS)));
+  }
+
+  /** Where the service's {@code /metrics} endpoint listens ({@value #METRICS_BIND_ADDRESS}, {@value #METRICS_PORT}). */
+  public MetricsSettings metrics() {
+    return new MetricsSettings(getString(METRICS_BIND_ADDRESS), getInt(METRICS_PORT));
   }
 
   public short replicationFactor() {

@@ -9,6 +9,7 @@ import io.adaptstream.avro.StepBarrier;
 import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
+import io.adaptstream.selector.SelectorMetrics;
 import io.adaptstream.selector.algo.KMeans;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.Seeds;
@@ -99,6 +100,7 @@ final class ClusterFitter extends StepProcessor {
   }
 
   private void fit(Record<String, byte[]> record, StepBarrier b) {
+    long t0 = System.nanoTime();
     int step = b.getStep();
     Reservoir<float[]> merged = new Reservoir<>(sc.reservoirCapacity, Seeds.forReservoir(sc.seed));
     List<String> keys = new ArrayList<>();
@@ -146,6 +148,8 @@ final class ClusterFitter extends StepProcessor {
     send(SelectorTopology.FITTER_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
     commitSoon();
+    sc.metrics.clustersFitted(sc.clusters() ? centroids.getCentroids().size() : 1);
+    sc.metrics.phaseTook(SelectorMetrics.PHASE_CLUSTERING, System.nanoTime() - t0);
     LOG.info("step {}: fitted {} clusters on {} sketches ({} iterations, warm start {})", step,
         centroids.getCentroids().size(), merged.size(), centroids.getIterations(), centroids.getWarmStarted());
   }

@@ -14,6 +14,7 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
+import io.adaptstream.selector.SelectorMetrics;
 import io.adaptstream.selector.algo.ClusterDecision;
 import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.Member;
@@ -179,6 +180,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
   }
 
   private void decide(Record<String, byte[]> record, StepBarrier b) {
+    long t0 = System.nanoTime();
     int step = b.getStep();
     long[] sizes = b.getClusterCounts().stream().mapToLong(Long::longValue).toArray();
     long[] fresh = new long[sizes.length];
@@ -262,6 +264,8 @@ final class ClusterSelectorProcessor extends StepProcessor {
     send(SelectorTopology.SELECTOR_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
     commitSoon();
+    sc.metrics.decided(selected, pruned);
+    sc.metrics.phaseTook(SelectorMetrics.PHASE_SELECTION, System.nanoTime() - t0);
     LOG.info("step {} partition {}: decided {} members of {} of the {} clusters, selected {}, pruned {}", step,
         partition(), decided, own, sizes.length, selected, pruned);
   }

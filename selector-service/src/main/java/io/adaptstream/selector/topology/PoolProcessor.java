@@ -225,6 +225,7 @@ final class PoolProcessor extends StepProcessor {
         .build();
     send(SelectorTopology.POOL_COORDINATION_SINK, StepKeys.step(t), new Coordination(progress), record.timestamp());
     commitSoon();
+    sc.metrics.stepStarted(partition(), t, requests);
     LOG.info("step {} partition {}: {} score requests ({} fresh)", t, partition(), requests, fresh);
   }
 

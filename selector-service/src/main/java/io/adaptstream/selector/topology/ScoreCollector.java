@@ -10,6 +10,7 @@ import io.adaptstream.avro.StepMarker;
 import io.adaptstream.avro.StepPhase;
 import io.adaptstream.avro.StepProgress;
 import io.adaptstream.avro.StepStart;
+import io.adaptstream.selector.SelectorMetrics;
 import io.adaptstream.selector.algo.Reservoir;
 import io.adaptstream.selector.algo.Seeds;
 import io.adaptstream.selector.algo.SelectionPolicy;
@@ -203,6 +204,10 @@ final class ScoreCollector extends StepProcessor {
     send(SelectorTopology.POOL_COORDINATION_SINK, StepKeys.step(step), new Coordination(progress),
         record.timestamp());
     commitSoon();
+    StepStart start = memory.current();
+    if (start != null && start.getStep() == step) {
+      sc.metrics.phaseTook(SelectorMetrics.PHASE_SCORING, Math.max(0, now() - start.getAtMs()) * 1_000_000L);
+    }
     LOG.info("step {} partition {}: scores complete ({} stored, {} dead letters, reservoir slice {})", step,
         partition(), stored, b.getDeadLetters(), sent);
   }

@@ -3,6 +3,7 @@ package io.adaptstream.selector.topology;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.SelectorConfig;
+import io.adaptstream.selector.SelectorMetrics;
 import io.adaptstream.selector.algo.ClusterSelector;
 import io.adaptstream.selector.algo.KMeans;
 import io.adaptstream.selector.algo.Reservoir;
@@ -11,7 +12,7 @@ import io.adaptstream.selector.algo.SelectionPolicy;
 
 /**
  * What every processor of one topology shares, read once from the {@link SelectorConfig}: the topics, the
- * serdes (one registry client and cache), the policy and the algorithm settings.
+ * serdes (one registry client and cache), the policy and the algorithm settings, and the meters they report to.
  */
 final class SelectorContext {
 
@@ -34,8 +35,10 @@ final class SelectorContext {
   final int maxPairwise;
   final boolean scoresInMemory;
   final ClusterSelector.Rules rules;
+  final SelectorMetrics metrics;
 
-  SelectorContext(SelectorConfig config, AvroSerdes serdes) {
+  SelectorContext(SelectorConfig config, AvroSerdes serdes, SelectorMetrics metrics) {
+    this.metrics = metrics;
     this.catalogue = config.catalogue();
     this.serdes = serdes;
     this.policy = config.policy();

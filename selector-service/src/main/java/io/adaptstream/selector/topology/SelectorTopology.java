@@ -21,6 +21,7 @@ import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.SelectorConfig;
+import io.adaptstream.selector.SelectorMetrics;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -132,7 +133,13 @@ public final class SelectorTopology {
    * properties the application runs with (topology-level settings such as a processor wrapper come from them).
    */
   public static Topology build(SelectorConfig config, AvroSerdes serdes, Properties streamsProperties) {
-    SelectorContext sc = new SelectorContext(config, serdes);
+    return build(config, serdes, streamsProperties, SelectorMetrics.unserved());
+  }
+
+  /** As {@link #build(SelectorConfig, AvroSerdes, Properties)}, with the processors reporting to {@code metrics}. */
+  public static Topology build(SelectorConfig config, AvroSerdes serdes, Properties streamsProperties,
+      SelectorMetrics metrics) {
+    SelectorContext sc = new SelectorContext(config, serdes, metrics);
     TopicCatalogue cat = sc.catalogue;
     TopologyConfig topologyConfig = new TopologyConfig(new StreamsConfig(streamsProperties));
     Topology t = new Topology(topologyConfig);

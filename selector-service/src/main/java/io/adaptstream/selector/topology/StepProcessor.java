@@ -104,6 +104,7 @@ abstract class StepProcessor implements Processor<String, byte[], String, Specif
         record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value());
     LOG.warn("dead letter from {}-{}@{}: {} ({})", topic, partition, offset, reason, detail);
     context.forward(new Record<>(DeadLetters.key(dl), dl, record.timestamp()), dlqChild);
+    sc.metrics.deadLetter(reason);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.adaptstream.avro.ScoresEvent;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.StepStatus;
 import io.adaptstream.selector.ReferenceRun;
+import io.adaptstream.selector.SelectorMetrics;
 import io.adaptstream.selector.TestData;
 import io.adaptstream.selector.algo.ClusterDecision;
 import io.adaptstream.selector.algo.StepPlanner;
@@ -77,6 +78,33 @@ class SelectorTopologyTest {
     assertThat(status.getSelectionDoneAtMs()).isGreaterThanOrEqualTo(status.getStartedAtMs());
     assertThat(status.getRequested()).containsEntry("0", 150L);
     assertThat(status.getFresh()).containsEntry("0", 70L);
+  }
+
+  @Test
+  void shouldServeTheStepsMetersWhenAStepIsSelected() throws Exception {
+    // given a release of 100 samples and one of bad scores
+    h = new TopologyHarness(stateDir, SETTINGS);
+    List<Sample> r1 = TestData.release("r1", 100, 8, 2);
+    h.publish("r1", 1, r1);
+
+    // when step 1 runs
+    h.publishModel(0);
+    h.answerRequests(1, List.of("not avro".getBytes(StandardCharsets.UTF_8)), TestData::scores);
+    h.drainOutputs();
+    String scrape = h.meterRegistry.scrape();
+
+    // then the scrape has the step, its pool, clusters, selections, prunings, phases and dead letters
+    assertThat(scrape)
+        .contains("adapt_selector_step{service=\"selector\"} 1.0")
+        .contains("adapt_selector_pool_size{service=\"selector\"} 100.0")
+        .contains("adapt_selector_selected_total{service=\"selector\"} 30.0")
+        .contains("adapt_selector_pruned_total{service=\"selector\"} 20.0")
+        .contains("adapt_selector_clusters{service=\"selector\"} ")
+        .contains("adapt_step_phase_seconds_count{phase=\"scoring\",service=\"selector\"} 1")
+        .contains("adapt_step_phase_seconds_count{phase=\"clustering\",service=\"selector\"} 1")
+        .contains("adapt_step_phase_seconds_count{phase=\"selection\",service=\"selector\"} 1")
+        .contains("adapt_dead_letters_total{reason=\"undeserialisable\",service=\"selector\"} 1.0");
+    assertThat(h.meterRegistry.get(SelectorMetrics.CLUSTERS).gauge().value()).isGreaterThanOrEqualTo(3.0);
   }
 
   @Test

@@ -19,6 +19,9 @@ import io.adaptstream.schemas.Topic;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.schemas.serde.AvroSerdes;
 import io.adaptstream.selector.SelectorConfig;
+import io.adaptstream.selector.SelectorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.adaptstream.selector.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +54,8 @@ final class TopologyHarness implements AutoCloseable {
   final SelectorConfig config;
   final TopicCatalogue catalogue;
   final TopologyTestDriver driver;
+  /** Where the processors' meters go, rendered as a /metrics scrape would. */
+  final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final TestInputTopic<String, byte[]> ingest;
   private final TestInputTopic<String, byte[]> models;
   private final TestInputTopic<String, byte[]> scores;
@@ -78,7 +83,8 @@ final class TopologyHarness implements AutoCloseable {
     serdes = config.serdes(); // with the config's registry retry settings, as the service has them
     catalogue = config.catalogue();
     Properties props = config.streamsProperties(null);
-    driver = new TopologyTestDriver(SelectorTopology.build(config, serdes, props), props);
+    driver = new TopologyTestDriver(SelectorTopology.build(config, serdes, props,
+        new SelectorMetrics(meterRegistry)), props);
     StringSerializer keys = new StringSerializer();
     ByteArraySerializer bytes = new ByteArraySerializer();
     ingest = driver.createInputTopic(catalogue.ingest.name(), keys, bytes);

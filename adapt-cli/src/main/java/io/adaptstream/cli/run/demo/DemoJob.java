@@ -129,7 +129,8 @@ public final class DemoJob {
           () -> new IllegalStateException("the selector's query server is off; the demo needs it")),
           Duration.ofSeconds(15));
       onServicesStarted.accept("services of run " + settings.runId(), pipeline);
-      progress.line("services started (selector queries at " + pipeline.selectorUrl().get() + ")");
+      progress.line("services started (selector queries at " + pipeline.selectorUrl().get()
+          + pipeline.metricsUrl().map(u -> ", metrics at " + u).orElse("") + ")");
       Publisher publisher = data.publish() ? Publisher.start(deployment, data, progress) : null;
       try {
         Monitor monitor = new Monitor(selector, topics, trainer, steps);
