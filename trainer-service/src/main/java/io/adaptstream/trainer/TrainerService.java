@@ -162,11 +162,13 @@ public final class TrainerService implements AutoCloseable {
       selectionsConsumer = clients.consumer(catalogue.runScopedName(SERVICE), "selections");
       checkOpen();
       producer.initTransactions();
-      ModelVersion latest = readLatestVersion();
+      Map<Integer, ModelVersion> published = readVersions();
+      ModelVersion latest = latestOf(published);
       LOG.info("trainer {} of run '{}' started: model {}, {}", clientId, catalogue.run(), modelName,
           latest == null ? "no version yet (base: " + config.base().name().toLowerCase() + ")"
               : "latest version " + latest.getVersion() + " (sha256 " + latest.getSha256() + ")");
-      trainer = new StepTrainer<>(config, blobs, new Cancellable(listener), this::checkOpen, latest);
+      trainer = new StepTrainer<>(config, blobs, new Cancellable(listener), this::checkOpen, latest,
+          latest == null ? null : published.get(0));
       ingest = new IngestTail(ingestConsumer, catalogue, serdes, latest == null, this::checkOpen, listener);
       selections = new StepSelections(selectionsConsumer, catalogue, serdes, this::checkOpen, listener);
       ingest.start();
@@ -345,9 +347,8 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  /** The newest committed version of this model in the run's models topic, or null. */
-  private ModelVersion readLatestVersion() {
-    ModelVersion best = null;
+  /** The committed versions of this model in the run's models topic, by version. */
+  private Map<Integer, ModelVersion> readVersions() {
     Map<Integer, ModelVersion> byVersion = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : readToEnd(catalogue.models)) {
       if (r.value() == null) {
@@ -365,6 +366,12 @@ public final class TrainerService implements AutoCloseable {
         byVersion.put(v.getVersion(), v);
       }
     }
+    return byVersion;
+  }
+
+  /** The newest of {@code byVersion} that follows an unbroken line from version 0, or null. */
+  private static ModelVersion latestOf(Map<Integer, ModelVersion> byVersion) {
+    ModelVersion best = null;
     // versions are published in order from 0: one past a gap belongs to no step (the selector dead-letters it)
     for (int v = 0; byVersion.containsKey(v); v++) {
       best = byVersion.get(v);
