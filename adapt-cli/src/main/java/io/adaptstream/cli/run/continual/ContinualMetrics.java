@@ -2,6 +2,7 @@ package io.adaptstream.cli.run.continual;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.adaptstream.avro.EvalResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -165,6 +167,22 @@ public record ContinualMetrics(List<Integer> versions, Matrix skills, Matrix rel
       versions.add(t);
     }
     return new ContinualMetrics(versions, Matrix.of(skills), Matrix.of(releases), byGroup);
+  }
+
+  /**
+   * The metrics of versions 0..{@code last} from the trainer's evaluation records; empty when one of them is
+   * missing (or {@code last} is below 0).
+   */
+  public static Optional<ContinualMetrics> ofRecords(Map<Integer, EvalResult> evals, int last) {
+    List<VersionEval> versions = new ArrayList<>();
+    for (int t = 0; t <= last; t++) {
+      EvalResult e = evals.get(t);
+      if (e == null) {
+        return Optional.empty();
+      }
+      versions.add(VersionEval.of(e));
+    }
+    return versions.isEmpty() ? Optional.empty() : Optional.of(from(versions));
   }
 
   /**

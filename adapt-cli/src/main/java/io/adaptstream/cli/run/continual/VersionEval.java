@@ -1,5 +1,8 @@
 package io.adaptstream.cli.run.continual;
 
+import io.adaptstream.avro.EvalResult;
+import io.adaptstream.avro.IncomingEval;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +22,21 @@ public record VersionEval(int version, Map<String, Double> accuracy, Map<String,
   public VersionEval {
     accuracy = Map.copyOf(accuracy);
     releaseAccuracy = Map.copyOf(releaseAccuracy);
+  }
+
+  /** The parts of a trainer's evaluation record the matrix reads. */
+  public static VersionEval of(EvalResult e) {
+    IncomingEval in = e.getIncoming();
+    Incoming incoming = in == null ? null : new Incoming(in.getRelease(), strings(in.getPreviousAccuracy()),
+        in.getPreviousReleaseAccuracy(), strings(in.getBaseAccuracy()), in.getBaseReleaseAccuracy());
+    return new VersionEval(e.getVersion(), strings(e.getAccuracy()), strings(e.getReleaseAccuracy()), incoming);
+  }
+
+  /** Avro maps key by CharSequence (Utf8 when read from a topic): as String keys. */
+  private static Map<String, Double> strings(Map<? extends CharSequence, Double> m) {
+    Map<String, Double> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(k.toString(), v));
+    return out;
   }
 
   /**

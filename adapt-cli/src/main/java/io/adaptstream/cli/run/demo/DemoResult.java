@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,22 @@ import java.util.TreeMap;
  * @param finalAvgAccuracy the last version's average over skills
  * @param forgetting mean over the last version's skills of (best accuracy at any step − final accuracy)
  * @param seconds wall-clock seconds of the whole job
+ * @param matrix the continual-learning metrics: the accuracy matrix of every version on every skill and release,
+ *     with forgetting, backward and forward transfer ({@link ContinualMetrics}); null in a {@code results.json}
+ *     written before it, or for a fit with no versions to compare
  */
-@JsonPropertyOrder({"runId", "method", "seed", "steps", "finalAvgAccuracy", "forgetting", "seconds"})
+@JsonPropertyOrder({"runId", "method", "seed", "steps", "finalAvgAccuracy", "forgetting", "seconds", "matrix"})
 public record DemoResult(String runId, String method, long seed, List<Step> steps, double finalAvgAccuracy,
-    double forgetting, double seconds) {
+    double forgetting, double seconds, @JsonInclude(JsonInclude.Include.NON_NULL) ContinualMetrics matrix) {
 
   public DemoResult {
     steps = List.copyOf(steps);
+  }
+
+  /** A result without the continual-learning metrics. */
+  public DemoResult(String runId, String method, long seed, List<Step> steps, double finalAvgAccuracy,
+      double forgetting, double seconds) {
+    this(runId, method, seed, steps, finalAvgAccuracy, forgetting, seconds, null);
   }
 
   /**
