@@ -122,8 +122,8 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
    *     when none has
    */
   @JsonPropertyOrder({"method", "finalAvgAccuracy", "forgetting", "relativeGain", "samplesTrained",
-      "optimizerSteps", "samplePasses", "wallSeconds", "groups", "groupsCi95", "continual", "diagnostics",
-      "seeds"})
+      "optimizerSteps", "samplePasses", "wallSeconds", "groups", "groupsCi95", "diagnostics", "seeds",
+      "continual"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Row(String method, Stat finalAvgAccuracy, Stat forgetting, Stat relativeGain, long samplesTrained,
       Long optimizerSteps, Long samplePasses, double wallSeconds, Map<String, Double> groups,
