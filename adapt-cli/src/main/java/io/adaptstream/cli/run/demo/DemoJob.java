@@ -207,7 +207,8 @@ public final class DemoJob {
       DemoResult.Seconds secs = new DemoResult.Seconds(
           between(v.requestedAtMs(), v.scoresCompleteAtMs()),
           between(v.scoresCompleteAtMs(), v.selectionDoneAtMs()),
-          between(v.selectionDoneAtMs(), m.timestampMs()), round(e.getEvalSeconds()));
+          between(v.selectionDoneAtMs(), m.timestampMs()), round(e.getEvalSeconds()),
+          e.getIncoming() == null ? null : round(e.getIncoming().getEvalSeconds()));
       out.add(new DemoResult.Step(t, v.release(), v.poolSize(), v.fresh(), v.selected(), v.pruned(), clusters,
           accuracy(e), e.getAvgAccuracy(), secs, m.value().getTrainedSamples(), m.value().getSha256(), ids,
           testScores(e), m.value().getOptimizerSteps(), m.value().getSamplePasses(), v.prunedFresh(),

@@ -111,6 +111,12 @@ public final class DemoReport {
 
     if (r.matrix() != null) {
       continual(md, r.matrix());
+      List<String> incoming = r.steps().stream().filter(s -> s.seconds().incomingEvaluation() != null)
+          .map(s -> String.format(Locale.ROOT, "v%d %.1f s", s.step(), s.seconds().incomingEvaluation())).toList();
+      if (!incoming.isEmpty()) {
+        md.append("\nEvaluations before training (part of each step's training seconds): ")
+            .append(String.join(", ", incoming)).append(".\n");
+      }
     }
 
     md.append("\n## Pool\n\n![pool size](").append(DemoCharts.POOL).append(")\n\n");

@@ -114,8 +114,23 @@ public record DemoResult(String runId, String method, long seed, List<Step> step
    * @param training from the selection done to the model version published (training and evaluation)
    * @param evaluation of {@code training}, the seconds the new version's evaluation took (0 in results written
    *     before it was recorded)
+   * @param incomingEvaluation of {@code training} too, the seconds of the evaluation before training (versions
+   *     t−1 and 0 on release t's test split, for forward transfer); null where there was none (version 0, the
+   *     switch off, results written before it)
    */
-  public record Seconds(double scoring, double selection, double training, double evaluation) {}
+  @JsonPropertyOrder({"scoring", "selection", "training", "evaluation", "incomingEvaluation"})
+  public record Seconds(double scoring, double selection, double training, double evaluation,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double incomingEvaluation) {
+
+    @JsonCreator
+    public Seconds {
+    }
+
+    /** Seconds without an incoming evaluation. */
+    public Seconds(double scoring, double selection, double training, double evaluation) {
+      this(scoring, selection, training, evaluation, null);
+    }
+  }
 
   /** The selected ids of every step, for {@code selections.json} and for comparing runs. */
   @JsonIgnore

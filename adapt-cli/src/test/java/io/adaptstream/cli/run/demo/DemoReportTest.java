@@ -122,6 +122,11 @@ class DemoReportTest {
   /** {@link #result()} with its matrix: r1 brings vqa.colour, r2 ocr.digits, each evaluated before it came in. */
   static DemoResult withMatrix() {
     DemoResult r = result();
+    List<DemoResult.Step> steps = new java.util.ArrayList<>(r.steps());
+    DemoResult.Step two = steps.get(2);
+    steps.set(2, new DemoResult.Step(two.step(), two.release(), two.poolSize(), two.fresh(), two.selected(),
+        two.pruned(), two.clusters(), two.accuracy(), two.avgAccuracy(), new DemoResult.Seconds(6.6, 0.7, 10.4, 0,
+        1.5), two.trainedSamples(), two.modelSha256(), two.selectedIds()));
     ContinualMetrics matrix = ContinualMetrics.from(List.of(
         new VersionEval(0, Map.of("caption.brief", 0.4), Map.of("pretrain", 0.4), null),
         new VersionEval(1, Map.of("caption.brief", 0.5, "vqa.colour", 0.25),
@@ -130,7 +135,7 @@ class DemoReportTest {
         new VersionEval(2, Map.of("caption.brief", 0.2, "vqa.colour", 0.35, "ocr.digits", 0.1),
             Map.of("pretrain", 0.2, "r1-llava-mix", 0.35, "r2-m3it-many", 0.1),
             new Incoming("r2-m3it-many", Map.of("ocr.digits", 0.05), 0.05, Map.of("ocr.digits", 0.0), 0.0))));
-    return new DemoResult(r.runId(), r.method(), r.seed(), r.steps(), r.finalAvgAccuracy(), r.forgetting(),
+    return new DemoResult(r.runId(), r.method(), r.seed(), steps, r.finalAvgAccuracy(), r.forgetting(),
         r.seconds(), matrix);
   }
 
@@ -148,13 +153,19 @@ class DemoReportTest {
     assertThat(report).contains("## Continual-learning metrics", "![accuracy matrix](matrix.png)",
         "| skills | 3 | 0.100 | -0.050 | 0.050 | 0.400, 0.375, 0.217 |",
         "| skill group vqa | 1 | -0.100 | 0.100 | - | -, 0.250, 0.350 |",
-        "| v0 | 0.400 | 0.100 | 0.000 |");
+        "| v0 | 0.400 | 0.100 | 0.000 |", "Evaluations before training (part of each step's training seconds): "
+            + "v2 1.5 s.");
     // and results.json holds the matrix, with null for cells not evaluated
     JsonNode matrix = JSON.readTree(tmp.resolve("results.json").toFile()).get("matrix");
     assertThat(matrix.get("versions")).hasSize(3);
     assertThat(matrix.at("/skills/columns").get(2).asText()).isEqualTo("ocr.digits");
     assertThat(matrix.at("/skills/accuracy/0/2").asDouble()).isEqualTo(0.0);
     assertThat(matrix.at("/skills/metrics/forwardTransfer").asDouble()).isEqualTo(0.05);
+    JsonNode seconds = JSON.readTree(tmp.resolve("results.json").toFile()).at("/steps/2/seconds");
+    assertThat(seconds.get("incomingEvaluation").asDouble()).isEqualTo(1.5);
+    assertThat(JSON.readTree(tmp.resolve("results.json").toFile()).at("/steps/1/seconds").has("incomingEvaluation"))
+        .isFalse();
+    assertThat(DemoReport.readResults(tmp).steps().get(2).seconds().incomingEvaluation()).isEqualTo(1.5);
     assertThat(DemoReport.readResults(tmp).matrix()).isEqualTo(withMatrix().matrix());
     assertThat(DemoReport.table(withMatrix())).contains("continual (skills): mean forgetting 0.100, backward "
         + "transfer -0.050, forward transfer 0.050");
