@@ -65,8 +65,8 @@ public final class DemoCharts {
         .height(height).title("Accuracy matrix R[t][j]: version t on skill j (" + method + ")")
         .xAxisTitle("skill (in order of introduction)").yAxisTitle("model version").build();
     chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0.00").setMin(0.0).setMax(1.0)
-        .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)})
-        .setValueFontColor(Color.DARK_GRAY);
+        .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x9ECAE1), new Color(0x4292C6)})
+        .setValueFontColor(Color.BLACK);
     chart.getStyler().setXAxisLabelRotation(45);
     chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     List<String> rows = new ArrayList<>();
