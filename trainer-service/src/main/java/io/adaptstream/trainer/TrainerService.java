@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  *   <li>then forever, for {@code t = latest + 1}: read {@code selections} from the committed offsets until step
  *       {@code t} is complete on every partition, wait until release {@code t} is sealed in the ingest log,
  *       fine-tune version {@code t-1} on the selected samples (sample id order, seed from ({@code trainer.seed}, t);
- *       {@code trainer.epochs} passes, or {@code trainer.steps} steps when set), evaluate, store the checkpoint and
+ *       {@code trainer.epochs} passes, or {@code trainer.steps} steps when set; before training, with
+ *       {@code trainer.eval.transfer} on, versions {@code t-1} and 0 are evaluated on release {@code t}'s test
+ *       split for forward transfer), evaluate on every release up to {@code t}, store the checkpoint and
  *       commit in one transaction the {@link ModelVersion}, its {@link EvalResult}, the step's dead letters and the
  *       selections offsets just past the step's last markers.</li>
  * </ol>

@@ -266,6 +266,47 @@ class StepTrainerTest {
   }
 
   @Test
+  void shouldLoadVersionZeroForTheIncomingEvaluationWhenRestartedAfterLaterVersions() throws IOException {
+    // given versions 0, 1 and 2 made by one trainer
+    List<Located> upTo2 = new ArrayList<>(tests());
+    upTo2.addAll(r2Tests());
+    ModelVersion v0;
+    ModelVersion v1;
+    Made<String> inMemory;
+    try (StepTrainer<String> first = trainer(null)) {
+      v0 = first.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { }).made().version();
+      v1 = first.makeStep(1, "r1", selections(), tests(), made -> { }).made().version();
+      inMemory = first.makeStep(2, "r2", selections(), upTo2, made -> { });
+    }
+
+    // when a trainer that knows only the published versions 1 (latest) and 0 (base) makes version 2, and one that
+    // is not told version 0
+    Made<String> restarted;
+    Made<String> withoutBase;
+    try (StepTrainer<String> second = new StepTrainer<>(config, blobs, TrainerListener.NONE, NEVER_STOPPED, v1,
+        v0)) {
+      restarted = second.makeStep(2, "r2", selections(), upTo2, made -> { });
+    }
+    try (StepTrainer<String> third = trainer(v1)) {
+      withoutBase = third.makeStep(2, "r2", selections(), upTo2, made -> { });
+    }
+
+    // then the first gives the same version and the same incoming evaluation, base part included; the second the
+    // same version without the base part
+    IncomingEval a = inMemory.made().evaluation().getIncoming();
+    IncomingEval b = restarted.made().evaluation().getIncoming();
+    assertThat(restarted.made().version().getSha256()).isEqualTo(inMemory.made().version().getSha256());
+    assertThat(b.getPreviousAccuracy()).isEqualTo(a.getPreviousAccuracy());
+    assertThat(b.getBaseAccuracy()).isEqualTo(a.getBaseAccuracy()).isNotEmpty();
+    assertThat(b.getBaseReleaseAccuracy()).isEqualTo(a.getBaseReleaseAccuracy());
+    IncomingEval c = withoutBase.made().evaluation().getIncoming();
+    assertThat(withoutBase.made().version().getSha256()).isEqualTo(inMemory.made().version().getSha256());
+    assertThat(c.getPreviousAccuracy()).isEqualTo(a.getPreviousAccuracy());
+    assertThat(c.getBaseAccuracy()).isEmpty();
+    assertThat(c.getBaseReleaseAccuracy()).isNull();
+  }
+
+  @Test
   void shouldMakeTheSameBytesWhenTheIncomingEvaluationIsTurnedOff() throws IOException {
     // given the same two steps made with the incoming evaluation on, then off
     List<Located> upTo2 = new ArrayList<>(tests());
