@@ -96,9 +96,17 @@ final class StatusCommand implements Callable<Integer> {
           e.getVersion(), e.getAvgAccuracy(), e.getAccuracy().size(), e.getTestSamples());
       accuracy(e).forEach((k, v) -> out.printf(Locale.ROOT, "    %-26s %.3f%n", k, v));
     });
+    st.matrix().ifPresent(m -> out.printf(Locale.ROOT, "  continual        v0..v%d on %d skills: mean forgetting %s, "
+        + "backward transfer %s, forward transfer %s (--json: the whole matrix)%n", m.versions().size() - 1,
+        m.skills().columns().size(), metric(m.skills().metrics().meanForgetting()),
+        metric(m.skills().metrics().backwardTransfer()), metric(m.skills().metrics().forwardTransfer())));
     if (st.model().isEmpty() && st.topicsProblem() == null) {
       out.println("  model            none yet");
     }
+  }
+
+  private static String metric(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.3f", v);
   }
 
   private static Map<String, Double> accuracy(EvalResult e) {
@@ -129,6 +137,7 @@ final class StatusCommand implements Callable<Integer> {
       ev.put("testSamples", e.getTestSamples());
       ev.set("accuracy", StatusJsonOption.JSON.valueToTree(accuracy(e)));
     });
+    st.matrix().ifPresent(m -> n.set("matrix", StatusJsonOption.JSON.valueToTree(m)));
     return n;
   }
 

@@ -58,6 +58,31 @@ class DemoCommandIT {
       assertThat(s.get("testScores").size()).isEqualTo(s.get("accuracy").size()).isPositive();
     });
     assertThat(results.get("steps").get(1).has("prunedFresh")).isTrue();
+    // the accuracy matrix: one row per version, one cell per column, the release columns in release order
+    JsonNode matrix = results.get("matrix");
+    assertThat(matrix.get("versions")).hasSize(3);
+    for (String kind : List.of("skills", "releases")) {
+      JsonNode m = matrix.get(kind);
+      int columns = m.get("columns").size();
+      assertThat(m.get("introducedAt")).hasSize(columns);
+      assertThat(m.get("accuracy")).hasSize(3);
+      m.get("accuracy").forEach(row -> {
+        assertThat(row).hasSize(columns);
+        row.forEach(a -> assertThat(a.isNull() || a.asDouble() >= 0 && a.asDouble() <= 1).as(kind + " " + a).isTrue());
+      });
+      assertThat(m.get("metrics").get("averageAccuracy")).hasSize(3);
+      assertThat(m.get("metrics").get("backwardTransfer").isNumber()).as(kind).isTrue();
+    }
+    JsonNode releases = matrix.get("releases");
+    assertThat(releases.get("columns")).hasSize(3);
+    assertThat(releases.get("introducedAt").toString()).isEqualTo("[0,1,2]");
+    // every cell is evaluated: versions t on releases up to t, and before training, t-1 and 0 on release t
+    releases.get("accuracy").forEach(row -> row.forEach(a -> assertThat(a.isNumber()).isTrue()));
+    assertThat(releases.get("metrics").get("forwardTransfer").isNumber()).isTrue();
+    assertThat(matrix.get("skillGroups").size()).isPositive();
+    assertThat(run.resolve("matrix.png")).isNotEmptyFile();
+    assertThat(run.resolve("report.md")).content().contains("![accuracy matrix](matrix.png)",
+        "## Continual-learning metrics");
     assertThat(JSON.readTree(run.resolve("run.json").toFile()).get("compute").asText()).isEqualTo("equal");
     LocalLayout local = LocalLayout.of(run.resolve("local"));
     assertThat(LocalProcesses.brokersOf(local)).isEmpty();
@@ -78,6 +103,7 @@ class DemoCommandIT {
     for (int t = 0; t < 3; t++) {
       assertThat(replayed.get("steps").get(t).get("accuracy")).isEqualTo(results.get("steps").get(t).get("accuracy"));
     }
+    assertThat(replayed.get("matrix").get("releases").get("accuracy")).isEqualTo(releases.get("accuracy"));
     assertThat(JSON.readTree(replay.resolve("run.json").toFile()).get("replayOf").asText())
         .isEqualTo(results.get("runId").asText());
     assertThat(LocalProcesses.brokersOf(local)).isEmpty();

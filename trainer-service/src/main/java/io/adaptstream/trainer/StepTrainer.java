@@ -1,5 +1,6 @@
 package io.adaptstream.trainer;
 
+import io.adaptstream.avro.IncomingEval;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.blob.BlobStore;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * the step's selections and waits for the ingest log) and publishes it in a transaction; this class decides
  * <em>what</em> the version is. Tests drive it without a broker, and a version it makes is the same bytes (same
  * sha256) whoever calls it, because the inputs' order and the seeds are fixed here and in the config.
+ *
+ * <p>Before training version {@code t >= 1} (with {@code trainer.eval.transfer} on) it evaluates the model it
+ * starts from, version {@code t-1}, and the base model, version 0 (loaded from its checkpoint for that evaluation
+ * and closed right after; for step 1 the model in memory is version 0), on release {@code t}'s test samples alone:
+ * what forward transfer needs, as the version's {@code incoming} evaluation. The model's weights and the step's
+ * seeds are untouched by it, so the version is the same bytes with or without it.
  *
  * <p>Publishing is the caller's, through the {@link VersionSink} given to each call: the model made is kept in
  * memory only when the sink returns; when the sink (or anything before it) throws, the model is closed, nothing is
@@ -77,6 +84,7 @@ final class StepTrainer<R> implements AutoCloseable {
   private final Map<String, Example> testExamples = new HashMap<>();
   private final Set<String> unusableTests = new HashSet<>();
   private ModelVersion latest;
+  private ModelVersion base;
   private Learner current;
   private int currentVersion = -1;
 
@@ -89,12 +97,27 @@ final class StepTrainer<R> implements AutoCloseable {
    */
   StepTrainer(TrainerConfig config, BlobStore blobs, TrainerListener listener, Runnable stopCheck,
       ModelVersion latest) {
+    this(config, blobs, listener, stopCheck, latest,
+        latest != null && latest.getVersion() == 0 ? latest : null);
+  }
+
+  /**
+   * @param base the published version 0, for the incoming evaluation of versions 2 and later; null when there is
+   *     none yet (it is then the one {@link #makeBase} publishes) or it is not known (those evaluations then leave
+   *     the base part empty)
+   */
+  StepTrainer(TrainerConfig config, BlobStore blobs, TrainerListener listener, Runnable stopCheck,
+      ModelVersion latest, ModelVersion base) {
     this.config = Objects.requireNonNull(config, "config");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.stopCheck = Objects.requireNonNull(stopCheck, "stopCheck");
     this.examples = new ExampleFactory(blobs);
     this.maker = new VersionMaker(config.modelName(), blobs, config.evalBatchSize(), listener);
     this.latest = latest;
+    if (base != null && base.getVersion() != 0) {
+      throw new IllegalArgumentException("the base is version 0, got version " + base.getVersion());
+    }
+    this.base = base;
   }
 
   /** The newest version published through this trainer (or given to it), if any. */
@@ -150,7 +173,9 @@ final class StepTrainer<R> implements AutoCloseable {
         }
         default -> throw new IllegalStateException("unknown base " + config.base());
       }
-      return make(0, model, release, train, rejected, config.pretrainOptions(), tests, sink);
+      Made<Located> made = make(0, model, release, train, rejected, config.pretrainOptions(), tests, null, sink);
+      base = made.made().version();
+      return made;
     } catch (RuntimeException | IOException | Error e) {
       if (model != null) {
         model.close();
@@ -163,7 +188,8 @@ final class StepTrainer<R> implements AutoCloseable {
    * Makes version {@code step} from version {@code step - 1} (the one in memory, else loaded from the blob store
    * and verified) fine-tuned on {@code selections} in their order with {@code trainer.*} step options, evaluates it
    * on {@code tests} and hands it to {@code sink}. With no usable selection the version keeps the weights of the
-   * previous one.
+   * previous one. Before training, with {@code trainer.eval.transfer} on, versions {@code step - 1} and 0 are
+   * evaluated on the test samples of {@code tests} that belong to {@code release}.
    *
    * @param release the step's task release, which the records name
    */
@@ -186,7 +212,8 @@ final class StepTrainer<R> implements AutoCloseable {
       if (train.isEmpty()) {
         LOG.warn("step {}: nothing to train on; version {} keeps the weights of version {}", step, step, step - 1);
       }
-      return make(step, model, release, train, rejected, config.stepOptions(step), tests, sink);
+      IncomingEval incoming = config.evalTransfer() ? incoming(step, release, model, tests) : null;
+      return make(step, model, release, train, rejected, config.stepOptions(step), tests, incoming, sink);
     } catch (RuntimeException | IOException | Error e) {
       model.close();
       throw e;
@@ -203,13 +230,45 @@ final class StepTrainer<R> implements AutoCloseable {
     }
   }
 
+  /**
+   * Versions {@code step - 1} ({@code previous}) and 0 on release {@code step}'s test samples; version 0 is loaded
+   * (and verified) for it and closed before returning, except at step 1, where {@code previous} is version 0.
+   */
+  private IncomingEval incoming(int step, String release, Learner previous, List<Located> tests) {
+    stopCheck.run();
+    List<Located> own = tests.stream().filter(l -> release.equals(l.sample().getRelease())).toList();
+    List<Example> releaseTests = testExamples(previous, own);
+    if (releaseTests.isEmpty() || step == 1) {
+      return maker.evaluateIncoming(step, release, previous, previous, releaseTests, 0);
+    }
+    if (base == null) {
+      LOG.warn("step {}: version 0 of {} is not known; the incoming evaluation has no base part", step,
+          config.modelName());
+      return maker.evaluateIncoming(step, release, previous, null, releaseTests, 0);
+    }
+    long start = System.nanoTime();
+    try (Learner zero = Learners.load(config.learner(), blobs, base.getSha256(), base.getConfig(),
+        config.device())) {
+      double loadSeconds = (System.nanoTime() - start) / 1e9;
+      return maker.evaluateIncoming(step, release, previous, zero, releaseTests, loadSeconds);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load " + TrainerService.versionKey(config.modelName(), 0)
+          + " (sha256 " + base.getSha256() + ") from the blob store: " + e.getMessage(), e);
+    }
+  }
+
   /** Trains, evaluates, checkpoints and publishes; the model is kept in memory once published. */
   private <T> Made<T> make(int version, Learner model, String release, List<Example> train,
-      List<Rejected<T>> rejected, TrainOptions options, List<Located> tests, VersionSink<T> sink)
-      throws IOException {
+      List<Rejected<T>> rejected, TrainOptions options, List<Located> tests, IncomingEval incoming,
+      VersionSink<T> sink) throws IOException {
     stopCheck.run();
     List<Example> testExamples = testExamples(model, tests);
-    VersionMaker.Result result = maker.make(version, release, model, train, options, testExamples);
+    Map<String, String> releaseOf = new HashMap<>();
+    for (Located l : tests) {
+      releaseOf.put(l.sample().getId(), l.sample().getRelease());
+    }
+    VersionMaker.Result result = maker.make(version, release, model, train, options, testExamples, releaseOf,
+        incoming);
     Made<T> made = new Made<>(result, List.copyOf(rejected), train.size());
     stopCheck.run();
     sink.publish(made);

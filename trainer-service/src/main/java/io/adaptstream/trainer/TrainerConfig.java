@@ -45,6 +45,7 @@ public final class TrainerConfig extends ServiceConfig {
   public static final String PRETRAIN_EPOCHS = "trainer.pretrain.epochs";
   public static final String PRETRAIN_STEPS = "trainer.pretrain.steps";
   public static final String EVAL_BATCH_SIZE = "trainer.eval.batch.size";
+  public static final String EVAL_TRANSFER = "trainer.eval.transfer";
   public static final String INSTANCE_ID = "trainer.instance.id";
 
   /** How model version 0 is made when the run has none yet. */
@@ -129,6 +130,10 @@ public final class TrainerConfig extends ServiceConfig {
               + " samples of the pretraining release; 0 = make " + PRETRAIN_EPOCHS + " passes instead.")
       .define(EVAL_BATCH_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW,
           "Test samples decoded together during evaluation.")
+      .define(EVAL_TRANSFER, Type.BOOLEAN, true, Importance.LOW,
+          "Before training version t >= 1, evaluate version t-1 (in memory) and version 0 (loaded from its "
+              + "checkpoint) on release t's test samples alone, for forward transfer; recorded as the evaluation's "
+              + "'incoming' part, with its seconds. Off: no extra evaluation, and no forward transfer.")
       .define(INSTANCE_ID, Type.STRING, "", Importance.LOW,
           "Names this trainer in client ids and logs (default: pid@host). Every instance of a run shares one "
               + "transactional id, so a new instance fences the previous one.");
@@ -228,6 +233,11 @@ public final class TrainerConfig extends ServiceConfig {
 
   public int evalBatchSize() {
     return getInt(EVAL_BATCH_SIZE);
+  }
+
+  /** Whether version t >= 1 records versions t-1 and 0 on release t's test samples (forward transfer). */
+  public boolean evalTransfer() {
+    return getBoolean(EVAL_TRANSFER);
   }
 
   public String instanceId() {

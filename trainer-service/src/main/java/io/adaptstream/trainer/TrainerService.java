@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *   <li>then forever, for {@code t = latest + 1}: read {@code selections} from the committed offsets until step
  *       {@code t} is complete on every partition, wait until release {@code t} is sealed in the ingest log,
  *       fine-tune version {@code t-1} on the selected samples (sample id order, seed from ({@code trainer.seed}, t);
- *       {@code trainer.epochs} passes, or {@code trainer.steps} steps when set), evaluate, store the checkpoint and
+ *       {@code trainer.epochs} passes, or {@code trainer.steps} steps when set; before training, with
+ *       {@code trainer.eval.transfer} on, versions {@code t-1} and 0 are evaluated on release {@code t}'s test
+ *       split for forward transfer), evaluate on every release up to {@code t}, store the checkpoint and
  *       commit in one transaction the {@link ModelVersion}, its {@link EvalResult}, the step's dead letters and the
  *       selections offsets just past the step's last markers.</li>
  * </ol>
@@ -183,11 +185,13 @@ public final class TrainerService implements AutoCloseable {
       lag = metrics.meters().groupLag(config.clientProps(), catalogue.runScopedName(SERVICE));
       checkOpen();
       producer.initTransactions();
-      ModelVersion latest = readLatestVersion();
+      Map<Integer, ModelVersion> published = readVersions();
+      ModelVersion latest = latestOf(published);
       LOG.info("trainer {} of run '{}' started: model {}, {}", clientId, catalogue.run(), modelName,
           latest == null ? "no version yet (base: " + config.base().name().toLowerCase() + ")"
               : "latest version " + latest.getVersion() + " (sha256 " + latest.getSha256() + ")");
-      trainer = new StepTrainer<>(config, blobs, new Cancellable(listener), this::checkOpen, latest);
+      trainer = new StepTrainer<>(config, blobs, new Cancellable(listener), this::checkOpen, latest,
+          latest == null ? null : published.get(0));
       ingest = new IngestTail(ingestConsumer, catalogue, serdes, latest == null, this::checkOpen, listener);
       selections = new StepSelections(selectionsConsumer, catalogue, serdes, this::checkOpen, listener);
       ingest.start();
@@ -369,9 +373,8 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  /** The newest committed version of this model in the run's models topic, or null. */
-  private ModelVersion readLatestVersion() {
-    ModelVersion best = null;
+  /** The committed versions of this model in the run's models topic, by version. */
+  private Map<Integer, ModelVersion> readVersions() {
     Map<Integer, ModelVersion> byVersion = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : readToEnd(catalogue.models)) {
       if (r.value() == null) {
@@ -389,6 +392,12 @@ public final class TrainerService implements AutoCloseable {
         byVersion.put(v.getVersion(), v);
       }
     }
+    return byVersion;
+  }
+
+  /** The newest of {@code byVersion} that follows an unbroken line from version 0, or null. */
+  private static ModelVersion latestOf(Map<Integer, ModelVersion> byVersion) {
+    ModelVersion best = null;
     // versions are published in order from 0: one past a gap belongs to no step (the selector dead-letters it)
     for (int v = 0; byVersion.containsKey(v); v++) {
       best = byVersion.get(v);

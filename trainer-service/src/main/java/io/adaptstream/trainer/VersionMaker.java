@@ -1,6 +1,7 @@
 package io.adaptstream.trainer;
 
 import io.adaptstream.avro.EvalResult;
+import io.adaptstream.avro.IncomingEval;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.blob.BlobStore;
 import io.adaptstream.model.CheckpointRef;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Test examples are evaluated in sample id order, so each group's {@link EvalResult#getItemScores() item scores}
  * are ordered by test sample id: two versions, or two runs, evaluated on the same test samples give index-aligned
- * arrays, which is what paired differences and bootstrap intervals over test samples need.
+ * arrays, which is what paired differences and bootstrap intervals over test samples need. Given each test
+ * sample's release, the evaluation also has the accuracy per release (the rows of the accuracy matrix a run's
+ * continual-learning metrics read), computed from the same per-sample scores: no second pass over the model.
  */
 public final class VersionMaker {
 
@@ -106,8 +110,24 @@ public final class VersionMaker {
    */
   public Result make(int version, String release, Learner model, List<Example> train,
       TrainOptions options, List<Example> tests) throws IOException {
+    return make(version, release, model, train, options, tests, Map.of(), null);
+  }
+
+  /**
+   * As {@link #make(int, String, Learner, List, TrainOptions, List)}, with each test sample's release (for the
+   * evaluation's per-release accuracy) and the incoming evaluation made before training (see
+   * {@link #evaluateIncoming}), which the evaluation record carries as it is.
+   *
+   * @param releaseOf test sample id to its release; a test sample it does not name counts under no release
+   * @param incoming versions t-1 and 0 on release t's test split; null when not made
+   */
+  public Result make(int version, String release, Learner model, List<Example> train, TrainOptions options,
+      List<Example> tests, Map<String, String> releaseOf, IncomingEval incoming) throws IOException {
     TrainReport report = train.isEmpty() ? null : train(version, model, train, options);
-    EvalResult evaluation = evaluate(version, model, tests);
+    EvalResult evaluation = evaluate(version, model, tests, releaseOf);
+    if (incoming != null) {
+      evaluation.setIncoming(incoming);
+    }
     CheckpointRef ref = model.save(blobs);
     ModelVersion record = ModelVersion.newBuilder()
         .setModel(modelName)
@@ -182,8 +202,79 @@ public final class VersionMaker {
    * @throws IllegalArgumentException when two test examples share an id
    */
   public EvalResult evaluate(int version, Learner model, List<Example> tests) {
+    return evaluate(version, model, tests, Map.of());
+  }
+
+  /**
+   * As {@link #evaluate(int, Learner, List)}, plus the accuracy and support per release of the test samples that
+   * {@code releaseOf} names (test sample id to release).
+   */
+  public EvalResult evaluate(int version, Learner model, List<Example> tests, Map<String, String> releaseOf) {
     listener.onPhase(version, Phase.EVALUATING);
     long start = System.nanoTime();
+    List<Example> ordered = ordered(tests);
+    EvalResult.Builder result = EvalResult.newBuilder().setModel(modelName).setVersion(version);
+    if (ordered.isEmpty()) {
+      LOG.warn("version {}: no test samples; nothing to evaluate", version);
+      result.setAccuracy(Map.of()).setSupport(Map.of()).setAvgAccuracy(0).setTestSamples(0)
+          .setItemScores(Map.of()).setReleaseAccuracy(Map.of()).setReleaseSupport(Map.of());
+    } else {
+      EvalReport report = model.evaluate(ordered, evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN);
+      PerRelease perRelease = PerRelease.of(ordered, report, releaseOf);
+      result.setAccuracy(new HashMap<>(report.accuracy())).setSupport(new HashMap<>(report.support()))
+          .setAvgAccuracy(report.average()).setTestSamples(ordered.size())
+          .setItemScores(new HashMap<>(report.itemScores()))
+          .setReleaseAccuracy(perRelease.accuracy()).setReleaseSupport(perRelease.support());
+      Map<String, String> shown = new TreeMap<>();
+      report.accuracy().forEach((g, a) -> shown.put(g, String.format("%.3f", a)));
+      LOG.info("version {}: accuracy {}", version, shown);
+    }
+    return result.setEvalSeconds((System.nanoTime() - start) / 1e9).build();
+  }
+
+  /**
+   * The evaluation that forward transfer needs, made before version {@code version} is trained: {@code previous}
+   * (version {@code version - 1}) and, when given, {@code base} (version 0) on {@code releaseTests}, the test
+   * samples of release {@code version} alone. Neither model's weights change, and training's random draws (shuffles,
+   * image dropout) come from its own seeded source, so the training that follows is the same with or without it.
+   *
+   * @param base version 0, or null to leave the base part empty (when {@code previous} is version 0 it is the same
+   *     model: pass it as both)
+   * @param releaseTests release {@code version}'s usable test examples with unique ids, in any order
+   * @param extraSeconds seconds spent outside this call for it (loading {@code base}), added to its evalSeconds
+   * @return the incoming evaluation, or null when {@code releaseTests} is empty (nothing to evaluate)
+   */
+  public IncomingEval evaluateIncoming(int version, String release, Learner previous, Learner base,
+      List<Example> releaseTests, double extraSeconds) {
+    if (releaseTests.isEmpty()) {
+      LOG.warn("version {}: release {} has no usable test sample; no incoming evaluation", version, release);
+      return null;
+    }
+    listener.onPhase(version, Phase.EVALUATING);
+    long start = System.nanoTime();
+    List<Example> ordered = ordered(releaseTests);
+    EvalReport before = previous.evaluate(ordered, evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN);
+    EvalReport atBase = base == null ? null : base == previous ? before
+        : base.evaluate(ordered, evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN);
+    IncomingEval incoming = IncomingEval.newBuilder()
+        .setRelease(release)
+        .setTestSamples(ordered.size())
+        .setSupport(new HashMap<>(before.support()))
+        .setPreviousAccuracy(new HashMap<>(before.accuracy()))
+        .setPreviousReleaseAccuracy(sampleMean(before))
+        .setBaseAccuracy(atBase == null ? Map.of() : new HashMap<>(atBase.accuracy()))
+        .setBaseReleaseAccuracy(atBase == null ? null : sampleMean(atBase))
+        .setEvalSeconds(extraSeconds + (System.nanoTime() - start) / 1e9)
+        .build();
+    LOG.info("version {}: before training, on release {}'s {} test samples: version {} {}, version 0 {} ({} s)",
+        version, release, ordered.size(), version - 1, String.format("%.3f", incoming.getPreviousReleaseAccuracy()),
+        atBase == null ? "not evaluated" : String.format("%.3f", incoming.getBaseReleaseAccuracy()),
+        String.format("%.1f", incoming.getEvalSeconds()));
+    return incoming;
+  }
+
+  /** The tests in sample id order; refuses a repeated id. */
+  private static List<Example> ordered(List<Example> tests) {
     List<Example> ordered = new ArrayList<>(tests);
     ordered.sort(Comparator.comparing(Example::id));
     Set<String> ids = new HashSet<>();
@@ -192,20 +283,47 @@ public final class VersionMaker {
         throw new IllegalArgumentException("test sample " + e.id() + " is given twice");
       }
     }
-    EvalResult.Builder result = EvalResult.newBuilder().setModel(modelName).setVersion(version);
-    if (ordered.isEmpty()) {
-      LOG.warn("version {}: no test samples; nothing to evaluate", version);
-      result.setAccuracy(Map.of()).setSupport(Map.of()).setAvgAccuracy(0).setTestSamples(0)
-          .setItemScores(Map.of());
-    } else {
-      EvalReport report = model.evaluate(ordered, evalBatchSize, Evaluator.DEFAULT_ANSWER_MARGIN);
-      result.setAccuracy(new HashMap<>(report.accuracy())).setSupport(new HashMap<>(report.support()))
-          .setAvgAccuracy(report.average()).setTestSamples(ordered.size())
-          .setItemScores(new HashMap<>(report.itemScores()));
-      Map<String, String> shown = new TreeMap<>();
-      report.accuracy().forEach((g, a) -> shown.put(g, String.format("%.3f", a)));
-      LOG.info("version {}: accuracy {}", version, shown);
+    return ordered;
+  }
+
+  /** The mean score over every example of a report, each example weighing the same. */
+  private static double sampleMean(EvalReport report) {
+    double sum = 0;
+    long n = 0;
+    for (List<Double> scores : report.itemScores().values()) {
+      for (double s : scores) {
+        sum += s;
+        n++;
+      }
     }
-    return result.setEvalSeconds((System.nanoTime() - start) / 1e9).build();
+    return n == 0 ? 0 : sum / n;
+  }
+
+  /**
+   * Accuracy and support per release, from a report's per-example scores: within a group, the scores are in the
+   * order the examples were given (sample id order), so the i-th example of a group has the group's i-th score.
+   */
+  private record PerRelease(Map<String, Double> accuracy, Map<String, Long> support) {
+
+    static PerRelease of(List<Example> ordered, EvalReport report, Map<String, String> releaseOf) {
+      Map<String, Integer> next = new HashMap<>();
+      Map<String, double[]> sums = new LinkedHashMap<>();
+      for (Example e : ordered) {
+        int i = next.merge(e.group(), 1, Integer::sum) - 1;
+        String release = releaseOf.get(e.id());
+        if (release != null) {
+          double[] s = sums.computeIfAbsent(release, r -> new double[2]);
+          s[0] += report.itemScores().get(e.group()).get(i);
+          s[1]++;
+        }
+      }
+      Map<String, Double> accuracy = new HashMap<>();
+      Map<String, Long> support = new HashMap<>();
+      sums.forEach((release, s) -> {
+        accuracy.put(release, s[0] / s[1]);
+        support.put(release, (long) s[1]);
+      });
+      return new PerRelease(accuracy, support);
+    }
   }
 }

@@ -3,10 +3,14 @@ package io.adaptstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adaptstream.avro.EvalResult;
+import io.adaptstream.avro.IncomingEval;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.avro.Sample;
 import io.adaptstream.avro.Split;
 import io.adaptstream.blob.FileBlobStore;
+import io.adaptstream.model.Example;
+import io.adaptstream.model.Learner;
 import io.adaptstream.model.LearnerConfig;
 import io.adaptstream.model.Learners;
 import io.adaptstream.testing.ModelFixtures;
@@ -135,6 +139,10 @@ class StepTrainerTest {
     assertThat(restarted.rejected()).extracting(Rejected::ref).containsExactly("ref-" + world.broken().getId());
     assertThat(restarted.trainedSamples()).isEqualTo(world.taskTrain().size() - 1);
     assertThat(restarted.made().version().getRelease()).isEqualTo("r1");
+    IncomingEval a = inMemory.made().evaluation().getIncoming();
+    IncomingEval b = restarted.made().evaluation().getIncoming();
+    assertThat(b.getPreviousAccuracy()).isEqualTo(a.getPreviousAccuracy()).isNotEmpty();
+    assertThat(b.getBaseAccuracy()).isEqualTo(a.getBaseAccuracy());
   }
 
   @Test
@@ -204,6 +212,135 @@ class StepTrainerTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("belongs to a builtin model")
           .hasMessageContaining("model.kind=torchscript");
+    }
+  }
+
+  /** Release r2: r1's test samples again under new ids, so that step 2 has a test split of its own. */
+  private List<Located> r2Tests() {
+    List<Located> out = new ArrayList<>();
+    for (Located l : located(world.task(), Split.TEST)) {
+      Sample s = l.sample();
+      out.add(new Located(Sample.newBuilder().setId("r2-" + s.getId()).setRelease("r2").setSourceId(s.getSourceId())
+          .setSplit(s.getSplit()).setSkill("echo2").setConversations(s.getConversations()).setImages(s.getImages())
+          .build(), 0, out.size()));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldRecordPerReleaseAccuracyAndTheIncomingEvaluationOfPreviousAndBaseWhenMakingASecondStep()
+      throws IOException {
+    List<Located> upTo2 = new ArrayList<>(tests());
+    upTo2.addAll(r2Tests());
+    try (StepTrainer<String> trainer = trainer(null)) {
+      // given versions 0 and 1
+      Made<Located> v0 = trainer.makeBase("pre", located(world.pretrain(), Split.TRAIN), located(world.pretrain(),
+          Split.TEST), made -> { });
+      Made<String> v1 = trainer.makeStep(1, "r1", selections(), tests(), made -> { });
+
+      // when version 2 is made (r1's selections again, r2's test split new)
+      Made<String> v2 = trainer.makeStep(2, "r2", selections(), upTo2, made -> { });
+
+      // then every version's evaluation has accuracy per release for the releases up to its own
+      assertThat(v0.made().evaluation().getReleaseSupport()).containsOnly(Map.entry("pre", 8L));
+      assertThat(v0.made().evaluation().getIncoming()).isNull();
+      assertThat(v1.made().evaluation().getReleaseSupport()).containsOnly(Map.entry("pre", 8L), Map.entry("r1", 4L));
+      assertThat(v2.made().evaluation().getReleaseAccuracy()).containsOnlyKeys("pre", "r1", "r2");
+
+      // and version 1's incoming part is version 0 on r1 alone, as both the previous and the base model
+      IncomingEval in1 = v1.made().evaluation().getIncoming();
+      assertThat(in1.getRelease()).isEqualTo("r1");
+      assertThat(in1.getTestSamples()).isEqualTo(4);
+      assertThat(in1.getSupport()).containsOnly(Map.entry("echo", 4L));
+      assertThat(in1.getBaseAccuracy()).isEqualTo(in1.getPreviousAccuracy());
+      assertThat(in1.getBaseReleaseAccuracy()).isEqualTo(in1.getPreviousReleaseAccuracy());
+
+      // and version 2's is what versions 1 and 0, loaded from their checkpoints, score on r2's test split
+      IncomingEval in2 = v2.made().evaluation().getIncoming();
+      assertThat(in2.getRelease()).isEqualTo("r2");
+      assertThat(in2.getSupport()).containsOnly(Map.entry("echo2", 4L));
+      assertThat(in2.getPreviousAccuracy()).isEqualTo(evaluate(v1.made().version(), r2Tests()).getAccuracy());
+      assertThat(in2.getBaseAccuracy()).isEqualTo(evaluate(v0.made().version(), r2Tests()).getAccuracy());
+      assertThat(in2.getEvalSeconds()).isPositive();
+    }
+  }
+
+  @Test
+  void shouldLoadVersionZeroForTheIncomingEvaluationWhenRestartedAfterLaterVersions() throws IOException {
+    // given versions 0, 1 and 2 made by one trainer
+    List<Located> upTo2 = new ArrayList<>(tests());
+    upTo2.addAll(r2Tests());
+    ModelVersion v0;
+    ModelVersion v1;
+    Made<String> inMemory;
+    try (StepTrainer<String> first = trainer(null)) {
+      v0 = first.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { }).made().version();
+      v1 = first.makeStep(1, "r1", selections(), tests(), made -> { }).made().version();
+      inMemory = first.makeStep(2, "r2", selections(), upTo2, made -> { });
+    }
+
+    // when a trainer that knows only the published versions 1 (latest) and 0 (base) makes version 2, and one that
+    // is not told version 0
+    Made<String> restarted;
+    Made<String> withoutBase;
+    try (StepTrainer<String> second = new StepTrainer<>(config, blobs, TrainerListener.NONE, NEVER_STOPPED, v1,
+        v0)) {
+      restarted = second.makeStep(2, "r2", selections(), upTo2, made -> { });
+    }
+    try (StepTrainer<String> third = trainer(v1)) {
+      withoutBase = third.makeStep(2, "r2", selections(), upTo2, made -> { });
+    }
+
+    // then the first gives the same version and the same incoming evaluation, base part included; the second the
+    // same version without the base part
+    IncomingEval a = inMemory.made().evaluation().getIncoming();
+    IncomingEval b = restarted.made().evaluation().getIncoming();
+    assertThat(restarted.made().version().getSha256()).isEqualTo(inMemory.made().version().getSha256());
+    assertThat(b.getPreviousAccuracy()).isEqualTo(a.getPreviousAccuracy());
+    assertThat(b.getBaseAccuracy()).isEqualTo(a.getBaseAccuracy()).isNotEmpty();
+    assertThat(b.getBaseReleaseAccuracy()).isEqualTo(a.getBaseReleaseAccuracy());
+    IncomingEval c = withoutBase.made().evaluation().getIncoming();
+    assertThat(withoutBase.made().version().getSha256()).isEqualTo(inMemory.made().version().getSha256());
+    assertThat(c.getPreviousAccuracy()).isEqualTo(a.getPreviousAccuracy());
+    assertThat(c.getBaseAccuracy()).isEmpty();
+    assertThat(c.getBaseReleaseAccuracy()).isNull();
+  }
+
+  @Test
+  void shouldMakeTheSameBytesWhenTheIncomingEvaluationIsTurnedOff() throws IOException {
+    // given the same two steps made with the incoming evaluation on, then off
+    List<Located> upTo2 = new ArrayList<>(tests());
+    upTo2.addAll(r2Tests());
+    List<String> on = new ArrayList<>();
+    List<String> off = new ArrayList<>();
+    for (List<String> out : List.of(on, off)) {
+      if (out == off) {
+        Map<String, String> m = new HashMap<>(config.originalsStrings());
+        m.put(TrainerConfig.EVAL_TRANSFER, "false");
+        config = new TrainerConfig(m);
+      }
+      try (StepTrainer<String> trainer = trainer(null)) {
+        trainer.makeBase("pre", located(world.pretrain(), Split.TRAIN), tests(), made -> { });
+        for (int step = 1; step <= 2; step++) {
+          Made<String> made = trainer.makeStep(step, "r" + step, selections(), upTo2, m -> { });
+          out.add(made.made().version().getSha256());
+          assertThat(made.made().evaluation().getIncoming() == null).isEqualTo(out == off);
+        }
+      }
+    }
+
+    // then the evaluation changed nothing of what was trained
+    assertThat(off).isEqualTo(on);
+  }
+
+  private EvalResult evaluate(ModelVersion version, List<Located> tests) throws IOException {
+    List<Example> examples = new ArrayList<>();
+    for (Located l : tests) {
+      examples.add(new ExampleFactory(blobs).convert(l.sample()).example());
+    }
+    try (Learner model = Learners.load(config.learner(), blobs, version.getSha256(), version.getConfig(),
+        config.device())) {
+      return new VersionMaker("m", blobs, 16, TrainerListener.NONE).evaluate(version.getVersion(), model, examples);
     }
   }
 }

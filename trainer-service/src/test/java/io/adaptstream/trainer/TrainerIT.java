@@ -132,6 +132,13 @@ class TrainerIT {
       assertThat(scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
           .isCloseTo(e1.getAccuracy().get(group), offset(1e-12));
     });
+    // per release as well, and, before training, version 0 on release r1's test split alone (the incoming part)
+    assertThat(e1.getReleaseSupport()).isEqualTo(Map.of("pre", 8L, "r1", 4L));
+    assertThat(e1.getReleaseAccuracy()).containsOnlyKeys("pre", "r1");
+    assertThat(e1.getIncoming().getRelease()).isEqualTo("r1");
+    assertThat(e1.getIncoming().getSupport()).isEqualTo(Map.of("echo", 4L));
+    assertThat(e1.getIncoming().getBaseAccuracy()).isEqualTo(e1.getIncoming().getPreviousAccuracy());
+    assertThat(evals.get("adapt-vlm@0").get(0).getIncoming()).isNull();
 
     // and the two bad records of the step are dead letters, once each
     List<DeadLetter> dead = deadLetters(kafka, topics);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.adaptstream.avro.EvalResult;
+import io.adaptstream.avro.IncomingEval;
 import io.adaptstream.blob.FileBlobStore;
 import io.adaptstream.model.AnswerMetric;
 import io.adaptstream.model.CheckpointRef;
@@ -174,5 +175,78 @@ class VersionMakerTest {
       Example t = tests().get(0);
       assertThatThrownBy(() -> maker.evaluate(1, model, List.of(t, t))).hasMessageContaining(t.id());
     }
+  }
+
+  @Test
+  void shouldReportTheAccuracyPerReleaseFromTheSameScoresWhenTheTestSamplesReleasesAreGiven() throws IOException {
+    // given the ten tests split over two releases (t0..t5 in rA, t6..t9 in rB) and one test of no named release
+    VersionMaker maker = new VersionMaker("m", blobs, EVAL_BATCH, TrainerListener.NONE);
+    Map<String, String> releaseOf = new HashMap<>();
+    for (Example e : tests()) {
+      int n = Integer.parseInt(e.id().substring(1));
+      if (n != 4) {
+        releaseOf.put(e.id(), n <= 5 ? "rA" : "rB");
+      }
+    }
+    try (Learner model = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 5, ComputeDevice.CPU))) {
+      // when
+      VersionMaker.Result made = maker.make(1, "rB", model, yesSayers(), steps(40), tests(), releaseOf, null);
+
+      // then each release's accuracy is the mean score of its own samples, found by id in the group score lists
+      EvalResult eval = made.evaluation();
+      Map<String, List<Double>> scoresByRelease = new HashMap<>();
+      List<Example> byId = new ArrayList<>(tests());
+      byId.sort(Comparator.comparing(Example::id));
+      Map<String, Integer> seen = new HashMap<>();
+      for (Example e : byId) {
+        int i = seen.merge(e.group(), 1, Integer::sum) - 1;
+        if (releaseOf.containsKey(e.id())) {
+          scoresByRelease.computeIfAbsent(releaseOf.get(e.id()), r -> new ArrayList<>())
+              .add(eval.getItemScores().get(e.group()).get(i));
+        }
+      }
+      assertThat(eval.getReleaseSupport()).containsOnly(Map.entry("rA", 5L), Map.entry("rB", 4L));
+      assertThat(eval.getReleaseAccuracy()).containsOnlyKeys("rA", "rB");
+      scoresByRelease.forEach((release, scores) -> assertThat(eval.getReleaseAccuracy().get(release))
+          .isCloseTo(scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), within(1e-12)));
+      assertThat(eval.getIncoming()).isNull();
+    }
+  }
+
+  @Test
+  void shouldEvaluateThePreviousAndTheBaseModelOnTheIncomingReleaseWhenAskedBeforeTraining() throws IOException {
+    // given two different models and the incoming release's tests
+    VersionMaker maker = new VersionMaker("m", blobs, EVAL_BATCH, TrainerListener.NONE);
+    List<Example> tests = tests();
+    try (Learner previous = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 5,
+        ComputeDevice.CPU));
+        Learner base = new BuiltinLearner(VisionLanguageModel.create(TrainerFixtures.TINY, 9, ComputeDevice.CPU))) {
+      maker.train(1, previous, yesSayers(), steps(40));
+
+      // when
+      IncomingEval incoming = maker.evaluateIncoming(2, "r2", previous, base, tests, 0.5);
+      IncomingEval withoutBase = maker.evaluateIncoming(2, "r2", previous, null, tests, 0);
+
+      // then each part is what an ordinary evaluation of that model on those tests gives
+      EvalResult previousEval = maker.evaluate(1, previous, tests);
+      EvalResult baseEval = maker.evaluate(0, base, tests);
+      assertThat(incoming.getRelease()).isEqualTo("r2");
+      assertThat(incoming.getTestSamples()).isEqualTo(10);
+      assertThat(incoming.getSupport()).isEqualTo(previousEval.getSupport());
+      assertThat(incoming.getPreviousAccuracy()).isEqualTo(previousEval.getAccuracy());
+      assertThat(incoming.getBaseAccuracy()).isEqualTo(baseEval.getAccuracy());
+      assertThat(incoming.getPreviousReleaseAccuracy()).isCloseTo(sampleMean(previousEval), within(1e-12));
+      assertThat(incoming.getBaseReleaseAccuracy()).isCloseTo(sampleMean(baseEval), within(1e-12));
+      assertThat(incoming.getEvalSeconds()).isGreaterThanOrEqualTo(0.5);
+      assertThat(withoutBase.getBaseAccuracy()).isEmpty();
+      assertThat(withoutBase.getBaseReleaseAccuracy()).isNull();
+      assertThat(withoutBase.getPreviousAccuracy()).isEqualTo(previousEval.getAccuracy());
+      assertThat(maker.evaluateIncoming(2, "r2", previous, base, List.of(), 0)).isNull();
+    }
+  }
+
+  private static double sampleMean(EvalResult eval) {
+    return eval.getItemScores().values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).average()
+        .orElseThrow();
   }
 }

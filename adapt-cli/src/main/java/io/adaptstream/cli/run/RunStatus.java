@@ -2,7 +2,7 @@ package io.adaptstream.cli.run;
 
 import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
-import io.adaptstream.cli.run.RunTopics;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.ClusterView;
 import io.adaptstream.selector.query.PoolView;
@@ -28,10 +28,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *     before), or -1
  * @param selectorProblem why the selector's part is missing, or null
  * @param topicsProblem why the model part is missing, or null
+ * @param matrix the continual-learning metrics of versions 0 to the latest (from every evaluation record); empty
+ *     while there is no version or one of them cannot be read
  */
 public record RunStatus(String runId, Optional<URI> selectorUrl, Optional<StepView> step, Optional<PoolView> pool,
     int clustersStep, List<ClusterView> clusters, String selectorProblem, Optional<ModelVersion> model,
-    Optional<EvalResult> evaluation, String topicsProblem) {
+    Optional<EvalResult> evaluation, String topicsProblem, Optional<ContinualMetrics> matrix) {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -62,6 +64,7 @@ public record RunStatus(String runId, Optional<URI> selectorUrl, Optional<StepVi
     }
     Optional<ModelVersion> model = Optional.empty();
     Optional<EvalResult> eval = Optional.empty();
+    Optional<ContinualMetrics> matrix = Optional.empty();
     String topicsProblem = null;
     TopicCatalogue catalogue = deployment.catalogue(runId);
     if (!topicsExist(deployment, List.of(catalogue.models.name(), catalogue.evals.name()))) {
@@ -71,12 +74,15 @@ public record RunStatus(String runId, Optional<URI> selectorUrl, Optional<StepVi
         topics.catchUp(TIMEOUT);
         model = topics.latestModel().map(RunTopics.Stamped::value);
         eval = topics.latestEval();
+        if (eval.isPresent()) {
+          matrix = ContinualMetrics.ofRecords(topics.evals(), eval.get().getVersion());
+        }
       } catch (RuntimeException e) {
         topicsProblem = "cannot read " + catalogue.models.name() + ": " + e.getMessage();
       }
     }
     return new RunStatus(runId, selectorUrl, step, pool, clustersStep, clusters, selectorProblem, model, eval,
-        topicsProblem);
+        topicsProblem, matrix);
   }
 
   private static boolean topicsExist(Deployment deployment, List<String> names) {

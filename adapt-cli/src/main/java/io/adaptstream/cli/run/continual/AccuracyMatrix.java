@@ -19,8 +19,13 @@ import java.util.stream.IntStream;
  * trained on). For a release column that is the release's own step; for a skill column, the first release that
  * holds the skill. With that, the definitions of Lopez-Paz &amp; Ranzato (2017) carry over from "task j" to any
  * column: backward transfer compares the final model with the model just after the column came in, forward
- * transfer the model just before it came in with the base model. Forgetting is Chaudhry et al.'s (2018): the
- * best accuracy a column ever had after it came in, minus its final accuracy.
+ * transfer the model just before it came in with the base model (version 0 plays the part of their
+ * randomly-initialised reference b). Forgetting is Chaudhry et al.'s (2018): the best accuracy a column had from
+ * its introduction to version T−1, minus its final accuracy.
+ *
+ * <p>Forward transfer counts the columns introduced at step 2 or later only: for a column introduced at step 1 the
+ * model just before it is version 0 itself, so its term R[0][j] − R[0][j] is 0 by construction and would only
+ * pull the mean towards 0 (Lopez-Paz &amp; Ranzato likewise sum from the second task, over T−1 tasks).
  *
  * <p>A cell that was not evaluated is {@link Double#NaN}; every mean skips NaN terms and is NaN when none is left,
  * so a missing evaluation never turns into a zero.
@@ -168,11 +173,12 @@ public final class AccuracyMatrix {
   }
 
   /**
-   * Forward transfer: the mean over columns introduced at step 1 or later of R[intro(j)−1][j] − R[0][j], what
-   * the steps before a column did for it before it was ever trained on.
+   * Forward transfer: the mean over columns introduced at step 2 or later of R[intro(j)−1][j] − R[0][j], what
+   * the steps before a column did for it before it was ever trained on (see the class comment for why step 1's
+   * columns are left out).
    */
   public double forwardTransfer() {
-    return mean(indices().filter(j -> introducedAt[j] >= 1)
+    return mean(indices().filter(j -> introducedAt[j] >= 2)
         .mapToDouble(j -> r[introducedAt[j] - 1][j] - r[0][j]));
   }
 

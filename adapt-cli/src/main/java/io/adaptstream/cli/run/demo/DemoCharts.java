@@ -1,5 +1,6 @@
 package io.adaptstream.cli.run.demo;
 
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -14,6 +15,8 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -21,25 +24,66 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The run's charts as PNG files (XChart, rendered headless): accuracy per skill, pool size, cluster composition. */
+/**
+ * The run's charts as PNG files (XChart, rendered headless): accuracy per skill, pool size, cluster composition,
+ * and the accuracy matrix (every version on every skill) as a heatmap.
+ */
 public final class DemoCharts {
 
   public static final String ACCURACY = "accuracy.png";
   public static final String POOL = "pool.png";
   public static final String CLUSTERS = "clusters.png";
+  public static final String MATRIX = "matrix.png";
 
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 560;
 
   private DemoCharts() {}
 
-  /** Writes the three charts into {@code dir}; returns their file names. */
+  /** Writes the charts into {@code dir} (the heatmap when the result has a matrix); returns their file names. */
   public static List<String> write(DemoResult result, Path dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
     save(accuracy(result), dir.resolve(ACCURACY));
     save(pool(result), dir.resolve(POOL));
     save(clusters(result), dir.resolve(CLUSTERS));
-    return List.of(ACCURACY, POOL, CLUSTERS);
+    List<String> written = new ArrayList<>(List.of(ACCURACY, POOL, CLUSTERS));
+    if (result.matrix() != null && !result.matrix().skills().columns().isEmpty()) {
+      save(matrix(result.matrix().skills(), result.method()), dir.resolve(MATRIX));
+      written.add(MATRIX);
+    }
+    return written;
+  }
+
+  /**
+   * The accuracy matrix as a heatmap: one row per model version (v0 at the bottom), one column per skill in order
+   * of introduction, each evaluated cell coloured and labelled with its accuracy; a cell not evaluated is blank.
+   */
+  static HeatMapChart matrix(ContinualMetrics.Matrix m, String method) {
+    int versions = m.accuracy().size();
+    int height = Math.max(HEIGHT, 260 + 40 * versions);
+    HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(WIDTH, 200 + 60 * m.columns().size()))
+        .height(height).title("Accuracy matrix R[t][j]: version t on skill j (" + method + ")")
+        .xAxisTitle("skill (in order of introduction)").yAxisTitle("model version").build();
+    chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0.00").setMin(0.0).setMax(1.0)
+        .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x9ECAE1), new Color(0x4292C6)})
+        .setValueFontColor(Color.BLACK);
+    chart.getStyler().setXAxisLabelRotation(45);
+    chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+    List<String> rows = new ArrayList<>();
+    for (int t = 0; t < versions; t++) {
+      rows.add("v" + t);
+    }
+    List<Number[]> cells = new ArrayList<>();
+    for (int t = 0; t < versions; t++) {
+      List<Double> row = m.accuracy().get(t);
+      for (int j = 0; j < row.size(); j++) {
+        if (row.get(j) != null) {
+          cells.add(new Number[] {j, t, row.get(j)});
+        }
+      }
+    }
+    chart.addSeries("accuracy", m.columns(), rows, cells);
+    return chart;
   }
 
   /** One line per skill over the steps where it is evaluated, and the average in bold. */

@@ -8,6 +8,7 @@ import io.adaptstream.cli.run.RunTopics;
 import io.adaptstream.cli.run.RunTopics.Stamped;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.Pipeline;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import io.adaptstream.cli.run.PipelineSettings;
 import io.adaptstream.cli.serve.ServiceLauncher;
 import io.adaptstream.ingest.IngestJob;
@@ -207,7 +208,8 @@ public final class DemoJob {
       DemoResult.Seconds secs = new DemoResult.Seconds(
           between(v.requestedAtMs(), v.scoresCompleteAtMs()),
           between(v.scoresCompleteAtMs(), v.selectionDoneAtMs()),
-          between(v.selectionDoneAtMs(), m.timestampMs()), round(e.getEvalSeconds()));
+          between(v.selectionDoneAtMs(), m.timestampMs()), round(e.getEvalSeconds()),
+          e.getIncoming() == null ? null : round(e.getIncoming().getEvalSeconds()));
       out.add(new DemoResult.Step(t, v.release(), v.poolSize(), v.fresh(), v.selected(), v.pruned(), clusters,
           accuracy(e), e.getAvgAccuracy(), secs, m.value().getTrainedSamples(), m.value().getSha256(), ids,
           testScores(e), m.value().getOptimizerSteps(), m.value().getSamplePasses(), v.prunedFresh(),
@@ -215,8 +217,10 @@ public final class DemoJob {
     }
     List<Map<String, Double>> perStep = out.stream().map(DemoResult.Step::accuracy).toList();
     return new DemoResult(settings.runId(), settings.method(), settings.seed(), out,
-        out.get(out.size() - 1).avgAccuracy(), DemoResult.forgetting(perStep), round(seconds));
+        out.get(out.size() - 1).avgAccuracy(), DemoResult.forgetting(perStep), round(seconds),
+        ContinualMetrics.ofRecords(topics.evals(), steps).orElse(null));
   }
+
 
   /** An evaluation's accuracy per skill (its release where samples have no skill label), as results.json keys it. */
   public static Map<String, Double> accuracy(EvalResult e) {

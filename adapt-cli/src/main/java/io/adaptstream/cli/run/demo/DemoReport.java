@@ -3,6 +3,7 @@ package io.adaptstream.cli.run.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.adaptstream.cli.run.MarkdownText;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +66,11 @@ public final class DemoReport {
     }
     sb.append(String.format(Locale.ROOT, "final average accuracy %.3f, forgetting %.3f, %d skills; %.0f s in all%n",
         r.finalAvgAccuracy(), r.forgetting(), r.steps().get(r.steps().size() - 1).accuracy().size(), r.seconds()));
+    if (r.matrix() != null) {
+      ContinualMetrics.Metrics m = r.matrix().skills().metrics();
+      sb.append(String.format(Locale.ROOT, "continual (skills): mean forgetting %s, backward transfer %s, forward "
+          + "transfer %s%n", number(m.meanForgetting()), number(m.backwardTransfer()), number(m.forwardTransfer())));
+    }
     return sb.toString();
   }
 
@@ -103,6 +109,16 @@ public final class DemoReport {
       md.append('\n');
     }
 
+    if (r.matrix() != null) {
+      continual(md, r.matrix());
+      List<String> incoming = r.steps().stream().filter(s -> s.seconds().incomingEvaluation() != null)
+          .map(s -> String.format(Locale.ROOT, "v%d %.1f s", s.step(), s.seconds().incomingEvaluation())).toList();
+      if (!incoming.isEmpty()) {
+        md.append("\nEvaluations before training (part of each step's training seconds): ")
+            .append(String.join(", ", incoming)).append(".\n");
+      }
+    }
+
     md.append("\n## Pool\n\n![pool size](").append(DemoCharts.POOL).append(")\n\n");
     md.append("## Clusters\n\n![cluster composition](").append(DemoCharts.CLUSTERS).append(")\n\n");
     md.append("| step | cluster | size | scorer | selected | pruned | main skills |\n");
@@ -114,6 +130,52 @@ public final class DemoReport {
       }
     }
     return md.toString();
+  }
+
+  /** The continual-learning section: the heatmap, the metrics per matrix and skill group, the release matrix. */
+  private static void continual(StringBuilder md, ContinualMetrics m) {
+    md.append("\n## Continual-learning metrics\n\n");
+    md.append("R[t][j] is the accuracy of model version t on column j; version t is evaluated on the test splits "
+        + "of releases up to its own, and, before it is trained, versions t−1 and 0 on release t's test split. "
+        + "intro(j) is the step whose release first brought column j. Average accuracy after step t: mean of "
+        + "R[t][j] over the columns introduced by then. Forgetting of j: max over t in [intro(j), T−1] of "
+        + "R[t][j], minus R[T][j]. BWT: mean over columns introduced before T of R[T][j] − R[intro(j)][j]. FWT: "
+        + "mean over columns introduced at step 2 or later of R[intro(j)−1][j] − R[0][j]. Blank: not "
+        + "evaluated.\n\n");
+    if (!m.skills().columns().isEmpty()) {
+      md.append("![accuracy matrix](").append(DemoCharts.MATRIX).append(")\n\n");
+    }
+    md.append("| matrix | columns | mean forgetting | BWT | FWT | average accuracy after each step |\n");
+    md.append("|---|---:|---:|---:|---:|---|\n");
+    metricsRow(md, "skills", m.skills().columns().size(), m.skills().metrics());
+    metricsRow(md, "releases", m.releases().columns().size(), m.releases().metrics());
+    m.skillGroups().forEach((g, metrics) -> metricsRow(md, "skill group " + MarkdownText.escape(g),
+        (int) m.skills().columns().stream().filter(c -> ContinualMetrics.skillGroup(c).equals(g)).count(),
+        metrics));
+    if (!m.releases().columns().isEmpty()) {
+      md.append("\n| version |");
+      m.releases().columns().forEach(c -> md.append(' ').append(MarkdownText.escape(c)).append(" |"));
+      md.append("\n|---|");
+      m.releases().columns().forEach(c -> md.append("---:|"));
+      md.append('\n');
+      for (int t = 0; t < m.releases().accuracy().size(); t++) {
+        md.append("| v").append(t).append(" |");
+        m.releases().accuracy().get(t).forEach(a -> md.append(' ').append(number(a)).append(" |"));
+        md.append('\n');
+      }
+    }
+  }
+
+  private static void metricsRow(StringBuilder md, String name, int columns, ContinualMetrics.Metrics x) {
+    md.append("| ").append(name).append(" | ").append(columns).append(" | ").append(number(x.meanForgetting()))
+        .append(" | ").append(number(x.backwardTransfer())).append(" | ").append(number(x.forwardTransfer()))
+        .append(" | ").append(x.averageAccuracy().stream().map(DemoReport::number)
+            .collect(Collectors.joining(", "))).append(" |\n");
+  }
+
+  /** A metric to three decimals ("0.000", not "-0.000", for a rounding error's sign); "-" where there is none. */
+  private static String number(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.3f", Math.abs(v) < 5e-4 ? 0.0 : v);
   }
 
   private static String topSkills(Map<String, Long> skills, int n) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,22 @@ import java.util.TreeMap;
  * @param finalAvgAccuracy the last version's average over skills
  * @param forgetting mean over the last version's skills of (best accuracy at any step − final accuracy)
  * @param seconds wall-clock seconds of the whole job
+ * @param matrix the continual-learning metrics: the accuracy matrix of every version on every skill and release,
+ *     with forgetting, backward and forward transfer ({@link ContinualMetrics}); null in a {@code results.json}
+ *     written before it, or for a fit with no versions to compare
  */
-@JsonPropertyOrder({"runId", "method", "seed", "steps", "finalAvgAccuracy", "forgetting", "seconds"})
+@JsonPropertyOrder({"runId", "method", "seed", "steps", "finalAvgAccuracy", "forgetting", "seconds", "matrix"})
 public record DemoResult(String runId, String method, long seed, List<Step> steps, double finalAvgAccuracy,
-    double forgetting, double seconds) {
+    double forgetting, double seconds, @JsonInclude(JsonInclude.Include.NON_NULL) ContinualMetrics matrix) {
 
   public DemoResult {
     steps = List.copyOf(steps);
+  }
+
+  /** A result without the continual-learning metrics. */
+  public DemoResult(String runId, String method, long seed, List<Step> steps, double finalAvgAccuracy,
+      double forgetting, double seconds) {
+    this(runId, method, seed, steps, finalAvgAccuracy, forgetting, seconds, null);
   }
 
   /**
@@ -104,8 +114,23 @@ public record DemoResult(String runId, String method, long seed, List<Step> step
    * @param training from the selection done to the model version published (training and evaluation)
    * @param evaluation of {@code training}, the seconds the new version's evaluation took (0 in results written
    *     before it was recorded)
+   * @param incomingEvaluation of {@code training} too, the seconds of the evaluation before training (versions
+   *     t−1 and 0 on release t's test split, for forward transfer); null where there was none (version 0, the
+   *     switch off, results written before it)
    */
-  public record Seconds(double scoring, double selection, double training, double evaluation) {}
+  @JsonPropertyOrder({"scoring", "selection", "training", "evaluation", "incomingEvaluation"})
+  public record Seconds(double scoring, double selection, double training, double evaluation,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double incomingEvaluation) {
+
+    @JsonCreator
+    public Seconds {
+    }
+
+    /** Seconds without an incoming evaluation. */
+    public Seconds(double scoring, double selection, double training, double evaluation) {
+      this(scoring, selection, training, evaluation, null);
+    }
+  }
 
   /** The selected ids of every step, for {@code selections.json} and for comparing runs. */
   @JsonIgnore

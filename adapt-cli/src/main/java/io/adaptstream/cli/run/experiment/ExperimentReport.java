@@ -121,6 +121,7 @@ public final class ExperimentReport {
           + "that excludes 0 is a difference the evaluation can tell apart; higher accuracy and lower forgetting "
           + "are better.\n");
     }
+    continual(sb, table);
     diagnostics(sb, table);
     sb.append("\n## Runs\n\n| method | seed | run | final avg acc | forgetting | samples trained | wall time |\n"
         + "|---|---:|---|---:|---:|---:|---:|\n");
@@ -134,6 +135,56 @@ public final class ExperimentReport {
     sb.append('\n');
     charts.forEach(c -> sb.append("![").append(c).append("](").append(c).append(")\n\n"));
     return sb.toString();
+  }
+
+  /** The continual-learning metrics per method and, when there are any, their paired differences. */
+  private static void continual(StringBuilder sb, ExperimentTable table) {
+    if (table.methods().stream().allMatch(r -> r.continual() == null)) {
+      return;
+    }
+    sb.append("\n## Continual-learning metrics\n\n| method | seeds | mean forgetting | BWT | FWT | BWT / FWT per "
+        + "skill group |\n|---|---:|---:|---:|---:|---|\n");
+    for (ExperimentTable.Row r : table.methods()) {
+      ExperimentTable.Continual c = r.continual();
+      if (c == null) {
+        sb.append("| ").append(r.method()).append(" | 0 | - | - | - | - |\n");
+        continue;
+      }
+      sb.append("| ").append(r.method()).append(" | ").append(c.seeds()).append(" | ")
+          .append(statOrDash(c.meanForgetting())).append(" | ").append(statOrDash(c.backwardTransfer()))
+          .append(" | ").append(statOrDash(c.forwardTransfer())).append(" | ")
+          .append(c.groups().entrySet().stream().map(e -> MarkdownText.escape(e.getKey()) + " "
+              + number(e.getValue().backwardTransfer()) + " / " + number(e.getValue().forwardTransfer()))
+              .collect(Collectors.joining(", "))).append(" |\n");
+    }
+    sb.append("\nFrom each run's accuracy matrix R[t][j] (version t on skill j; results.json \"matrix\"), "
+        + "intro(j) the step whose release first brought skill j, T the last step. Mean forgetting: mean over "
+        + "skills introduced before T of (max over t in [intro(j), T−1] of R[t][j]) − R[T][j]. BWT: mean over "
+        + "skills introduced before T of R[T][j] − R[intro(j)][j]. FWT: mean over skills introduced at step 2 or "
+        + "later of R[intro(j)−1][j] − R[0][j] (versions intro(j)−1 and 0 evaluated on release intro(j)'s test "
+        + "split before it was trained on). Mean ± standard deviation over the seeds whose results have a matrix, "
+        + "[95% percentile bootstrap interval resampling those seeds] (none with one seed); per skill group: "
+        + "means over seeds (- where no seed has a value).\n");
+    PairedDifferences paired = table.pairedDifferences();
+    if (paired != null && paired.methods().stream().anyMatch(p -> p.backwardTransfer() != null
+        || p.forwardTransfer() != null)) {
+      sb.append("\n| difference | BWT | FWT |\n|---|---:|---:|\n");
+      for (PairedDifferences.Pair p : paired.methods()) {
+        sb.append("| ").append(paired.reference()).append(" − ").append(p.method()).append(" | ")
+            .append(p.backwardTransfer() == null ? "-" : signed(p.backwardTransfer())).append(" | ")
+            .append(p.forwardTransfer() == null ? "-" : signed(p.forwardTransfer())).append(" |\n");
+      }
+      sb.append("\nPer seed, the difference of the two methods' values; mean over the seeds both have, [95% "
+          + "interval resampling those seeds, both methods' values of a seed drawn together].\n");
+    }
+  }
+
+  private static String statOrDash(ExperimentTable.Stat s) {
+    return s == null ? "-" : pm(s, "%.3f");
+  }
+
+  private static String number(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%+.3f", v);
   }
 
   private static void diagnostics(StringBuilder sb, ExperimentTable table) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import io.adaptstream.cli.run.demo.DemoReport;
 import io.adaptstream.cli.run.demo.DemoResult;
 import java.io.IOException;
@@ -117,13 +118,16 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
    * @param groups final accuracy per skill group (the label before the first '.'), mean over seeds
    * @param groupsCi95 the 95% interval of each of {@code groups} (absent where none could be computed)
    * @param diagnostics per step after the base model
+   * @param continual the continual-learning metrics of the skill matrix over the seeds whose results have one; null
+   *     when none has
    */
   @JsonPropertyOrder({"method", "finalAvgAccuracy", "forgetting", "relativeGain", "samplesTrained",
-      "optimizerSteps", "samplePasses", "wallSeconds", "groups", "groupsCi95", "diagnostics", "seeds"})
+      "optimizerSteps", "samplePasses", "wallSeconds", "groups", "groupsCi95", "diagnostics", "seeds",
+      "continual"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Row(String method, Stat finalAvgAccuracy, Stat forgetting, Stat relativeGain, long samplesTrained,
       Long optimizerSteps, Long samplePasses, double wallSeconds, Map<String, Double> groups,
-      Map<String, Interval> groupsCi95, List<Diagnostics> diagnostics, List<SeedRun> seeds) {
+      Map<String, Interval> groupsCi95, List<Diagnostics> diagnostics, List<SeedRun> seeds, Continual continual) {
 
     @JsonCreator
     public Row {
@@ -132,13 +136,85 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
     }
   }
 
-  /** One run's raw numbers. */
+  /**
+   * A method's continual-learning metrics (the skill matrix's, {@link ContinualMetrics}), each a mean ± standard
+   * deviation over the seeds that have a value, with a 95% bootstrap interval resampling those seeds (null with
+   * fewer than two); a metric no seed has is null.
+   *
+   * @param seeds how many seeds had a matrix
+   * @param meanForgetting Chaudhry et al.'s forgetting, mean over skills introduced before the last step
+   * @param backwardTransfer BWT
+   * @param forwardTransfer FWT
+   * @param groups per skill group, the means over seeds of the group's BWT and FWT (and forgetting)
+   */
+  @JsonPropertyOrder({"seeds", "meanForgetting", "backwardTransfer", "forwardTransfer", "groups"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Continual(int seeds, Stat meanForgetting, Stat backwardTransfer, Stat forwardTransfer,
+      Map<String, GroupTransfer> groups) {
+
+    @JsonCreator
+    public Continual {
+      groups = groups == null ? Map.of() : new TreeMap<>(groups);
+    }
+
+    /** The figures of runs that have a matrix; null when none has. */
+    static Continual of(List<ContinualMetrics.Metrics> perSeed, Map<String, List<ContinualMetrics.Metrics>> byGroup) {
+      if (perSeed.isEmpty()) {
+        return null;
+      }
+      Map<String, GroupTransfer> groups = new TreeMap<>();
+      byGroup.forEach((g, list) -> groups.put(g, new GroupTransfer(
+          mean(list.stream().map(ContinualMetrics.Metrics::meanForgetting).toList()),
+          mean(list.stream().map(ContinualMetrics.Metrics::backwardTransfer).toList()),
+          mean(list.stream().map(ContinualMetrics.Metrics::forwardTransfer).toList()))));
+      return new Continual(perSeed.size(),
+          seedStat(perSeed.stream().map(ContinualMetrics.Metrics::meanForgetting).toList()),
+          seedStat(perSeed.stream().map(ContinualMetrics.Metrics::backwardTransfer).toList()),
+          seedStat(perSeed.stream().map(ContinualMetrics.Metrics::forwardTransfer).toList()), groups);
+    }
+  }
+
+  /** A skill group's continual-learning metrics, means over the seeds that have a value (null: none has). */
+  @JsonPropertyOrder({"meanForgetting", "backwardTransfer", "forwardTransfer"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record GroupTransfer(Double meanForgetting, Double backwardTransfer, Double forwardTransfer) {}
+
+  /**
+   * Mean ± standard deviation of the values that are there, with a 95% bootstrap interval over them (seeds
+   * resampled; null with fewer than two values); null when no value is there.
+   */
+  static Stat seedStat(List<Double> values) {
+    List<Double> present = values.stream().filter(Objects::nonNull).toList();
+    if (present.isEmpty()) {
+      return null;
+    }
+    Interval ci = null;
+    if (present.size() > 1) {
+      List<Map<String, Integer>> none = present.stream().map(v -> Map.<String, Integer>of()).toList();
+      List<Interval> intervals = Bootstrap.intervals(none, 1, (i, resample) -> new double[] {present.get(i)});
+      ci = intervals == null ? null : intervals.get(0);
+    }
+    return Stat.of(present, ci);
+  }
+
+  private static Double mean(List<Double> values) {
+    return values.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).average().stream().boxed()
+        .findFirst().orElse(null);
+  }
+
+  /** One run's raw numbers; the continual-learning ones are null where the run has no matrix (or no value). */
   @JsonPropertyOrder({"seed", "runId", "results", "finalAvgAccuracy", "forgetting", "relativeGain",
-      "samplesTrained", "optimizerSteps", "samplePasses", "wallSeconds", "groups"})
+      "samplesTrained", "optimizerSteps", "samplePasses", "wallSeconds", "groups", "meanForgetting",
+      "backwardTransfer", "forwardTransfer"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SeedRun(long seed, String runId, String results, double finalAvgAccuracy, double forgetting,
       Double relativeGain, long samplesTrained, Long optimizerSteps, Long samplePasses, double wallSeconds,
-      Map<String, Double> groups) {}
+      Map<String, Double> groups, Double meanForgetting, Double backwardTransfer, Double forwardTransfer) {}
+
+  /** The skill matrix's metrics of a result, or null when it has no matrix. */
+  static ContinualMetrics.Metrics continual(DemoResult r) {
+    return r.matrix() == null ? null : r.matrix().skills().metrics();
+  }
 
   /**
    * A run of the table with its result as read from its {@code results.json}.
@@ -225,10 +301,21 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
       DemoResult ref = reference.get(r.seed());
       Double gain = ref == null || ref.finalAvgAccuracy() <= 0 ? null
           : 100 * r.result().finalAvgAccuracy() / ref.finalAvgAccuracy();
+      ContinualMetrics.Metrics c = continual(r.result());
       seeds.add(new SeedRun(r.seed(), r.runId(), r.resultsFile().toString(), r.result().finalAvgAccuracy(),
           r.result().forgetting(), gain, samplesTrained(r.result()), total(r.result(),
               DemoResult.Step::optimizerSteps), total(r.result(), DemoResult.Step::samplePasses),
-          r.result().seconds(), groups(r.result())));
+          r.result().seconds(), groups(r.result()), c == null ? null : c.meanForgetting(),
+          c == null ? null : c.backwardTransfer(), c == null ? null : c.forwardTransfer()));
+    }
+    List<ContinualMetrics.Metrics> perSeed = new ArrayList<>();
+    Map<String, List<ContinualMetrics.Metrics>> byGroup = new TreeMap<>();
+    for (Run r : list) {
+      if (r.result().matrix() != null) {
+        perSeed.add(r.result().matrix().skills().metrics());
+        r.result().matrix().skillGroups().forEach((g, m) -> byGroup.computeIfAbsent(g, k -> new ArrayList<>())
+            .add(m));
+      }
     }
     Map<String, Double> groups = meanGroups(seeds);
     List<String> groupNames = List.copyOf(groups.keySet());
@@ -258,7 +345,7 @@ public record ExperimentTable(List<Row> methods, String gainReference, PairedDif
         meanOrNull(seeds.stream().map(SeedRun::optimizerSteps).toList()),
         meanOrNull(seeds.stream().map(SeedRun::samplePasses).toList()),
         seeds.stream().mapToDouble(SeedRun::wallSeconds).average().orElse(0),
-        groups, groupsCi, Diagnostics.of(list, annotations), seeds);
+        groups, groupsCi, Diagnostics.of(list, annotations), seeds, Continual.of(perSeed, byGroup));
   }
 
   /** The interval of the relative gain: the method and the reference resampled together (paired). */

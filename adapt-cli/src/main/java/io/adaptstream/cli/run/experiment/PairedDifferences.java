@@ -1,10 +1,13 @@
 package io.adaptstream.cli.run.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
 import io.adaptstream.cli.run.demo.DemoResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.TreeMap;
 
 /**
@@ -30,10 +33,16 @@ public record PairedDifferences(String reference, List<Pair> methods) {
    * per-seed difference, and its 95% interval.
    *
    * @param seeds the seeds in common
+   * @param backwardTransfer reference − method of the skill matrices' BWT, over the common seeds where both runs
+   *     have it, its interval resampling those seeds (both methods' values of a seed drawn together); null where
+   *     no common seed has it
+   * @param forwardTransfer the same for FWT
    */
-  @JsonPropertyOrder({"method", "seeds", "finalAvgAccuracy", "forgetting"})
+  @JsonPropertyOrder({"method", "seeds", "finalAvgAccuracy", "forgetting", "backwardTransfer", "forwardTransfer"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Pair(String method, List<Long> seeds, ExperimentTable.Stat finalAvgAccuracy,
-      ExperimentTable.Stat forgetting) {
+      ExperimentTable.Stat forgetting, ExperimentTable.Stat backwardTransfer,
+      ExperimentTable.Stat forwardTransfer) {
     public Pair {
       seeds = List.copyOf(seeds);
     }
@@ -77,9 +86,13 @@ public record PairedDifferences(String reference, List<Pair> methods) {
     List<RunFigures> fb = new ArrayList<>();
     List<Double> acc = new ArrayList<>();
     List<Double> forg = new ArrayList<>();
+    List<Double> bwt = new ArrayList<>();
+    List<Double> fwt = new ArrayList<>();
     for (long s : seeds) {
       DemoResult x = ra.get(s);
       DemoResult y = rb.get(s);
+      bwt.add(difference(x, y, ContinualMetrics.Metrics::backwardTransfer));
+      fwt.add(difference(x, y, ContinualMetrics.Metrics::forwardTransfer));
       fa.add(RunFigures.of(x));
       fb.add(RunFigures.of(y));
       sizes.add(RunFigures.commonTestSamples(fa.get(fa.size() - 1), fb.get(fb.size() - 1)));
@@ -90,7 +103,18 @@ public record PairedDifferences(String reference, List<Pair> methods) {
         fa.get(i).finalAvgAccuracy(resample) - fb.get(i).finalAvgAccuracy(resample),
         fa.get(i).forgetting(resample) - fb.get(i).forgetting(resample)});
     return new Pair(method, seeds, ExperimentTable.Stat.of(acc, ci == null ? null : ci.get(0)),
-        ExperimentTable.Stat.of(forg, ci == null ? null : ci.get(1)));
+        ExperimentTable.Stat.of(forg, ci == null ? null : ci.get(1)), ExperimentTable.seedStat(bwt),
+        ExperimentTable.seedStat(fwt));
+  }
+
+  /** {@code metric(a) − metric(b)} of the two runs' skill matrices; null when either lacks it. */
+  private static Double difference(DemoResult a, DemoResult b,
+      Function<ContinualMetrics.Metrics, Double> metric) {
+    ContinualMetrics.Metrics ma = ExperimentTable.continual(a);
+    ContinualMetrics.Metrics mb = ExperimentTable.continual(b);
+    Double va = ma == null ? null : metric.apply(ma);
+    Double vb = mb == null ? null : metric.apply(mb);
+    return va == null || vb == null ? null : va - vb;
   }
 
   private static Map<Long, DemoResult> bySeed(List<ExperimentTable.Run> runs) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
+import io.adaptstream.cli.run.continual.VersionEval;
+import io.adaptstream.cli.run.continual.VersionEval.Incoming;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,8 +101,11 @@ class DemoReportTest {
     DemoResult.Step one = new DemoResult.Step(1, "r1", 10, 10, 5, 0,
         List.of(new DemoResult.Cluster(0, 10, "el2n", 5, 0, Map.of(hostile, 10L))),
         Map.of(hostile, 0.5), 0.5, new DemoResult.Seconds(1, 1, 1, 0), 5, "bb", List.of("id-1"));
+    ContinualMetrics matrix = ContinualMetrics.from(List.of(
+        new VersionEval(0, Map.of(hostile, 0.4), Map.of("pretrain", 0.4), null),
+        new VersionEval(1, Map.of(hostile, 0.5), Map.of("pretrain", 0.5, "r1", 0.5), null)));
     DemoResult r = new DemoResult("adapt-20260101-000000", "adapt", 0, List.of(base, one), 0.5,
-        DemoResult.forgetting(List.of(base.accuracy(), one.accuracy())), 5);
+        DemoResult.forgetting(List.of(base.accuracy(), one.accuracy())), 5, matrix);
 
     // when the report is written
     DemoReport.write(r, record(), tmp);
@@ -109,6 +115,59 @@ class DemoReportTest {
     String escaped = "&lt;script&gt;alert\\(1\\)&lt;/script&gt;";
     assertThat(report).doesNotContain("<script").doesNotContain("</script>")
         .contains("| " + escaped + " | 0.40 | 0.50 |")
-        .contains("| 1 | 0 | 10 | el2n | 5 | 0 | " + escaped + " 100% |");
+        .contains("| 1 | 0 | 10 | el2n | 5 | 0 | " + escaped + " 100% |")
+        .contains("| skill group " + escaped + " | 1 |");
+  }
+
+  /** {@link #result()} with its matrix: r1 brings vqa.colour, r2 ocr.digits, each evaluated before it came in. */
+  static DemoResult withMatrix() {
+    DemoResult r = result();
+    List<DemoResult.Step> steps = new java.util.ArrayList<>(r.steps());
+    DemoResult.Step two = steps.get(2);
+    steps.set(2, new DemoResult.Step(two.step(), two.release(), two.poolSize(), two.fresh(), two.selected(),
+        two.pruned(), two.clusters(), two.accuracy(), two.avgAccuracy(), new DemoResult.Seconds(6.6, 0.7, 10.4, 0,
+        1.5), two.trainedSamples(), two.modelSha256(), two.selectedIds()));
+    ContinualMetrics matrix = ContinualMetrics.from(List.of(
+        new VersionEval(0, Map.of("caption.brief", 0.4), Map.of("pretrain", 0.4), null),
+        new VersionEval(1, Map.of("caption.brief", 0.5, "vqa.colour", 0.25),
+            Map.of("pretrain", 0.5, "r1-llava-mix", 0.25),
+            new Incoming("r1-llava-mix", Map.of("vqa.colour", 0.1), 0.1, Map.of("vqa.colour", 0.1), 0.1)),
+        new VersionEval(2, Map.of("caption.brief", 0.2, "vqa.colour", 0.35, "ocr.digits", 0.1),
+            Map.of("pretrain", 0.2, "r1-llava-mix", 0.35, "r2-m3it-many", 0.1),
+            new Incoming("r2-m3it-many", Map.of("ocr.digits", 0.05), 0.05, Map.of("ocr.digits", 0.0), 0.0))));
+    return new DemoResult(r.runId(), r.method(), r.seed(), steps, r.finalAvgAccuracy(), r.forgetting(),
+        r.seconds(), matrix);
+  }
+
+  @Test
+  void shouldWriteTheMatrixHeatmapAndTheContinualMetricsWhenTheResultHasAMatrix() throws Exception {
+    // when a run with its accuracy matrix is written
+    List<Path> files = DemoReport.write(withMatrix(), record(), tmp);
+
+    // then the heatmap is a PNG the report embeds, with the metrics of both matrices and the release matrix
+    assertThat(files).extracting(f -> f.getFileName().toString()).contains("matrix.png");
+    assertThat(Files.readAllBytes(tmp.resolve("matrix.png"))).startsWith(PNG_MAGIC);
+    String report = Files.readString(tmp.resolve("report.md"));
+    // skills: forgetting ((0.5 - 0.2) + (0.25 - 0.35)) / 2, BWT ((0.2 - 0.4) + (0.35 - 0.25)) / 2,
+    // FWT R[1][ocr.digits] - R[0][ocr.digits]; average after step 2 (0.2 + 0.35 + 0.1) / 3
+    assertThat(report).contains("## Continual-learning metrics", "![accuracy matrix](matrix.png)",
+        "| skills | 3 | 0.100 | -0.050 | 0.050 | 0.400, 0.375, 0.217 |",
+        "| skill group vqa | 1 | -0.100 | 0.100 | - | -, 0.250, 0.350 |",
+        "| v0 | 0.400 | 0.100 | 0.000 |", "Evaluations before training (part of each step's training seconds): "
+            + "v2 1.5 s.");
+    // and results.json holds the matrix, with null for cells not evaluated
+    JsonNode matrix = JSON.readTree(tmp.resolve("results.json").toFile()).get("matrix");
+    assertThat(matrix.get("versions")).hasSize(3);
+    assertThat(matrix.at("/skills/columns").get(2).asText()).isEqualTo("ocr.digits");
+    assertThat(matrix.at("/skills/accuracy/0/2").asDouble()).isEqualTo(0.0);
+    assertThat(matrix.at("/skills/metrics/forwardTransfer").asDouble()).isEqualTo(0.05);
+    JsonNode seconds = JSON.readTree(tmp.resolve("results.json").toFile()).at("/steps/2/seconds");
+    assertThat(seconds.get("incomingEvaluation").asDouble()).isEqualTo(1.5);
+    assertThat(JSON.readTree(tmp.resolve("results.json").toFile()).at("/steps/1/seconds").has("incomingEvaluation"))
+        .isFalse();
+    assertThat(DemoReport.readResults(tmp).steps().get(2).seconds().incomingEvaluation()).isEqualTo(1.5);
+    assertThat(DemoReport.readResults(tmp).matrix()).isEqualTo(withMatrix().matrix());
+    assertThat(DemoReport.table(withMatrix())).contains("continual (skills): mean forgetting 0.100, backward "
+        + "transfer -0.050, forward transfer 0.050");
   }
 }

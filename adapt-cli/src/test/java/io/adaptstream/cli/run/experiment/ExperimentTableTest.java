@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adaptstream.cli.run.continual.ContinualMetrics;
+import io.adaptstream.cli.run.continual.VersionEval;
+import io.adaptstream.cli.run.continual.VersionEval.Incoming;
 import io.adaptstream.cli.run.demo.DemoReport;
 import io.adaptstream.cli.run.demo.DemoResult;
 import java.io.IOException;
@@ -219,5 +222,68 @@ class ExperimentTableTest {
     // then table.md names the group as text, and holds no tag
     String md = Files.readString(out.resolve(ExperimentReport.TABLE_MD));
     assertThat(md).doesNotContain("<script").contains(" &lt;script&gt;alert\\(1\\)&lt;/script&gt; |");
+  }
+
+  /**
+   * A run whose results hold a matrix over cap.a (base model), vqa.b (step 1) and vqa.c (step 2): BWT is
+   * ((capFinal − 0.9) + (vqaBFinal − 0.6)) / 2, FWT R[1][vqa.c] − R[0][vqa.c] = before − 0.2 (none when
+   * {@code before} is null: no incoming evaluation).
+   */
+  private ExperimentJob.Outcome runWithMatrix(String method, long seed, double capFinal, double vqaBFinal,
+      Double before) throws IOException {
+    ExperimentJob.Outcome o = run(method, seed, 4, Map.of("cap.a", capFinal, "vqa.b", vqaBFinal, "vqa.c", 0.9));
+    ContinualMetrics matrix = ContinualMetrics.from(List.of(
+        new VersionEval(0, Map.of("cap.a", 0.9), Map.of(), null),
+        new VersionEval(1, Map.of("cap.a", 0.8, "vqa.b", 0.6), Map.of(), null),
+        new VersionEval(2, Map.of("cap.a", capFinal, "vqa.b", vqaBFinal, "vqa.c", 0.9), Map.of(),
+            before == null ? null : new Incoming("r2", Map.of("vqa.c", before), before, Map.of("vqa.c", 0.2), 0.2))));
+    DemoResult r = DemoReport.readResults(o.runDir());
+    JSON.writeValue(o.runDir().resolve(DemoReport.RESULTS).toFile(), new DemoResult(r.runId(), r.method(),
+        r.seed(), r.steps(), r.finalAvgAccuracy(), r.forgetting(), r.seconds(), matrix));
+    return o;
+  }
+
+  @Test
+  void shouldCarryBackwardAndForwardTransferOverSeedsAndPairThemWhenTheResultsHaveAMatrix() throws IOException {
+    // given adapt with BWT -0.15 and -0.2, FWT 0.1 and 0.2; random with BWT -0.3 twice and no FWT
+    List<ExperimentJob.Outcome> outcomes = List.of(
+        runWithMatrix("adapt", 0, 0.7, 0.5, 0.3),
+        runWithMatrix("adapt", 1, 0.6, 0.5, 0.4),
+        runWithMatrix("random", 0, 0.5, 0.4, null),
+        runWithMatrix("random", 1, 0.5, 0.4, null));
+
+    // when the report is written
+    Path out = tmp.resolve("out");
+    ExperimentTable table = ExperimentReport.write(outcomes, "adapt experiment --methods adapt,random",
+        Map.of(), List.of(), out);
+
+    // then each method has the mean and spread over seeds, with an interval inside the seeds' range
+    ExperimentTable.Continual adapt = table.methods().get(0).continual();
+    assertThat(adapt.seeds()).isEqualTo(2);
+    assertThat(adapt.backwardTransfer().mean()).isCloseTo(-0.175, within(1e-9));
+    assertThat(adapt.backwardTransfer().std()).isCloseTo(Math.sqrt(2 * 0.025 * 0.025), within(1e-9));
+    assertThat(adapt.backwardTransfer().ci95().low()).isBetween(-0.2 - 1e-9, -0.175);
+    assertThat(adapt.backwardTransfer().ci95().high()).isBetween(-0.175, -0.15 + 1e-9);
+    assertThat(adapt.forwardTransfer().mean()).isCloseTo(0.15, within(1e-9));
+    assertThat(adapt.groups().get("vqa").forwardTransfer()).isCloseTo(0.15, within(1e-9));
+    assertThat(adapt.groups().get("cap").forwardTransfer()).isNull();
+    assertThat(table.methods().get(0).seeds()).extracting(ExperimentTable.SeedRun::backwardTransfer)
+        .satisfiesExactly(b -> assertThat(b).isCloseTo(-0.15, within(1e-9)),
+            b -> assertThat(b).isCloseTo(-0.2, within(1e-9)));
+    ExperimentTable.Continual random = table.methods().get(1).continual();
+    assertThat(random.backwardTransfer().mean()).isCloseTo(-0.3, within(1e-9));
+    assertThat(random.forwardTransfer()).isNull();
+
+    // and the paired difference adapt - random is over the seeds where both have the metric
+    PairedDifferences.Pair pair = table.pairedDifferences().methods().get(0);
+    assertThat(pair.backwardTransfer().mean()).isCloseTo(0.125, within(1e-9));
+    assertThat(pair.forwardTransfer()).isNull();
+
+    // and both files carry them
+    JsonNode json = JSON.readTree(out.resolve(ExperimentTable.FILE_NAME).toFile());
+    assertThat(json.at("/methods/0/continual/backwardTransfer/mean").asDouble()).isCloseTo(-0.175, within(1e-9));
+    String md = Files.readString(out.resolve(ExperimentReport.TABLE_MD));
+    assertThat(md).contains("## Continual-learning metrics", "| adapt | 2 | ", "| random | 2 | ",
+        "| adapt − random | +0.125 [", "vqa -0.100 / +0.150");
   }
 }
