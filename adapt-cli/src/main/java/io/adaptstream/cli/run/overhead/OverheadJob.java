@@ -156,8 +156,10 @@ public final class OverheadJob {
     }
     testReleases.addAll(taskReleases.subList(0, t));
     DemoResult.Seconds s = step.seconds();
+    // the evaluation before training (forward transfer) is work the bare step does not redo: left out of both
+    double incoming = s.incomingEvaluation() == null ? 0 : s.incomingEvaluation();
     BareStep.Phases pipeline = new BareStep.Phases(s.scoring(), s.selection(),
-        Math.max(0, s.training() - s.evaluation()), s.evaluation());
+        Math.max(0, s.training() - s.evaluation() - incoming), s.evaluation());
     return new BareRun.StepInput(t, pool, freshIds, selected, log.samples(testReleases, Split.TEST),
         trainer.stepOptions(t), selector.stepSettings(t), pipeline, step.modelSha256());
   }
