@@ -22,6 +22,8 @@ final class LocalReport {
     row(out, "data", s.dataDir());
     s.selectorUrl().ifPresent(u -> row(out, "selector", u + " (interactive queries, adapt status; "
         + listening(hostOf(u)) + ")"));
+    s.dashboardUrl().ifPresent(u -> row(out, "dashboard", u + " (live view of the run in a browser; "
+        + listening(hostOf(u)) + ")"));
   }
 
   /** The host of an address, as bound: {@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, a name. */
