@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The live dashboard of a job's run ({@code adapt demo}): started with local mode, before the services, and told
+ * The live dashboard of a job's run ({@code adapt demo}, {@code adapt replay}): started with local mode, before the services, and told
  * the selector's address once it answers; its address is printed first thing. Closing it stops the page.
  */
 final class DemoDashboard implements AutoCloseable {

@@ -65,7 +65,7 @@ public record MatrixView(List<Integer> versions, List<String> columns, List<List
     Map<String, Double> summary = new LinkedHashMap<>();
     JsonNode s = m.get("summary");
     if (s != null && s.isObject()) {
-      s.fields().forEachRemaining(e -> summary.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble()
+      s.properties().forEach(e -> summary.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble()
           : null));
     }
     return Optional.of(new MatrixView(versions, columns, values, summary));
