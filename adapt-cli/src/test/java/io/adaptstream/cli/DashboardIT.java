@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -169,10 +168,6 @@ class DashboardIT {
           assertThat(text(browser, "#explain-record")).contains(sampleId);
         }
 
-        // the whole page in one screenshot: the window as tall as the page
-        long height = ((Number) ((JavascriptExecutor) browser)
-            .executeScript("return document.documentElement.scrollHeight;")).longValue();
-        browser.manage().window().setSize(new Dimension(1400, (int) Math.min(4000, height + 20)));
         Path shot = Path.of("target", "dashboard.png");
         Files.createDirectories(shot.getParent());
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), shot,
@@ -196,7 +191,7 @@ class DashboardIT {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1400,1250", "--lang=en-US");
+        "--window-size=1400,1440", "--lang=en-US");
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
         .usingAnyFreePort().build();
     return new ChromeDriver(service, options);

@@ -86,6 +86,19 @@ class DashboardServerTest {
   }
 
   @Test
+  void shouldListenOnLoopbackOnlyWhenStartedWithTheDefaultSettings() throws Exception {
+    // given the default settings, when a server starts with them
+    Dashboard.Settings defaults = Dashboard.Settings.defaults();
+    try (DashboardServer s = DashboardServer.start(defaults.host(), defaults.port(), state::get, null,
+        Optional.empty())) {
+      // then it is bound to 127.0.0.1 on a free port, and its address says so
+      assertThat(defaults.host()).isEqualTo("127.0.0.1");
+      assertThat(s.uri().getHost()).isEqualTo("127.0.0.1");
+      assertThat(s.uri().getPort()).isPositive();
+    }
+  }
+
+  @Test
   void shouldRefuseAnImageKeyThatIsNotASha256WhenAskedForAnImage() throws Exception {
     // given keys that try to name a path, are too short, or are upper case, when they are asked for
     for (String key : List.of("..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "abc", KNOWN.toUpperCase(),
