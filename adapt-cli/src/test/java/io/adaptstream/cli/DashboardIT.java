@@ -191,7 +191,7 @@ class DashboardIT {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1400,1440", "--lang=en-US");
+        "--window-size=1400,1560", "--lang=en-US");
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
         .usingAnyFreePort().build();
     return new ChromeDriver(service, options);

@@ -54,6 +54,8 @@ final class RunWatcher implements AutoCloseable {
   private final Admin admin;
   private final TopicCatalogue catalogue;
   private RunTopics topics;
+  private SelectorClient selector;
+  private URI selectorAt;
   private KafkaConsumer<String, byte[]> deadLetterConsumer;
   private final Deserializer<DeadLetter> deadLetterReader;
 
@@ -100,7 +102,11 @@ final class RunWatcher implements AutoCloseable {
 
   private String pollSelector(URI url) {
     try {
-      SelectorClient client = new SelectorClient(url, TIMEOUT);
+      if (selector == null || !selectorAt.equals(url)) { // one client (and its HTTP connection pool) per address
+        selector = new SelectorClient(url, TIMEOUT);
+        selectorAt = url;
+      }
+      SelectorClient client = selector;
       List<StepView> now = client.steps();
       pool = Optional.of(client.pool());
       steps = List.copyOf(now);
