@@ -51,8 +51,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The live dashboard in a real browser (headless Chromium through Selenium): a two-step run goes through the
  * services on the test broker while the page is open, and the page shows, as the run happens, the steps with the
- * selector's numbers, the accuracy of every version as the trainer evaluated it, the clusters with their scorers
- * and a selected sample's story with its image. Skipped where no Chromium and chromedriver are installed.
+ * selector's numbers, the accuracy of every version as the trainer evaluated it, the clusters with their scorers,
+ * the dead letters by reason, and a selected sample's story with its image. Skipped where no Chromium and chromedriver are installed.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class DashboardIT {
@@ -90,6 +90,12 @@ class DashboardIT {
           for (DemoData.Release r : data.releases()) {
             ingest.publish(new PublishRequest(r.name(), r.file(), null, r.imageRoot(), r.role()), IngestListener.NONE);
           }
+        }
+
+        // and two records of the deployment go to the dead-letter topic
+        for (String key : List.of("dashboard-it/1", "dashboard-it/2")) {
+          RoundTrip.produceAndReadBack(kafka.bootstrapServers(), kafka.schemaRegistryUrl(),
+              deployment.catalogue(settings.runId()).dlq, key, RoundTrip.deadLetter("dashboard_check"));
         }
 
         // then the open page follows it (server-sent events, no reload) until every step is evaluated
@@ -134,6 +140,15 @@ class DashboardIT {
           assertThat(text(browser, "#matrix")).contains("not available yet");
         } else {
           assertThat(browser.findElements(By.cssSelector("#matrix-table tbody tr"))).hasSize(evals.size());
+        }
+
+        // the dead letters by reason, the step table's per step as the selector counted them
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(
+            By.cssSelector("#dead-letters tr[data-reason='dashboard_check']")).isEmpty());
+        assertThat(text(browser, "#dead-letters tr[data-reason='dashboard_check'] td:nth-child(2)")).isEqualTo("2");
+        for (StepView v : steps) {
+          assertThat(text(browser, "#steps tbody tr[data-step='" + v.step() + "'] .deadLetters"))
+              .isEqualTo(Long.toString(v.deadLetters()));
         }
 
         // the clusters of the last step, with their chosen scorers
