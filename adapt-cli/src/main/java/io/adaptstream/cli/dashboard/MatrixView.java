@@ -19,7 +19,9 @@ import java.util.Optional;
  *
  * {@code values[i][j]} is the accuracy of model version {@code versions[i]} on column {@code columns[j]} (a skill,
  * or a release's test split), in [0, 1], or null where that version was not evaluated on it; {@code summary}
- * (optional) holds named scalar metrics of the matrix, shown under it.
+ * (optional) holds named scalar metrics of the matrix, shown under it. {@link #fromStatusJson} also reads the
+ * continual-learning metrics' shape ({@code "matrix": {"versions", "skills": {"columns", "accuracy", "metrics"}}}):
+ * the skill matrix, with its scalar metrics as the summary.
  */
 public record MatrixView(List<Integer> versions, List<String> columns, List<List<Double>> values,
     Map<String, Double> summary) {
@@ -54,14 +56,13 @@ public record MatrixView(List<Integer> versions, List<String> columns, List<List
     }
     List<Integer> versions = new ArrayList<>();
     require(m, "versions").forEach(v -> versions.add(v.asInt()));
+    JsonNode skills = m.get("skills");
+    if (skills != null && skills.isObject()) {
+      return Optional.of(fromContinualMetrics(versions, skills));
+    }
     List<String> columns = new ArrayList<>();
     require(m, "columns").forEach(c -> columns.add(c.asText()));
-    List<List<Double>> values = new ArrayList<>();
-    for (JsonNode row : require(m, "values")) {
-      List<Double> r = new ArrayList<>();
-      row.forEach(c -> r.add(c.isNumber() ? c.asDouble() : null));
-      values.add(r);
-    }
+    List<List<Double>> values = cells(require(m, "values"));
     Map<String, Double> summary = new LinkedHashMap<>();
     JsonNode s = m.get("summary");
     if (s != null && s.isObject()) {
@@ -69,6 +70,36 @@ public record MatrixView(List<Integer> versions, List<String> columns, List<List
           : null));
     }
     return Optional.of(new MatrixView(versions, columns, values, summary));
+  }
+
+  /**
+   * The skill matrix of the continual-learning metrics as {@code adapt status --json} writes them
+   * ({@code "matrix": {"versions", "skills": {"columns", "accuracy", "metrics": {...}}, "releases", ...}}): its
+   * cells, and its scalar metrics (mean forgetting, backward and forward transfer) as the summary.
+   */
+  private static MatrixView fromContinualMetrics(List<Integer> versions, JsonNode skills) {
+    List<String> columns = new ArrayList<>();
+    require(skills, "columns").forEach(c -> columns.add(c.asText()));
+    Map<String, Double> summary = new LinkedHashMap<>();
+    JsonNode metrics = skills.get("metrics");
+    if (metrics != null && metrics.isObject()) {
+      metrics.properties().forEach(e -> {
+        if (e.getValue().isNumber() || e.getValue().isNull()) {
+          summary.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : null);
+        }
+      });
+    }
+    return new MatrixView(versions, columns, cells(require(skills, "accuracy")), summary);
+  }
+
+  private static List<List<Double>> cells(JsonNode rows) {
+    List<List<Double>> values = new ArrayList<>();
+    for (JsonNode row : rows) {
+      List<Double> r = new ArrayList<>();
+      row.forEach(c -> r.add(c.isNumber() ? c.asDouble() : null));
+      values.add(r);
+    }
+    return values;
   }
 
   private static JsonNode require(JsonNode m, String field) {

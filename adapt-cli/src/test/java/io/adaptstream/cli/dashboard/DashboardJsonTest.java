@@ -118,6 +118,27 @@ class DashboardJsonTest {
   }
 
   @Test
+  void shouldReadTheSkillMatrixWhenTheStatusCarriesContinualMetrics() throws Exception {
+    // given a status JSON whose matrix holds the continual-learning metrics (skills, releases, skill groups)
+    JsonNode status = DashboardJson.JSON.readTree("{\"matrix\":{\"versions\":[0,1],"
+        + "\"skills\":{\"columns\":[\"caption.brief\",\"vqa.colour\"],\"introducedAt\":[0,1],"
+        + "\"accuracy\":[[0.9,0.2],[0.7,0.5]],\"metrics\":{\"averageAccuracy\":[0.9,0.6],"
+        + "\"forgetting\":{\"caption.brief\":0.2},\"meanForgetting\":0.2,\"backwardTransfer\":-0.2,"
+        + "\"forwardTransfer\":null}},\"releases\":{\"columns\":[],\"introducedAt\":[],\"accuracy\":[[],[]]},"
+        + "\"skillGroups\":{}}}");
+
+    // when it is read
+    MatrixView m = MatrixView.fromStatusJson(status).orElseThrow();
+
+    // then the heatmap gets the skill matrix and its scalar metrics
+    assertThat(m.versions()).containsExactly(0, 1);
+    assertThat(m.columns()).containsExactly("caption.brief", "vqa.colour");
+    assertThat(m.values().get(1)).containsExactly(0.7, 0.5);
+    assertThat(m.summary()).containsOnlyKeys("meanForgetting", "backwardTransfer", "forwardTransfer")
+        .containsEntry("backwardTransfer", -0.2);
+  }
+
+  @Test
   void shouldRefuseAMatrixWhenItsRowsDoNotFitItsColumns() throws Exception {
     // given a matrix with a short row, when it is read, then it is refused
     JsonNode status = DashboardJson.JSON.readTree("{\"matrix\":{\"versions\":[0],\"columns\":[\"a\",\"b\"],"
