@@ -66,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   JobOptions job = new JobOptions();
 
+  @Mixin
+  DashboardOptions dashboard = new DashboardOptions();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter pw = spec.commandLine().getOut();
@@ -90,10 +93,11 @@ final class DemoCommand implements Callable<Integer> {
     DemoData generated = DemoData.generate(dataDir, seed, size);
     pw.println("benchmark generated in " + dataDir);
     DemoData data = job.trim(generated, dataDir);
-    try (LocalSession local = LocalSession.open(dir.resolve("local"), pw)) {
+    try (LocalSession local = LocalSession.open(dir.resolve("local"), pw);
+        DemoDashboard live = DemoDashboard.start(dashboard.settings(), local.deployment(), settings, pw)) {
       Deployment deployment = local.deployment();
       DemoResult result = new DemoJob(root.services(), deployment, settings, data, dir, DemoProgress.timed(pw))
-          .onServicesStarted(local::attach).run();
+          .onServicesStarted(local::attach).onSelector(live::selector).run();
       RunRecord record = new RunRecord(runId, method, seed, job.maxSamples().isEmpty() ? size.name() : "custom",
           !job.fast(), dataDir.toString(), local.layout().dir().toString(), data.pretrainRelease(), data.taskReleases(),
           settings.overrides(), null, Instant.now().toString(), RunRecord.services(settings, deployment, dir),

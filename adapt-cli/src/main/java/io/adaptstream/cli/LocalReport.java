@@ -24,6 +24,8 @@ final class LocalReport {
         + listening(hostOf(u)) + ")"));
     s.metricsUrl().ifPresent(u -> row(out, "metrics", u + " (Prometheus text format, every service; "
         + listening(hostOf(u)) + ")"));
+    s.dashboardUrl().ifPresent(u -> row(out, "dashboard", u + " (live view of the run in a browser; "
+        + listening(hostOf(u)) + ")"));
   }
 
   /** The host of an address, as bound: {@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, a name. */

@@ -52,11 +52,13 @@ final class LocalStatusCommand implements Callable<Integer> {
       n.put("topics", st.topics());
       s.selectorUrl().ifPresent(u -> n.put("selectorUrl", u));
       s.metricsUrl().ifPresent(u -> n.put("metricsUrl", u));
+      s.dashboardUrl().ifPresent(u -> n.put("dashboardUrl", u));
       ObjectNode bound = n.putObject("listensOn"); // the bind address of each endpoint
       bound.put("broker", LocalReport.hostOf("tcp://" + s.bootstrapServers()));
       bound.put("schemaRegistry", LocalReport.hostOf(s.schemaRegistryUrl()));
       s.selectorUrl().ifPresent(u -> bound.put("selector", LocalReport.hostOf(u)));
       s.metricsUrl().ifPresent(u -> bound.put("metrics", LocalReport.hostOf(u)));
+      s.dashboardUrl().ifPresent(u -> bound.put("dashboard", LocalReport.hostOf(u)));
     });
     st.leftoverBrokerPids().forEach(n.putArray("leftoverBrokerPids")::add);
     return n;

@@ -1,5 +1,6 @@
 package io.adaptstream.cli;
 
+import io.adaptstream.cli.dashboard.DashboardService;
 import io.adaptstream.cli.local.LocalLayout;
 import io.adaptstream.cli.local.LocalMode;
 import io.adaptstream.cli.local.LocalMode.AlreadyRunning;
@@ -11,7 +12,9 @@ import io.adaptstream.cli.local.LocalService;
 import io.adaptstream.cli.local.LocalState;
 import io.adaptstream.cli.run.LocalPipeline;
 import io.adaptstream.cli.run.PipelineSettings;
+import io.adaptstream.trainer.TrainerConfig;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Spec;
             + "'adapt status' shows it.",
         "Runs in the foreground until Ctrl-C or SIGTERM, then stops everything; the data stays in DIR. "
             + "If local mode already runs in DIR, attaches to it instead and waits until it stops "
-            + "(Ctrl-C then only detaches).", ""})
+            + "(Ctrl-C then only detaches).",
+        "With the services, it also serves the live dashboard of the run on 127.0.0.1 (a free port unless "
+            + "--dashboard-port; the address is printed and kept in DIR/local.json).", ""})
 final class LocalUpCommand implements Callable<Integer> {
 
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
@@ -64,6 +69,9 @@ final class LocalUpCommand implements Callable<Integer> {
   @Mixin
   LocalRunOptions run = new LocalRunOptions();
 
+  @Mixin
+  DashboardOptions dashboard = new DashboardOptions();
+
   @Override
   public Integer call() throws Exception {
     if (!HEAP.matcher(brokerHeap).matches()) {
@@ -71,7 +79,7 @@ final class LocalUpCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     LocalLayout layout = dataDir.layout();
-    LocalMode mode = new LocalMode(layout, services(), brokerHeap, out, run.childOptions());
+    LocalMode mode = new LocalMode(layout, services(), brokerHeap, out, childOptions());
     out.println("starting local mode" + (detach ? " in the background" : "") + " in " + layout.dir() + " ...");
     out.flush();
     Outcome outcome = detach ? mode.detach() : mode.start();
@@ -103,10 +111,25 @@ final class LocalUpCommand implements Callable<Integer> {
     return AdaptCli.EXIT_OK;
   }
 
-  /** What runs inside local mode: what the command was built with, else the pipeline of run 'default'. */
+  /**
+   * What runs inside local mode: what the command was built with, else the pipeline of run 'default' and its
+   * dashboard (after the pipeline, so that it finds the selector's query server).
+   */
   private List<LocalService> services() {
     PipelineSettings settings = run.settings(); // refuses bad options before anything starts
-    return parent.root.localServices().orElseGet(() -> run.services()
-        ? List.of(new LocalPipeline(parent.root.services(), settings)) : List.of());
+    return parent.root.localServices().orElseGet(() -> {
+      if (!run.services()) {
+        return List.of();
+      }
+      List<LocalService> all = new ArrayList<>(List.of(new LocalPipeline(parent.root.services(), settings)));
+      dashboard.settings().ifPresent(d -> all.add(new DashboardService(settings.value(TrainerConfig.MODEL_NAME), d)));
+      return all;
+    });
+  }
+
+  private List<String> childOptions() {
+    List<String> o = new ArrayList<>(run.childOptions());
+    o.addAll(dashboard.childOptions());
+    return o;
   }
 }

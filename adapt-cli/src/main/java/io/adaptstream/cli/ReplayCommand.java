@@ -49,6 +49,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Mixin
   RunDirOptions runDir = new RunDirOptions();
 
+  @Mixin
+  DashboardOptions dashboard = new DashboardOptions();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter pw = spec.commandLine().getOut();
@@ -71,10 +74,11 @@ final class ReplayCommand implements Callable<Integer> {
         + (newMethod.equals(original.method()) ? ", the recorded method" : ", recorded: " + original.method())
         + ", seed " + original.seed() + ", " + (original.deterministic() ? "deterministic" : "fast") + " mode) in "
         + dir);
-    try (LocalSession local = LocalSession.open(Path.of(original.localDir()), pw)) {
+    try (LocalSession local = LocalSession.open(Path.of(original.localDir()), pw);
+        DemoDashboard live = DemoDashboard.start(dashboard.settings(), local.deployment(), settings, pw)) {
       Deployment deployment = local.deployment();
       DemoResult result = new DemoJob(root.services(), deployment, settings, original.publishedData(), dir,
-          DemoProgress.timed(pw)).onServicesStarted(local::attach).run();
+          DemoProgress.timed(pw)).onServicesStarted(local::attach).onSelector(live::selector).run();
       RunRecord record = new RunRecord(runId, newMethod, original.seed(), original.size(), original.deterministic(),
           original.dataDir(), original.localDir(), original.pretrainRelease(), original.taskReleases(),
           settings.overrides(), original.runId(), Instant.now().toString(),

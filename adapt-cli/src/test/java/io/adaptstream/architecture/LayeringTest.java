@@ -154,6 +154,15 @@ class LayeringTest {
   }
 
   @Test
+  void shouldKeepTheDashboardFreeOfTheCommandsWhenACommandServesIt() {
+    noClasses().that().resideInAPackage(COMMANDS + ".dashboard..")
+        .should().dependOnClassesThat().resideInAPackage(COMMANDS)
+        .because("the dashboard follows a run from a command (adapt dashboard, demo, local up), a test or another "
+            + "program alike: the commands start it, never the other way round")
+        .check(main);
+  }
+
+  @Test
   void shouldMakeTopicsOnlyInTheCatalogueWhenCodeNeedsATopic() {
     noClasses().that().doNotHaveFullyQualifiedName(TopicCatalogue.class.getName())
         .should().callConstructorWhere(DescribedPredicate.describe("the constructor is Topic's",

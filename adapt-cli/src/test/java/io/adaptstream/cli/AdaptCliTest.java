@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,22 @@ class AdaptCliTest {
         "--schema-registry-url", "--selector-url=URL", "--run-id=RUN");
     assertThat(CliRun.of("local", "up", "--help").out()).contains("--no-services", "--method=POLICY", "--fast",
         "--set=KEY=VALUE");
+  }
+
+  @Test
+  void shouldDocumentTheDashboardAndItsOptionsWhenHelpIsAsked() {
+    // when the help of the dashboard command and of the commands that serve it is asked for
+    String dashboard = CliRun.of("dashboard", "--help").out();
+    String demo = CliRun.of("demo", "--help").out();
+    String up = CliRun.of("local", "up", "--help").out();
+
+    // then each names its options with their defaults: a free port on 127.0.0.1
+    assertThat(CliRun.of("--help").out()).containsPattern("(?m)^  dashboard\\s+\\S.*$");
+    assertThat(dashboard).contains("--port=PORT", "--host=HOST", "default: 127.0.0.1", "--selector-url=URL",
+        "--blob-store=DIR", "--bootstrap-servers", "--run-id=RUN");
+    for (String help : List.of(demo, up)) {
+      assertThat(help).contains("--dashboard-port=PORT", "--dashboard-host=HOST", "--no-dashboard", "a free port");
+    }
   }
 
   @Test

@@ -43,6 +43,8 @@ class ContinuousModeIT {
     assertThat(state.selectorUrl()).isPresent();
     assertThat(state.metricsUrl()).isPresent();
     assertThat(started.output()).contains("metrics", state.metricsUrl().get());
+    assertThat(state.dashboardUrl()).isPresent();
+    assertThat(started.output()).contains("dashboard        " + state.dashboardUrl().get());
 
     try {
       // when a pretraining release and a task release are published, as from another terminal
@@ -70,6 +72,19 @@ class ContinuousModeIT {
       assertThat(status[0].get("clusters").get(0).get("scorer").asText()).isNotBlank();
       assertThat(status[0].get("model").get("version").asInt()).isEqualTo(1);
       assertThat(status[0].get("evaluation").get("accuracy").size()).isPositive();
+      // and local mode's dashboard shows the same step, following the selector local mode started
+      URI page = URI.create(state.dashboardUrl().get()).resolve("/api/state");
+      JsonNode[] shown = new JsonNode[1];
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        shown[0] = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(page).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        return shown[0].path("steps").path(0).path("stage").asText().equals("evaluated");
+      });
+      assertThat(shown[0].get("selectorUrl").asText()).isEqualTo(state.selectorUrl().get());
+      assertThat(shown[0].get("steps").get(0).get("selected").asLong())
+          .isEqualTo(status[0].get("step").get("selected").asLong());
+      assertThat(shown[0].get("steps").get(0).get("avgAccuracy").asDouble())
+          .isEqualTo(status[0].get("evaluation").get("avgAccuracy").asDouble());
       CliRun text = CliRun.of("status", "--data-dir", dir.toString());
       assertThat(text.out()).contains("run default", "step             1 (r1-llava-mix): done", "clusters",
           "evaluation       v1: average");

@@ -40,7 +40,7 @@ class DemoCommandIT {
 
     // then it printed progress and the table, wrote every file, and stopped its services and broker
     assertThat(demo.exitCode()).as(demo.output()).isZero();
-    assertThat(demo.output()).contains("published pretrain (sequence 0)", "step 1: scoring the pool of",
+    assertThat(demo.output()).contains("dashboard        http://127.0.0.1:", "published pretrain (sequence 0)", "step 1: scoring the pool of",
         "step 2: selected", "model v2", "final average accuracy", "stopped (data kept in " + run.resolve("local"));
     assertThat(run.resolve("report.md")).content().contains("![accuracy per skill](accuracy.png)");
     for (String file : List.of("accuracy.png", "pool.png", "clusters.png", "selections.json", "run.json")) {

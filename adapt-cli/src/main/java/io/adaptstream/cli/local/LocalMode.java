@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,6 +140,11 @@ public final class LocalMode {
         instance.service(s.name(), handle);
         if (handle instanceof LocalService.Advertised a) {
           urls.putAll(a.urls());
+          // the services started after this one (the dashboard) find the selector's query server in the context
+          String selector = a.urls().get(LocalState.SELECTOR);
+          if (selector != null) {
+            context = new LocalContext(layout, context.deployment().withSelectorUrl(URI.create(selector)));
+          }
         }
       }
       LocalState state = new LocalState(ProcessHandle.current().pid(), broker.pid(), settings.bootstrapServers(),

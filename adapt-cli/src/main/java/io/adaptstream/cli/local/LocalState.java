@@ -55,6 +55,14 @@ public record LocalState(long ownerPid, long brokerPid, String bootstrapServers,
     return Optional.ofNullable(serviceUrls.get(METRICS));
   }
 
+  /** The key of the dashboard's page in {@link #serviceUrls()}. */
+  public static final String DASHBOARD = "dashboard";
+
+  /** Where the dashboard inside local mode answers, if it runs there. */
+  public Optional<String> dashboardUrl() {
+    return Optional.ofNullable(serviceUrls.get(DASHBOARD));
+  }
+
   public Instant started() {
     return Instant.parse(startedAt);
   }

@@ -54,6 +54,12 @@ public record Deployment(String bootstrapServers, String schemaRegistryUrl, Stri
         Optional.of(dir), selectorUrl);
   }
 
+  /** This deployment with the selector's query server at {@code url}. */
+  public Deployment withSelectorUrl(URI url) {
+    return new Deployment(bootstrapServers, schemaRegistryUrl, topicPrefix, dataPartitions, replicationFactor,
+        blobStore, Optional.of(url));
+  }
+
   /** The blob store, which every job and service that writes or reads images and checkpoints needs. */
   public Path requireBlobStore() {
     return blobStore.orElseThrow(() -> new IllegalStateException("no blob store known for the deployment at "

@@ -26,6 +26,7 @@ import io.adaptstream.selector.query.SelectorClient.SelectorClientException;
 import io.adaptstream.selector.query.StepView;
 import io.adaptstream.trainer.TrainerConfig;
 import io.github.resilience4j.retry.Retry;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -79,6 +81,7 @@ public final class DemoJob {
   private final DemoProgress progress;
   private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
   private BiConsumer<String, AutoCloseable> onServicesStarted = (name, handle) -> {};
+  private Consumer<URI> onSelector = url -> {};
 
   /**
    * @param workDir where the run's local state goes (the selector's state store)
@@ -108,6 +111,15 @@ public final class DemoJob {
     return this;
   }
 
+  /**
+   * Tells {@code hook} where the run's selector answers interactive queries as soon as it does (e.g. so that a
+   * dashboard started before the services can follow the run).
+   */
+  public DemoJob onSelector(Consumer<URI> hook) {
+    this.onSelector = Objects.requireNonNull(hook, "hook");
+    return this;
+  }
+
   /** Runs the whole job; the services are stopped when it returns or fails. */
   public DemoResult run() throws Exception {
     long t0 = System.nanoTime();
@@ -130,6 +142,7 @@ public final class DemoJob {
           () -> new IllegalStateException("the selector's query server is off; the demo needs it")),
           Duration.ofSeconds(15));
       onServicesStarted.accept("services of run " + settings.runId(), pipeline);
+      onSelector.accept(pipeline.selectorUrl().get());
       progress.line("services started (selector queries at " + pipeline.selectorUrl().get()
           + pipeline.metricsUrl().map(u -> ", metrics at " + u).orElse("") + ")");
       Publisher publisher = data.publish() ? Publisher.start(deployment, data, progress) : null;
