@@ -1,5 +1,6 @@
 package io.adaptstream.selector;
 
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
@@ -70,7 +71,11 @@ public final class SelectorService implements AutoCloseable {
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(SelectorService::onStreamThreadFailure);
     if (queryServer != null) {
-      queryServer.attach(streams);
+      if (config.provenance()) {
+        queryServer.attach(streams, serdes.deserializer(SampleProvenance.class));
+      } else {
+        queryServer.attach(streams);
+      }
     }
     streams.start();
     LOG.info("selector {} started (policy {}, run {}, query server {})", props.get("application.id"),

@@ -5,6 +5,7 @@ import io.adaptstream.avro.ClusterFit;
 import io.adaptstream.avro.ClusterSummary;
 import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.SelectedSample;
 import io.adaptstream.avro.StepStatus;
 import io.adaptstream.schemas.Backoff;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -117,6 +119,25 @@ public final class SelectorQueries {
     }, List.of());
     out.sort(Comparator.comparing(SelectionView::sampleId));
     return out;
+  }
+
+  /**
+   * Sample {@code sampleId}'s provenance at {@code step}, if a task of this instance holds it.
+   *
+   * @param reader decodes the record bytes kept as they are on the provenance topic
+   * @throws IllegalStateException when the stored bytes cannot be decoded
+   */
+  public Optional<ProvenanceView> provenance(int step, String sampleId, Deserializer<SampleProvenance> reader) {
+    String key = StepKeys.member(step, sampleId);
+    Optional<byte[]> bytes = read(SelectorTopology.PROVENANCE_STORE, byte[].class,
+        store -> Optional.ofNullable(store.get(key)), Optional.empty());
+    return bytes.map(b -> {
+      try {
+        return ProvenanceView.of(reader.deserialize(null, b));
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("the provenance record of " + key + " cannot be read: " + e.getMessage(), e);
+      }
+    });
   }
 
   public PoolView pool() {

@@ -6,6 +6,7 @@ import io.adaptstream.avro.ClusterSummary;
 import io.adaptstream.avro.Coordination;
 import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.PoolDeletion;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.SelectedSample;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.SelectionEvent;
@@ -47,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * ({@link StepBudgets}, the same numbers on every partition), and runs {@link ClusterSelector} for each of its
  * clusters in cluster order, on the members sorted by id, seeded by (seed, step, cluster). Then, in one
  * transaction: the {@link Selection}s, the pool deletions (to the pool-control partition holding each sample), a
- * marker to every selections partition with its count and the global cluster counts, and a progress report.
- * Summaries and selections stay in stores for interactive queries.
+ * marker to every selections partition with its count and the global cluster counts, a provenance record per
+ * member (unless {@code selector.provenance} is off: what the member's scores, cluster, scorer, CCS stratum,
+ * redundancy and fate were, and why), and a progress report. Summaries and selections stay in stores for
+ * interactive queries.
  *
  * <p>Members are not written to Kafka a second time: the {@code selector-members} store holds the by-cluster topic
  * as it is (key {@code <step>/<cluster>/<sample id>} to the record's bytes, every record, restored from the topic
@@ -235,6 +238,9 @@ final class ClusterSelectorProcessor extends StepProcessor {
       }
       Map<String, Double> entropies = new LinkedHashMap<>();
       d.entropies().forEach((scorer, h) -> entropies.put(scorer.label(), h));
+      if (sc.provenance) {
+        sendProvenance(record, step, c, d, byId, sizes[c], budgets.train()[c], budgets.keep()[c], entropies);
+      }
       summaries.put(StepKeys.cluster(step, c), ClusterSummary.newBuilder().setStep(step).setCluster(c)
           .setSize(sizes[c]).setFresh(fresh[c]).setKeep(budgets.keep()[c]).setTrainBudget(budgets.train()[c])
           .setScorer(d.chosenScorer().map(Scorer::label).orElse(ClusterDecision.NO_SCORER))
@@ -264,6 +270,34 @@ final class ClusterSelectorProcessor extends StepProcessor {
     commitSoon();
     LOG.info("step {} partition {}: decided {} members of {} of the {} clusters, selected {}, pruned {}", step,
         partition(), decided, own, sizes.length, selected, pruned);
+  }
+
+  /** One provenance record per member of the decided cluster, in member order, keyed {@code <step>/<id>}. */
+  private void sendProvenance(Record<String, byte[]> record, int step, int cluster, ClusterDecision d,
+      Map<String, ClusterMember> byId, long size, long trainBudget, long keepBudget, Map<String, Double> entropies) {
+    String scorer = d.chosenScorer().map(Scorer::label).orElse(ClusterDecision.NO_SCORER);
+    for (ClusterDecision.Trace t : d.traces()) {
+      ClusterMember m = byId.get(t.id());
+      Map<String, Double> scores = new LinkedHashMap<>();
+      scores.put(Scorer.PERPLEXITY.label(), m.getPerplexity());
+      scores.put(Scorer.EL2N.label(), m.getEl2n());
+      scores.put(Scorer.ENTROPY.label(), m.getEntropy());
+      scores.put(Scorer.GROUNDING.label(), m.getGrounding());
+      scores.put(Scorer.GRAND.label(), m.getGrand());
+      Double ranked = d.chosenScorer().map(s -> s.transform(scores.get(s.label()))).filter(Double::isFinite)
+          .orElse(null);
+      SampleProvenance p = SampleProvenance.newBuilder().setStep(step).setSampleId(t.id())
+          .setRelease(m.getSample().getRelease()).setSourceId(m.getSample().getSourceId())
+          .setSkill(m.getSample().getSkill()).setFresh(m.getFresh()).setModel(sc.modelName)
+          .setModelVersion(m.getModelVersion()).setScores(scores).setCluster(cluster)
+          .setCentroidDistance(m.getCentroidDistance()).setClusterSize(size).setTrainBudget(trainBudget)
+          .setKeepBudget(keepBudget).setScorer(scorer).setEntropies(entropies).setRankedScore(ranked)
+          .setCandidate(t.candidate()).setCcsStratum(t.ccsStratum()).setCcsStrata(d.ccsStrata())
+          .setSelected(t.selected()).setSelection(t.selection())
+          .setRedundancy(Double.isNaN(t.redundancy()) ? null : t.redundancy()).setNearest(t.nearest())
+          .setPruned(t.pruned()).setPruneReason(t.pruneReason()).setDuplicateOf(t.duplicateOf()).build();
+      send(SelectorTopology.SELECTOR_PROVENANCE_SINK, StepKeys.member(step, t.id()), p, record.timestamp());
+    }
   }
 
   private List<ClusterMember> clusterMembers(int step, int cluster, Map<String, byte[]> keptOfStep) {

@@ -34,6 +34,8 @@ final class SelectorContext {
   final int maxPairwise;
   final boolean scoresInMemory;
   final ClusterSelector.Rules rules;
+  /** Whether the cluster selectors write every decided sample's provenance. */
+  final boolean provenance;
 
   SelectorContext(SelectorConfig config, AvroSerdes serdes) {
     this.catalogue = config.catalogue();
@@ -51,6 +53,7 @@ final class SelectorContext {
     this.maxPairwise = config.pruneMaxPairwise();
     this.scoresInMemory = config.scoresInMemory();
     this.rules = config.rules();
+    this.provenance = config.provenance();
   }
 
   boolean clusters() {

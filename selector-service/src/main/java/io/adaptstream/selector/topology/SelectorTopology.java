@@ -85,6 +85,11 @@ public final class SelectorTopology {
   static final String SELECTOR_BARRIERS_STORE = "selector-barriers";
   public static final String CLUSTERS_STORE = "clusters";
   public static final String SELECTIONS_STORE = "selections";
+  /**
+   * The provenance topic as a store ({@code <step>/<sample id>} -> the record's bytes as on the topic), restored
+   * from the topic itself; read by {@code GET /steps/{t}/samples/{id}}.
+   */
+  public static final String PROVENANCE_STORE = "provenance";
 
   // sources
   static final String INGEST_SOURCE = "ingest-source";
@@ -95,6 +100,7 @@ public final class SelectorTopology {
   static final String MODELS_SOURCE = "models-source";
   static final String RESERVOIR_SOURCE = "reservoir-source";
   static final String BY_CLUSTER_SOURCE = "by-cluster-source";
+  static final String PROVENANCE_SOURCE = "provenance-source";
 
   // processors
   static final String POOL_PROCESSOR = "pool-processor";
@@ -103,6 +109,7 @@ public final class SelectorTopology {
   static final String STEP_COORDINATOR = "step-coordinator";
   static final String CLUSTER_FITTER = "cluster-fitter";
   static final String CLUSTER_SELECTOR = "cluster-selector";
+  static final String PROVENANCE_INDEXER = "provenance-indexer";
 
   // sinks: one per sub-topology and topic, since a shared sink would merge sub-topologies
   static final String POOL_REQUESTS_SINK = "pool.score-requests-sink";
@@ -119,6 +126,7 @@ public final class SelectorTopology {
   static final String SELECTOR_POOL_CONTROL_SINK = "selector.pool-control-sink";
   static final String SELECTOR_COORDINATION_SINK = "selector.coordination-sink";
   static final String SELECTOR_DLQ_SINK = "selector.dlq-sink";
+  static final String SELECTOR_PROVENANCE_SINK = "selector.provenance-sink";
 
   private SelectorTopology() {}
 
@@ -208,6 +216,16 @@ public final class SelectorTopology {
     t.addSink(SELECTOR_COORDINATION_SINK, cat.coordination.name(), keyOut, serializer(cat.coordination, serdes),
         CLUSTER_SELECTOR);
     t.addSink(SELECTOR_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_SELECTOR);
+    if (sc.provenance) {
+      // by sample id, so a sample's whole history is on one partition (one read for adapt explain)
+      t.addSink(SELECTOR_PROVENANCE_SINK, cat.provenance.name(), keyOut, serializer(cat.provenance, serdes),
+          (topic, key, value, n) -> Optional.of(Set.of(StepKeys.partitionForKey(value.getSampleId(), n))),
+          CLUSTER_SELECTOR);
+
+      // 5. the provenance topic kept as a store for queries, per provenance partition
+      t.addReadOnlyStateStore(mirror(PROVENANCE_STORE), PROVENANCE_SOURCE, keys, bytes, cat.provenance.name(),
+          PROVENANCE_INDEXER, wrapper.wrapProcessorSupplier(PROVENANCE_INDEXER, ProvenanceIndexer::new));
+    }
     return t;
   }
 
