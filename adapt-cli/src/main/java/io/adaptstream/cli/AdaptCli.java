@@ -31,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
     subcommands = {DemoCommand.class, ExperimentCommand.class, LocalCommand.class, PublishCommand.class,
-        StatusCommand.class, ReplayCommand.class, BenchDataCommand.class, BigDataCommand.class, SweepCommand.class,
+        StatusCommand.class, ExplainCommand.class, ReplayCommand.class, BenchDataCommand.class, BigDataCommand.class, SweepCommand.class,
         ServeCommand.class, HelpCommand.class})
 public final class AdaptCli {
 
