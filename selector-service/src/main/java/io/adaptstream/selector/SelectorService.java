@@ -1,6 +1,5 @@
 package io.adaptstream.selector;
 
-import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.runtime.TopicAdmin;
 import io.adaptstream.schemas.registry.SchemaRegistryException;
 import io.adaptstream.schemas.serde.AvroSerdes;
@@ -71,11 +70,7 @@ public final class SelectorService implements AutoCloseable {
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(SelectorService::onStreamThreadFailure);
     if (queryServer != null) {
-      if (config.provenance()) {
-        queryServer.attach(streams, serdes.deserializer(SampleProvenance.class));
-      } else {
-        queryServer.attach(streams);
-      }
+      queryServer.attach(streams, config.provenance());
     }
     streams.start();
     LOG.info("selector {} started (policy {}, run {}, query server {})", props.get("application.id"),

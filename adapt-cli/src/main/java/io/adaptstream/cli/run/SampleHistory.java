@@ -109,6 +109,10 @@ public record SampleHistory(String runId, String sampleId, Optional<Origin> orig
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(TopicReader.readerProps(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers(),
         ConsumerConfig.CLIENT_ID_CONFIG, "adapt-explain")), new StringDeserializer(), new ByteArrayDeserializer())) {
+      if (consumer.partitionsFor(topic, timeout).isEmpty()) {
+        throw new IllegalStateException("topic " + topic + " does not exist at " + deployment.bootstrapServers()
+            + " (check --topic-prefix and --run)");
+      }
       TopicReader.readFromBeginning(consumer, List.of(new TopicPartition(topic, partition)), timeout, () -> { },
           sink);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.adaptstream.avro.SampleProvenance;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -24,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -61,7 +59,7 @@ public final class QueryServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final HostInfo self;
   private volatile KafkaStreams streams;
-  private volatile Deserializer<SampleProvenance> provenance;
+  private volatile boolean provenance;
 
   private QueryServer(HttpServer server, ExecutorService executor, HostInfo self) {
     this.server = server;
@@ -105,11 +103,11 @@ public final class QueryServer implements AutoCloseable {
   }
 
   /**
-   * Attaches the application and the reader of its provenance records (so {@code /steps/{t}/samples/{id}}
-   * answers); without one that path says provenance is off.
+   * Attaches the application, saying whether it keeps provenance ({@code selector.provenance}); without it
+   * {@code /steps/{t}/samples/{id}} says provenance is off.
    */
-  public void attach(KafkaStreams streams, Deserializer<SampleProvenance> provenanceReader) {
-    this.provenance = provenanceReader;
+  public void attach(KafkaStreams streams, boolean keepsProvenance) {
+    this.provenance = keepsProvenance;
     this.streams = streams;
   }
 
@@ -183,12 +181,11 @@ public final class QueryServer implements AutoCloseable {
   /** {@code /steps/{t}/samples/{id}}: this instance's store, else the other instances'; 404 with the reason. */
   private void answerSample(HttpExchange exchange, KafkaStreams ks, SelectorQueries q, String path, boolean local,
       int step, String sampleId) throws IOException {
-    Deserializer<SampleProvenance> reader = provenance;
-    if (reader == null) {
+    if (!provenance) {
       respond(exchange, 404, Map.of("error", "provenance is off in this selector (selector.provenance=false)"));
       return;
     }
-    Optional<ProvenanceView> found = q.provenance(step, sampleId, reader);
+    Optional<ProvenanceView> found = q.provenance(step, sampleId);
     if (found.isEmpty() && !local) {
       for (String body : remoteBodies(ks, path)) {
         if (!body.isBlank()) {

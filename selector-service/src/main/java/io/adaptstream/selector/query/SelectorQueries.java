@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -123,21 +122,11 @@ public final class SelectorQueries {
 
   /**
    * Sample {@code sampleId}'s provenance at {@code step}, if a task of this instance holds it.
-   *
-   * @param reader decodes the record bytes kept as they are on the provenance topic
-   * @throws IllegalStateException when the stored bytes cannot be decoded
    */
-  public Optional<ProvenanceView> provenance(int step, String sampleId, Deserializer<SampleProvenance> reader) {
+  public Optional<ProvenanceView> provenance(int step, String sampleId) {
     String key = StepKeys.member(step, sampleId);
-    Optional<byte[]> bytes = read(SelectorTopology.PROVENANCE_STORE, byte[].class,
-        store -> Optional.ofNullable(store.get(key)), Optional.empty());
-    return bytes.map(b -> {
-      try {
-        return ProvenanceView.of(reader.deserialize(null, b));
-      } catch (RuntimeException e) {
-        throw new IllegalStateException("the provenance record of " + key + " cannot be read: " + e.getMessage(), e);
-      }
-    });
+    return read(SelectorTopology.PROVENANCE_STORE, SampleProvenance.class,
+        store -> Optional.ofNullable(store.get(key)).map(ProvenanceView::of), Optional.empty());
   }
 
   public PoolView pool() {

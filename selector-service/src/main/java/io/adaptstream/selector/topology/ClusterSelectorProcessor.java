@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * marker to every selections partition with its count and the global cluster counts, a provenance record per
  * member (unless {@code selector.provenance} is off: what the member's scores, cluster, scorer, CCS stratum,
  * redundancy and fate were, and why), and a progress report. Summaries and selections stay in stores for
- * interactive queries.
+ * interactive queries, and so do the provenance records ({@code provenance} store).
  *
  * <p>Members are not written to Kafka a second time: the {@code selector-members} store holds the by-cluster topic
  * as it is (key {@code <step>/<cluster>/<sample id>} to the record's bytes, every record, restored from the topic
@@ -71,6 +71,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
   private KeyValueStore<String, byte[]> kept;
   private KeyValueStore<String, ClusterSummary> summaries;
   private KeyValueStore<String, SelectedSample> selections;
+  private KeyValueStore<String, SampleProvenance> provenance;
   private StepBarriers barriers;
 
   ClusterSelectorProcessor(SelectorContext sc) {
@@ -86,6 +87,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
     kept = context.getStateStore(SelectorTopology.SELECTOR_MEMBERS_KEPT_STORE);
     summaries = context.getStateStore(SelectorTopology.CLUSTERS_STORE);
     selections = context.getStateStore(SelectorTopology.SELECTIONS_STORE);
+    provenance = sc.provenance ? context.getStateStore(SelectorTopology.PROVENANCE_STORE) : null;
     barriers = new StepBarriers(context.getStateStore(SelectorTopology.SELECTOR_BARRIERS_STORE));
   }
 
@@ -296,7 +298,9 @@ final class ClusterSelectorProcessor extends StepProcessor {
           .setSelected(t.selected()).setSelection(t.selection())
           .setRedundancy(Double.isNaN(t.redundancy()) ? null : t.redundancy()).setNearest(t.nearest())
           .setPruned(t.pruned()).setPruneReason(t.pruneReason()).setDuplicateOf(t.duplicateOf()).build();
-      send(SelectorTopology.SELECTOR_PROVENANCE_SINK, StepKeys.member(step, t.id()), p, record.timestamp());
+      String key = StepKeys.member(step, t.id());
+      send(SelectorTopology.SELECTOR_PROVENANCE_SINK, key, p, record.timestamp());
+      provenance.put(key, p);
     }
   }
 

@@ -9,6 +9,7 @@ import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
 import io.adaptstream.avro.ReservoirEvent;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.SealProgress;
 import io.adaptstream.avro.SelectedSample;
@@ -86,8 +87,8 @@ public final class SelectorTopology {
   public static final String CLUSTERS_STORE = "clusters";
   public static final String SELECTIONS_STORE = "selections";
   /**
-   * The provenance topic as a store ({@code <step>/<sample id>} -> the record's bytes as on the topic), restored
-   * from the topic itself; read by {@code GET /steps/{t}/samples/{id}}.
+   * The cluster selectors' provenance records ({@code <step>/<sample id>}), kept as they send them, for
+   * {@code GET /steps/{t}/samples/{id}}.
    */
   public static final String PROVENANCE_STORE = "provenance";
 
@@ -100,7 +101,6 @@ public final class SelectorTopology {
   static final String MODELS_SOURCE = "models-source";
   static final String RESERVOIR_SOURCE = "reservoir-source";
   static final String BY_CLUSTER_SOURCE = "by-cluster-source";
-  static final String PROVENANCE_SOURCE = "provenance-source";
 
   // processors
   static final String POOL_PROCESSOR = "pool-processor";
@@ -109,7 +109,6 @@ public final class SelectorTopology {
   static final String STEP_COORDINATOR = "step-coordinator";
   static final String CLUSTER_FITTER = "cluster-fitter";
   static final String CLUSTER_SELECTOR = "cluster-selector";
-  static final String PROVENANCE_INDEXER = "provenance-indexer";
 
   // sinks: one per sub-topology and topic, since a shared sink would merge sub-topologies
   static final String POOL_REQUESTS_SINK = "pool.score-requests-sink";
@@ -221,10 +220,9 @@ public final class SelectorTopology {
       t.addSink(SELECTOR_PROVENANCE_SINK, cat.provenance.name(), keyOut, serializer(cat.provenance, serdes),
           (topic, key, value, n) -> Optional.of(Set.of(StepKeys.partitionForKey(value.getSampleId(), n))),
           CLUSTER_SELECTOR);
-
-      // 5. the provenance topic kept as a store for queries, per provenance partition
-      t.addReadOnlyStateStore(mirror(PROVENANCE_STORE), PROVENANCE_SOURCE, keys, bytes, cat.provenance.name(),
-          PROVENANCE_INDEXER, wrapper.wrapProcessorSupplier(PROVENANCE_INDEXER, ProvenanceIndexer::new));
+      // kept by the processor that decides, not read back from the topic: a store fed from the topic would index
+      // a step's records on the stream thread while the next step's scores arrive
+      t.addStateStore(store(PROVENANCE_STORE, SampleProvenance.class), CLUSTER_SELECTOR);
     }
     return t;
   }

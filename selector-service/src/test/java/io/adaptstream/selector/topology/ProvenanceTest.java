@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -138,10 +140,12 @@ class ProvenanceTest {
     assertThat(kept.getRedundancy()).isNotNull();
 
     // and the query store holds each record under <step>/<id>, as written
-    KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(SelectorTopology.PROVENANCE_STORE);
-    byte[] stored = store.get(StepKeys.member(1, copy));
-    assertThat(h.serdes.deserializer(SampleProvenance.class).deserialize(h.catalogue.provenance.name(), stored))
-        .isEqualTo(dup);
+    KeyValueStore<String, SampleProvenance> store = h.driver.getKeyValueStore(SelectorTopology.PROVENANCE_STORE);
+    assertThat(store.get(StepKeys.member(1, copy))).isEqualTo(dup);
+    try (KeyValueIterator<String, SampleProvenance> all = store.prefixScan(StepKeys.stepPrefix(1),
+        new StringSerializer())) {
+      assertThat(all).toIterable().hasSize(MEMBERS);
+    }
   }
 
   @Test
