@@ -31,8 +31,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {"Lifelong multimodal instruction tuning (Adapt-inf) as a Kafka pipeline.", ""},
     footer = {"", "Run 'adapt COMMAND --help' for a command's options."},
     subcommands = {DemoCommand.class, ExperimentCommand.class, LocalCommand.class, PublishCommand.class,
-        StatusCommand.class, DashboardCommand.class, ReplayCommand.class, BenchDataCommand.class,
-        BigDataCommand.class, SweepCommand.class,
+        StatusCommand.class, DashboardCommand.class, ExplainCommand.class, ReplayCommand.class,
+        BenchDataCommand.class, BigDataCommand.class, SweepCommand.class,
         ServeCommand.class, HelpCommand.class})
 public final class AdaptCli {
 

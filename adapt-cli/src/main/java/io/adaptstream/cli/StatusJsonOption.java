@@ -10,15 +10,16 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --json} of the status commands ({@code adapt status}, {@code adapt local status}): the same switch, help
- * and JSON layout (one indented object) for both, so a script reads them alike.
+ * {@code --json} of the commands that report ({@code adapt status}, {@code adapt local status},
+ * {@code adapt explain}): the same switch, help and JSON layout (one indented object) for all, so a script reads
+ * them alike.
  */
 public final class StatusJsonOption {
 
   /** The JSON both status commands build their objects with. */
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Option(names = "--json", description = "Print the status as one JSON object.")
+  @Option(names = "--json", description = "Print the answer as one JSON object.")
   boolean json;
 
   /** Prints {@code status} as one JSON object with {@code --json}, else as text. */

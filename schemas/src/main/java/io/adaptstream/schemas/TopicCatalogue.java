@@ -9,6 +9,7 @@ import io.adaptstream.avro.IngestEvent;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.Release;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.ReservoirEvent;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.ScoresEvent;
@@ -71,6 +72,12 @@ public final class TopicCatalogue {
   public final Topic<Centroids> centroids;
   /** Selector: step members keyed by cluster id, for the cluster selectors. */
   public final Topic<ClusterEvent> byCluster;
+  /**
+   * Selector: what it decided about every pool sample at every step and why, keyed {@code <step>/<sample id>}
+   * (compacted, kept forever: it is the run's record of its choices, read after the run by {@code adapt explain}).
+   * Not internal: the selector writes it, queries and the command line read it.
+   */
+  public final Topic<SampleProvenance> provenance;
 
   private TopicCatalogue(String prefix, String run, int dataPartitions) {
     this.prefix = checkName("prefix", prefix);
@@ -95,6 +102,8 @@ public final class TopicCatalogue {
     centroids = derived("selector.centroids", Centroids.class, dataPartitions, Topic.Cleanup.DELETE, FOREVER);
     byCluster = derived("selector.by-cluster", ClusterEvent.class, dataPartitions, Topic.Cleanup.DELETE,
         DERIVED_RETENTION_MS);
+    provenance = derived("selector.provenance", SampleProvenance.class, dataPartitions, Topic.Cleanup.COMPACT,
+        FOREVER);
   }
 
   /** The catalogue of the default deployment: prefix {@code adapt}, run {@code default}, 3 data partitions. */
@@ -126,13 +135,13 @@ public final class TopicCatalogue {
   /** Every topic, shared ones first, the selector's internal ones last. */
   public List<Topic<?>> all() {
     return List.of(ingest, releases, dlq, scoreRequests, scores, selections, models, evals, poolControl,
-        coordination, reservoir, centroids, byCluster);
+        coordination, reservoir, centroids, byCluster, provenance);
   }
 
   /** The topics only this run writes. */
   public List<Topic<?>> runTopics() {
     return List.of(scoreRequests, scores, selections, models, evals, poolControl, coordination, reservoir, centroids,
-        byCluster);
+        byCluster, provenance);
   }
 
   /** The selector's internal topics: only the selector reads and writes them. */

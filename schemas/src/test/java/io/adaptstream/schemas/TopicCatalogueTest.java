@@ -18,7 +18,7 @@ class TopicCatalogueTest {
     assertThat(c.all()).extracting(Topic::name).containsExactly("adapt.ingest", "adapt.releases", "adapt.dlq",
         "adapt.score-requests", "adapt.scores", "adapt.selections", "adapt.models", "adapt.evals",
         "adapt.selector.pool-control", "adapt.selector.coordination", "adapt.selector.reservoir",
-        "adapt.selector.centroids", "adapt.selector.by-cluster");
+        "adapt.selector.centroids", "adapt.selector.by-cluster", "adapt.selector.provenance");
     assertThat(c.scores.valueType()).isEqualTo(ScoresEvent.class);
     assertThat(c.ingest.partitions()).isEqualTo(3);
     assertThat(c.releases.partitions()).isEqualTo(1);
@@ -57,6 +57,19 @@ class TopicCatalogueTest {
 
     assertThat(releases.configs()).containsEntry("cleanup.policy", "compact");
     assertThat(ingest.configs()).containsEntry("retention.ms", "-1").containsEntry("cleanup.policy", "delete");
+  }
+
+  @Test
+  void shouldKeepTheSelectorsProvenancePerRunCompactedWhenTheRunIsNamed() {
+    TopicCatalogue c = TopicCatalogue.of("adapt", "r2", 4);
+
+    NewTopic provenance = c.provenance.newTopic((short) 1);
+
+    assertThat(c.provenance.name()).isEqualTo("adapt.r2.selector.provenance");
+    assertThat(c.provenance.partitions()).isEqualTo(4);
+    assertThat(provenance.configs()).containsEntry("cleanup.policy", "compact").containsEntry("retention.ms", "-1");
+    assertThat(c.runTopics()).contains(c.provenance);
+    assertThat(c.selectorTopics()).doesNotContain(c.provenance);
   }
 
   @Test

@@ -55,6 +55,7 @@ public final class SelectorConfig extends ServiceConfig {
   public static final String INPUT_BUFFER_RECORDS = "selector.input.buffer.records";
   public static final String FETCH_MAX_WAIT_MS = "selector.fetch.max.wait.ms";
   public static final String SCORES_STORE = "selector.scores.store";
+  public static final String PROVENANCE = "selector.provenance";
 
   /** {@value}: the scores store lives on the heap, restored from the scores topic at every start. */
   public static final String SCORES_STORE_MEMORY = "memory";
@@ -152,7 +153,12 @@ public final class SelectorConfig extends ServiceConfig {
               + "entries are dropped once a step's scores are assigned), about (pool + release) x record size "
               + "over all partitions, and is read back from the scores topic at every start. 'rocksdb': on disk, "
               + "for scores too large for the heap (big sketches or releases); each score costs a RocksDB write, "
-              + "which the throughput benchmark measured at about half the collector's CPU.");
+              + "which the throughput benchmark measured at about half the collector's CPU.")
+      .define(PROVENANCE, Type.BOOLEAN, true, Importance.LOW,
+          "Whether the cluster selectors write every decided sample's provenance (scores, cluster, scorer, CCS "
+              + "stratum, selection, redundancy and pruning, with reasons) to the run's selector provenance topic, "
+              + "in the step's transaction, and keep it for GET /steps/{t}/samples/{id} and adapt explain. One "
+              + "record per pool sample per step; off only to measure what it costs.");
 
   public SelectorConfig(Map<?, ?> originals) {
     super(DEFINITION, originals);
@@ -201,6 +207,11 @@ public final class SelectorConfig extends ServiceConfig {
 
   public boolean httpEnabled() {
     return httpPort() != HTTP_OFF;
+  }
+
+  /** Whether every decided sample's provenance is written and kept ({@link #PROVENANCE}). */
+  public boolean provenance() {
+    return getBoolean(PROVENANCE);
   }
 
   /** Whether the scores store lives on the heap ({@link #SCORES_STORE}). */

@@ -89,7 +89,7 @@ public final class SelectorService implements AutoCloseable {
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(SelectorService::onStreamThreadFailure);
     if (queryServer != null) {
-      queryServer.attach(streams);
+      queryServer.attach(streams, config.provenance());
     }
     streamsMetrics = new KafkaStreamsMetrics(streams, metrics.meters().tags());
     streamsMetrics.bindTo(registry);

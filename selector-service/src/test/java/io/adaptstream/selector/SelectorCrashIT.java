@@ -3,11 +3,16 @@ package io.adaptstream.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +68,57 @@ class SelectorCrashIT {
         // then
         scenario.assertMatchesReference(pipeline, expected);
         assertThat(restarted.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      }
+    }
+  }
+
+  @Test
+  void shouldCommitEachSamplesProvenanceOnceWhenACrashAbortsAClusterDecision(KafkaTestEnv env) throws Exception {
+    // given
+    Scenario scenario = new Scenario(env);
+    Map<String, String> settings = scenario.config(dir.resolve("state"));
+    settings.put("kafka.processor.wrapper.class", CrashingProcessorWrapper.class.getName());
+    settings.put("kafka.session.timeout.ms", "6000");
+    settings.put("kafka.heartbeat.interval.ms", "1000");
+    SelectorConfig config = new SelectorConfig(settings);
+    Scenario.Expected expected = scenario.expected(config);
+
+    try (StandInServices pipeline = new StandInServices(env, scenario.catalogue)) {
+      // the cluster selectors die on the last by-cluster record of step 2 (150 members and 3 x 3 markers): the
+      // record that completes the last partition's barrier, right after its decision sent its selections,
+      // deletions and provenance, before they commit
+      pipeline.beforePublish = t -> {
+        if (t == 1) {
+          CrashingProcessorWrapper.crashAfter("cluster-selector", 150 + 9);
+        }
+      };
+      SelectorService doomed = new SelectorService(config);
+      doomed.start();
+      pipeline.start();
+      scenario.publishAll(pipeline);
+
+      // when
+      await().atMost(RUN).until(() -> doomed.state() == KafkaStreams.State.ERROR);
+      doomed.close();
+      try (SelectorService restarted = new SelectorService(config)) {
+        restarted.start();
+        await().atMost(RUN).until(() -> pipeline.lastModel() == Scenario.STEPS);
+
+        // then: the committed provenance has each (step, sample) once, and says what the reference decided
+        scenario.assertMatchesReference(pipeline, expected);
+        List<SampleProvenance> records = env.readAll(scenario.catalogue.provenance, RUN).stream()
+            .map(ConsumerRecord::value).toList();
+        assertThat(records).extracting(p -> p.getStep() + "/" + p.getSampleId()).doesNotHaveDuplicates()
+            .hasSize(90 + 150 + 150);
+        for (int t = 1; t <= Scenario.STEPS; t++) {
+          int step = t;
+          TreeSet<String> selected = records.stream().filter(p -> p.getStep() == step && p.getSelected())
+              .map(SampleProvenance::getSampleId).collect(Collectors.toCollection(TreeSet::new));
+          TreeSet<String> pruned = records.stream().filter(p -> p.getStep() == step && p.getPruned())
+              .map(SampleProvenance::getSampleId).collect(Collectors.toCollection(TreeSet::new));
+          assertThat(selected).as("selected at step %d", t).isEqualTo(expected.plans().get(t - 1).selectedIds());
+          assertThat(pruned).as("pruned at step %d", t).isEqualTo(expected.plans().get(t - 1).prunedIds());
+        }
       }
     }
   }

@@ -3,18 +3,28 @@ package io.adaptstream.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.adaptstream.avro.SampleProvenance;
+import io.adaptstream.runtime.metrics.ServiceMeters;
 import io.adaptstream.selector.query.ClusterView;
 import io.adaptstream.selector.query.PoolView;
+import io.adaptstream.selector.query.ProvenanceView;
 import io.adaptstream.selector.query.SelectionView;
 import io.adaptstream.selector.query.SelectorClient;
 import io.adaptstream.selector.query.StepView;
 import io.adaptstream.testing.KafkaBrokerExtension;
 import io.adaptstream.testing.KafkaTestEnv;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import io.adaptstream.runtime.metrics.ServiceMeters;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -71,6 +81,70 @@ class SelectorServiceIT {
       assertThat(meters.get(ServiceMeters.STEP_PHASE).tag("phase", SelectorMetrics.PHASE_CLUSTERING).timer().count())
           .isEqualTo(Scenario.STEPS);
       assertThat(meters.getMeters()).anyMatch(m -> m.getId().getName().startsWith("kafka.stream."));
+      // and a sample the step never saw is a 404 that says why
+      HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(service.httpAddress().orElseThrow() + "/steps/1/samples/" + "0".repeat(64))).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(missing.statusCode()).isEqualTo(404);
+      assertThat(missing.body()).contains("no provenance of sample " + "0".repeat(64) + " at step 1");
+    }
+  }
+
+  @Test
+  void shouldWriteEveryDecidedSamplesProvenanceAndAnswerForItFromEitherInstance(KafkaTestEnv env)
+      throws Exception {
+    // given
+    Scenario scenario = new Scenario(env);
+    SelectorConfig a = new SelectorConfig(scenario.config(dir.resolve("a")));
+    SelectorConfig b = new SelectorConfig(scenario.config(dir.resolve("b")));
+    Scenario.Expected expected = scenario.expected(a);
+
+    try (SelectorService first = new SelectorService(a); SelectorService second = new SelectorService(b);
+        StandInServices pipeline = new StandInServices(env, scenario.catalogue)) {
+      // when
+      first.start();
+      second.start();
+      await().atMost(RUN).until(() -> first.state() == KafkaStreams.State.RUNNING
+          && second.state() == KafkaStreams.State.RUNNING);
+      pipeline.start();
+      scenario.publishAll(pipeline);
+      await().atMost(RUN).until(() -> pipeline.lastModel() == Scenario.STEPS);
+
+      // then: on the topic, committed with the steps, one record per sample decided at each step
+      List<ConsumerRecord<String, SampleProvenance>> records = env.readAll(scenario.catalogue.provenance, RUN);
+      Map<Integer, List<SampleProvenance>> byStep = records.stream().map(ConsumerRecord::value)
+          .collect(Collectors.groupingBy(SampleProvenance::getStep));
+      assertThat(byStep.keySet()).containsExactly(1, 2, 3);
+      assertThat(byStep.get(1)).hasSize(90);
+      for (int t = 1; t <= Scenario.STEPS; t++) {
+        List<SampleProvenance> step = byStep.get(t);
+        TreeSet<String> selected = step.stream().filter(SampleProvenance::getSelected)
+            .map(SampleProvenance::getSampleId).collect(Collectors.toCollection(TreeSet::new));
+        TreeSet<String> pruned = step.stream().filter(SampleProvenance::getPruned)
+            .map(SampleProvenance::getSampleId).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(selected).isEqualTo(expected.plans().get(t - 1).selectedIds());
+        assertThat(pruned).isEqualTo(expected.plans().get(t - 1).prunedIds());
+        assertThat(step).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(p.getStep() - 1));
+      }
+      assertThat(records).allSatisfy(r -> assertThat(r.key())
+          .isEqualTo(String.format("%010d/%s", r.value().getStep(), r.value().getSampleId())));
+      // and either instance answers for every sample, whichever holds its partition
+      String selectedAt3 = expected.plans().get(2).selectedIds().first();
+      String prunedAt2 = expected.plans().get(1).prunedIds().first(); // step 1 fills the pool: none pruned
+      for (SelectorService instance : List.of(first, second)) {
+        SelectorClient client = new SelectorClient(instance.httpAddress().orElseThrow());
+        ProvenanceView selected = await().atMost(RUN).until(() -> client.sample(3, selectedAt3), o -> o.isPresent())
+            .orElseThrow();
+        assertThat(selected.selected()).isTrue();
+        assertThat(selected.selection()).startsWith("selected: ");
+        assertThat(selected.modelVersion()).isEqualTo(2);
+        ProvenanceView pruned = await().atMost(RUN).until(() -> client.sample(2, prunedAt2), o -> o.isPresent())
+            .orElseThrow();
+        assertThat(pruned.pruned()).isTrue();
+        assertThat(pruned.pruneReason()).isIn("near-duplicate", "over-cap");
+        assertThat(pruned.duplicateOf()).isNotBlank();
+        assertThat(client.sample(3, prunedAt2)).isEmpty();
+      }
     }
   }
 

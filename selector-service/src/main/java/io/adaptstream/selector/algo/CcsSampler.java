@@ -71,8 +71,11 @@ public final class CcsSampler {
    * @param strataSizes candidates per stratum, stratum 0 holding the highest scores
    * @param quotas samples taken per stratum
    * @param filled samples taken from outside the trimmed range to reach the budget
+   * @param strata each input position's stratum, -1 for one in none (outside the trimmed range, or no finite
+   *     score)
    */
-  public record Sample(int[] indices, double low, double high, long[] strataSizes, long[] quotas, int filled) {}
+  public record Sample(int[] indices, double low, double high, long[] strataSizes, long[] quotas, int filled,
+      int[] strata) {}
 
   private final int maxStrata;
   private final double lowPercentile;
@@ -133,8 +136,10 @@ public final class CcsSampler {
           : finite[Math.min(finite.length - 1, (int) Math.floor(finite.length * highPercentile))];
     }
     double width = (high - low) / strata;
+    int[] stratumOf = new int[n];
     for (int i = 0; i < n; i++) {
       double s = scores[i];
+      stratumOf[i] = -1;
       if (!Double.isFinite(s)) {
         unscored.add(i);
       } else if (s < low || s > high) {
@@ -142,6 +147,7 @@ public final class CcsSampler {
       } else {
         int stratum = width > 0 ? (int) Math.min(strata - 1, Math.floor((high - s) / width)) : 0;
         byStratum.get(stratum).add(i);
+        stratumOf[i] = stratum;
       }
     }
     long[] sizes = byStratum.stream().mapToLong(List::size).toArray();
@@ -165,7 +171,7 @@ public final class CcsSampler {
       chosen.addAll(fill.subList(0, filled));
     }
     int[] indices = chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
-    return new Sample(indices, low, high, sizes, quotas, filled);
+    return new Sample(indices, low, high, sizes, quotas, filled, stratumOf);
   }
 
   /** A seeded random permutation of 0..n-1 (Fisher-Yates). */

@@ -16,9 +16,42 @@ import java.util.Optional;
  * @param chosenScorer the scorer that ranked the cluster; empty for policies without scores
  * @param entropies each considered scorer's entropy, in pool order (empty without scores)
  * @param diagnostics counts for the experiment report
+ * @param ccsStrata how many strata CCS used (0 without CCS)
+ * @param traces every member's account of the decision, in member (id) order: what provenance records say
  */
 public record ClusterDecision(int cluster, List<Selected> selected, List<String> pruned,
-    Optional<Scorer> chosenScorer, Map<Scorer, Double> entropies, Diagnostics diagnostics) {
+    Optional<Scorer> chosenScorer, Map<Scorer, Double> entropies, Diagnostics diagnostics, int ccsStrata,
+    List<Trace> traces) {
+
+  /** {@link Trace#pruneReason}: pruned as a near-duplicate copy (cosine above the threshold) of another member. */
+  public static final String NEAR_DUPLICATE = "near-duplicate";
+  /** {@link Trace#pruneReason}: among the most redundant members beyond the cluster's keep budget. */
+  public static final String OVER_CAP = "over-cap";
+  /** {@link Trace#pruneReason}: the policy keeps no pool, so every member leaves it after the step. */
+  public static final String RETIRED = "retired";
+
+  /**
+   * Why one member was or was not selected, and kept or pruned: the decision seen from the member, so a single
+   * sample's fate can be explained without the rest of the cluster.
+   *
+   * @param candidate whether it could be selected (not pruned before selection, of the new release where only
+   *     that one trains)
+   * @param ccsStratum its CCS stratum, 0 holding the highest scores; -1 in none
+   * @param selection why it was or was not selected, in words
+   * @param redundancy SemDeDup's statistic for it (max cosine to the members compared with it); NaN when pruning
+   *     compared nothing (the cluster within its keep budget, or a single member)
+   * @param nearest the member that max cosine is to; null with NaN redundancy
+   * @param pruneReason {@link #NEAR_DUPLICATE}, {@link #OVER_CAP} or {@link #RETIRED}; null when kept
+   * @param duplicateOf the member it is redundant to: its near-duplicate group's first member, or else the
+   *     nearest; null when kept or retired
+   */
+  public record Trace(String id, boolean candidate, int ccsStratum, boolean selected, String selection,
+      double redundancy, String nearest, String pruneReason, String duplicateOf) {
+
+    public boolean pruned() {
+      return pruneReason != null;
+    }
+  }
 
   /** Scorer label used when a policy selects without scores. */
   public static final String NO_SCORER = "none";
@@ -56,5 +89,6 @@ public record ClusterDecision(int cluster, List<Selected> selected, List<String>
     selected = List.copyOf(selected);
     pruned = List.copyOf(pruned);
     entropies = Collections.unmodifiableMap(new LinkedHashMap<>(entropies));
+    traces = List.copyOf(traces);
   }
 }

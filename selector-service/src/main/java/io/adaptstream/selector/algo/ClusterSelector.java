@@ -2,6 +2,7 @@ package io.adaptstream.selector.algo;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -137,11 +138,13 @@ public final class ClusterSelector {
     }
     List<Member> candidates;
     List<String> pruned = new ArrayList<>();
+    Map<String, Redundancy> redundancy = new HashMap<>();
     boolean pruneAfter = policy.pool() == SelectionPolicy.Pool.PRUNE_TO_CAP
         && rules.pruneTiming() == PruneTiming.AFTER_SELECTION;
     long pruneSeed = Seeds.derive(seed, Seeds.PURPOSE_PRUNE);
     switch (policy.pool()) {
-      case PRUNE_TO_CAP -> candidates = pruneAfter ? members : prune(members, keepBudget, pruneSeed, pruned);
+      case PRUNE_TO_CAP -> candidates = pruneAfter ? members
+          : prune(members, keepBudget, pruneSeed, pruned, redundancy);
       case KEEP_ALL -> candidates = members;
       case NEW_RELEASE_ONLY -> {
         candidates = members.stream().filter(Member::fresh).toList();
@@ -173,10 +176,12 @@ public final class ClusterSelector {
     double pickPercentileSum = 0;
     long pickPercentileCount = 0;
     int[] picked;
+    CcsSampler.Sample drawn = null;
     switch (policy.sampler()) {
       case CCS -> {
         double[] ranked = scores(candidates, chosen.orElseThrow());
-        picked = ccs.sample(ranked, budget, Seeds.derive(seed, Seeds.PURPOSE_CCS)).indices();
+        drawn = ccs.sample(ranked, budget, Seeds.derive(seed, Seeds.PURPOSE_CCS));
+        picked = drawn.indices();
         double[] ranks = CcsSampler.percentileRanks(ranked, picked);
         pickPercentileSum = ranks[0];
         pickPercentileCount = (long) ranks[1];
@@ -192,20 +197,94 @@ public final class ClusterSelector {
           .orElseGet(() -> new ClusterDecision.Selected(m.id(), ClusterDecision.NO_SCORER, 0.0)));
     }
     if (pruneAfter) {
-      prune(members, keepBudget, pruneSeed, pruned);
+      prune(members, keepBudget, pruneSeed, pruned, redundancy);
     }
     pruned.sort(Comparator.naturalOrder());
     Set<String> prunedIds = new HashSet<>(pruned);
     long prunedFresh = members.stream().filter(m -> m.fresh() && prunedIds.contains(m.id())).count();
+    List<ClusterDecision.Trace> traces = traces(members, candidates, picked, drawn, budget, chosen, prunedIds,
+        redundancy);
     return new ClusterDecision(cluster, selected, pruned, chosen, entropies,
-        new ClusterDecision.Diagnostics(prunedFresh, pickPercentileSum, pickPercentileCount));
+        new ClusterDecision.Diagnostics(prunedFresh, pickPercentileSum, pickPercentileCount),
+        drawn == null ? 0 : drawn.strataSizes().length, traces);
+  }
+
+  /** What pruning found about one member (only members of a cluster pruning compared). */
+  private record Redundancy(double m, String nearest, String reason, String duplicateOf) {}
+
+  /** Every member's account of the decision, in member order. */
+  private List<ClusterDecision.Trace> traces(List<Member> members, List<Member> candidates, int[] picked,
+      CcsSampler.Sample drawn, int budget, Optional<Scorer> chosen, Set<String> prunedIds,
+      Map<String, Redundancy> redundancy) {
+    Map<String, Integer> position = new HashMap<>(candidates.size() * 2);
+    for (int i = 0; i < candidates.size(); i++) {
+      position.put(candidates.get(i).id(), i);
+    }
+    boolean[] isPicked = new boolean[candidates.size()];
+    for (int i : picked) {
+      isPicked[i] = true;
+    }
+    long[] drawnPerStratum = new long[drawn == null ? 0 : drawn.strataSizes().length];
+    if (drawn != null) {
+      for (int i : picked) {
+        if (drawn.strata()[i] >= 0) {
+          drawnPerStratum[drawn.strata()[i]]++;
+        }
+      }
+    }
+    String pool = " of " + candidates.size() + " candidates";
+    List<ClusterDecision.Trace> out = new ArrayList<>(members.size());
+    for (Member m : members) {
+      Integer at = position.get(m.id());
+      int stratum = -1;
+      boolean selected = false;
+      String why;
+      if (at == null) {
+        why = policy.pool() == SelectionPolicy.Pool.NEW_RELEASE_ONLY
+            ? "not a candidate: not of the step's new release" : "not a candidate: pruned before selection";
+      } else {
+        selected = isPicked[at];
+        String verb = selected ? "selected: " : "not selected: ";
+        switch (policy.sampler()) {
+          case CCS -> {
+            stratum = drawn.strata()[at];
+            int strata = drawn.strataSizes().length;
+            if (stratum >= 0) {
+              why = (selected ? "selected: " : "not drawn: ") + "CCS stratum " + stratum + " of " + strata + " ("
+                  + drawnPerStratum[stratum] + " of its " + drawn.strataSizes()[stratum] + " drawn)";
+            } else if (selected) {
+              why = "selected: filled from outside the trimmed range, the strata holding too few";
+            } else if (budget == 0) {
+              why = "not selected: the cluster's training budget is 0";
+            } else if (!Double.isFinite(m.score(chosen.orElseThrow()))) {
+              why = "not selected: no finite " + chosen.get().label() + " score";
+            } else {
+              why = "not selected: " + chosen.get().label() + " score outside the trimmed range [" + drawn.low()
+                  + ", " + drawn.high() + "]";
+            }
+          }
+          case UNIFORM -> why = (selected ? "selected: " : "not drawn: ") + "uniform draw of " + budget + pool;
+          default -> why = verb + "the policy trains on every candidate";
+        }
+      }
+      Redundancy r = redundancy.get(m.id());
+      String reason = r != null ? r.reason() : null;
+      String duplicateOf = r != null ? r.duplicateOf() : null;
+      if (reason == null && prunedIds.contains(m.id())) {
+        reason = ClusterDecision.RETIRED;
+      }
+      out.add(new ClusterDecision.Trace(m.id(), at != null, stratum, selected, why,
+          r != null ? r.m() : Double.NaN, r != null ? r.nearest() : null, reason, duplicateOf));
+    }
+    return out;
   }
 
   /**
    * SemDeDup to the keep budget: under the reference rule in pruning order (pool before fresh), otherwise in id
    * order; returns the kept members in id order.
    */
-  private List<Member> prune(List<Member> members, long keepBudget, long seed, List<String> pruned) {
+  private List<Member> prune(List<Member> members, long keepBudget, long seed, List<String> pruned,
+      Map<String, Redundancy> redundancy) {
     if (keepBudget >= members.size()) {
       return members;
     }
@@ -232,10 +311,18 @@ public final class ClusterSelector {
     }
     Set<String> keptIds = new HashSet<>();
     for (int i = 0; i < order.size(); i++) {
+      int near = result.nearest()[i];
+      String nearest = near >= 0 ? order.get(near).id() : null;
+      double m = near >= 0 ? result.m()[i] : Double.NaN;
       if (keep[i]) {
         keptIds.add(order.get(i).id());
+        redundancy.put(order.get(i).id(), new Redundancy(m, nearest, null, null));
       } else {
         pruned.add(order.get(i).id());
+        int copyOf = result.duplicateOf()[i];
+        redundancy.put(order.get(i).id(), copyOf >= 0
+            ? new Redundancy(m, nearest, ClusterDecision.NEAR_DUPLICATE, order.get(copyOf).id())
+            : new Redundancy(m, nearest, ClusterDecision.OVER_CAP, nearest));
       }
     }
     return members.stream().filter(m -> keptIds.contains(m.id())).toList();

@@ -57,10 +57,15 @@ public final class SemDeDup {
    * @param kept kept positions, ascending
    * @param pruned pruned positions, ascending
    * @param m each member's statistic (-infinity when no earlier member was compared)
+   * @param nearest the position each member's statistic is the cosine to (the first such, in comparison order);
+   *     -1 when nothing was compared
+   * @param duplicateOf under {@link #keepOrderFree}, for a member pruned as a near-duplicate copy: the position of
+   *     its group's first member (the copy the phase keeps); -1 otherwise
    * @param comparisons dot products computed
    * @param exact whether every pair was compared (false when the cap applied)
    */
-  public record Pruning(int[] kept, int[] pruned, double[] m, long comparisons, boolean exact) {}
+  public record Pruning(int[] kept, int[] pruned, double[] m, int[] nearest, int[] duplicateOf, long comparisons,
+      boolean exact) {}
 
   private final int maxPairwise;
 
@@ -88,7 +93,7 @@ public final class SemDeDup {
     for (int r = 0; r < Math.min(keep, n); r++) {
       kept[order[r]] = true;
     }
-    return result(kept, s);
+    return result(kept, s, null);
   }
 
   /** Prunes every member whose M exceeds {@code 1 - epsilon}. */
@@ -101,7 +106,7 @@ public final class SemDeDup {
     for (int i = 0; i < kept.length; i++) {
       kept[i] = !(s.m[i] > 1 - epsilon);
     }
-    return result(kept, s);
+    return result(kept, s, null);
   }
 
   /**
@@ -124,7 +129,9 @@ public final class SemDeDup {
       Arrays.fill(kept, true);
       double[] none = new double[n];
       Arrays.fill(none, Double.NEGATIVE_INFINITY);
-      return result(kept, new Statistic(none, 0, true));
+      int[] nobody = new int[n];
+      Arrays.fill(nobody, -1);
+      return result(kept, new Statistic(none, nobody, 0, true), null);
     }
     int[] parent = IntStream.range(0, n).toArray();
     Statistic first = symmetric(flat, n, dim, seed, null, duplicateCosine, parent);
@@ -142,7 +149,15 @@ public final class SemDeDup {
       removed[copies.get(r)] = true;
     }
     toRemove -= Math.min(toRemove, copies.size());
+    int[] duplicateOf = new int[n];
+    Arrays.fill(duplicateOf, -1);
+    for (int i = 0; i < n; i++) {
+      if (removed[i]) {
+        duplicateOf[i] = root(parent, i);
+      }
+    }
     double[] m = first.m.clone();
+    int[] nearest = first.nearest.clone();
     long comparisons = first.comparisons;
     if (toRemove > 0) {
       Statistic rest = copies.isEmpty() ? first : symmetric(flat, n, dim, seed, removed, Double.NaN, null);
@@ -154,6 +169,7 @@ public final class SemDeDup {
         if (!removed[i]) {
           left.add(i);
           m[i] = rest.m[i];
+          nearest[i] = rest.nearest[i];
         }
       }
       left.sort(Comparator.<Integer>comparingDouble(i -> -rest.m[i]).thenComparingInt(i -> -i));
@@ -164,7 +180,7 @@ public final class SemDeDup {
     for (int i = 0; i < n; i++) {
       kept[i] = !removed[i];
     }
-    return result(kept, new Statistic(m, comparisons, first.exact));
+    return result(kept, new Statistic(m, nearest, comparisons, first.exact), duplicateOf);
   }
 
   /**
@@ -175,6 +191,8 @@ public final class SemDeDup {
       int[] parent) {
     double[] m = new double[n];
     Arrays.fill(m, Double.NEGATIVE_INFINITY);
+    int[] nearest = new int[n];
+    Arrays.fill(nearest, -1);
     long comparisons = 0;
     if (n <= maxPairwise) {
       float[] columns = transpose(flat, n, dim, null);
@@ -186,12 +204,12 @@ public final class SemDeDup {
         similarities(columns, n, dim, flat, j * dim, 0, j, sims);
         for (int i = 0; i < j; i++) {
           if (skip == null || !skip[i]) {
-            visit(i, j, sims[i], m, duplicateCosine, parent);
+            visit(i, j, sims[i], m, nearest, duplicateCosine, parent);
             comparisons++;
           }
         }
       }
-      return new Statistic(m, comparisons, true);
+      return new Statistic(m, nearest, comparisons, true);
     }
     int[] byProjection = byProjection(flat, n, dim, seed);
     float[] columns = transpose(flat, n, dim, byProjection);
@@ -207,17 +225,24 @@ public final class SemDeDup {
       for (int t = 0; t < count; t++) {
         int b = byProjection[r + 1 + t];
         if (skip == null || !skip[b]) {
-          visit(a, b, sims[t], m, duplicateCosine, parent);
+          visit(a, b, sims[t], m, nearest, duplicateCosine, parent);
           comparisons++;
         }
       }
     }
-    return new Statistic(m, comparisons, false);
+    return new Statistic(m, nearest, comparisons, false);
   }
 
-  private static void visit(int a, int b, float sim, double[] m, double duplicateCosine, int[] parent) {
-    m[a] = Math.max(m[a], sim);
-    m[b] = Math.max(m[b], sim);
+  private static void visit(int a, int b, float sim, double[] m, int[] nearest, double duplicateCosine,
+      int[] parent) {
+    if (sim > m[a]) {
+      m[a] = sim;
+      nearest[a] = b;
+    }
+    if (sim > m[b]) {
+      m[b] = sim;
+      nearest[b] = a;
+    }
     if (parent != null && sim > duplicateCosine) {
       int ra = root(parent, a);
       int rb = root(parent, b);
@@ -235,7 +260,7 @@ public final class SemDeDup {
     return i;
   }
 
-  private record Statistic(double[] m, long comparisons, boolean exact) {}
+  private record Statistic(double[] m, int[] nearest, long comparisons, boolean exact) {}
 
   private Statistic statistic(List<float[]> embeddings, long seed) {
     int n = embeddings.size();
@@ -243,16 +268,20 @@ public final class SemDeDup {
     int dim = n == 0 ? 0 : flat.length / n;
     double[] m = new double[n];
     Arrays.fill(m, Double.NEGATIVE_INFINITY);
+    int[] nearest = new int[n];
+    Arrays.fill(nearest, -1);
     if (n <= maxPairwise) {
       float[] columns = transpose(flat, n, dim, null);
       float[] sims = new float[n];
       long comparisons = 0;
       for (int j = 1; j < n; j++) {
         similarities(columns, n, dim, flat, j * dim, 0, j, sims);
-        m[j] = max(sims, j);
+        int arg = argmax(sims, j);
+        m[j] = sims[arg];
+        nearest[j] = arg;
         comparisons += j;
       }
-      return new Statistic(m, comparisons, true);
+      return new Statistic(m, nearest, comparisons, true);
     }
     int[] byProjection = byProjection(flat, n, dim, seed);
     float[] columns = transpose(flat, n, dim, byProjection);
@@ -264,14 +293,16 @@ public final class SemDeDup {
       int count = Math.min(n - 1, r + window) - r;
       similarities(columns, n, dim, flat, a * dim, r + 1, count, sims);
       for (int t = 0; t < count; t++) {
-        int later = Math.max(a, byProjection[r + 1 + t]);
+        int b = byProjection[r + 1 + t];
+        int later = Math.max(a, b);
         if (sims[t] > m[later]) {
           m[later] = sims[t];
+          nearest[later] = Math.min(a, b);
         }
       }
       comparisons += count;
     }
-    return new Statistic(m, comparisons, false);
+    return new Statistic(m, nearest, comparisons, false);
   }
 
   /** The embeddings normalised, one flat row-major array (pairwise loops then stream through contiguous memory). */
@@ -343,21 +374,30 @@ public final class SemDeDup {
     }
   }
 
-  private static double max(float[] sims, int count) {
-    float best = Float.NEGATIVE_INFINITY;
-    for (int t = 0; t < count; t++) {
-      best = Math.max(best, sims[t]);
+  /** The first position of the largest of {@code sims[0..count)} ({@code count >= 1}). */
+  private static int argmax(float[] sims, int count) {
+    int arg = 0;
+    float best = sims[0];
+    for (int t = 1; t < count; t++) {
+      if (sims[t] > best) {
+        best = sims[t];
+        arg = t;
+      }
     }
-    return best;
+    return arg;
   }
 
-  private static Pruning result(boolean[] kept, Statistic s) {
+  private static Pruning result(boolean[] kept, Statistic s, int[] duplicateOf) {
+    if (duplicateOf == null) {
+      duplicateOf = new int[kept.length];
+      Arrays.fill(duplicateOf, -1);
+    }
     List<Integer> keep = new ArrayList<>();
     List<Integer> prune = new ArrayList<>();
     for (int i = 0; i < kept.length; i++) {
       (kept[i] ? keep : prune).add(i);
     }
     return new Pruning(keep.stream().mapToInt(Integer::intValue).toArray(),
-        prune.stream().mapToInt(Integer::intValue).toArray(), s.m, s.comparisons, s.exact);
+        prune.stream().mapToInt(Integer::intValue).toArray(), s.m, s.nearest, duplicateOf, s.comparisons, s.exact);
   }
 }

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /steps/{t}}: one step (404 if it has not started);</li>
  *   <li>{@code GET /steps/{t}/clusters}: {@link ClusterView}s in cluster order;</li>
  *   <li>{@code GET /steps/{t}/selections}: {@link SelectionView}s in sample-id order;</li>
+ *   <li>{@code GET /steps/{t}/samples/{id}}: the sample's {@link ProvenanceView} at step t (404, with the reason,
+ *       when the step has not decided it, the sample was not in its pool, or provenance is off);</li>
  *   <li>{@code GET /pool}: {@link PoolView}.</li>
  * </ul>
  * 503 while stores are unavailable (a rebalance that outlasts the retries, or the application not running).
@@ -48,6 +50,7 @@ public final class QueryServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
   private static final Pattern STEP = Pattern.compile("^/steps/(\\d{1,9})(/clusters|/selections)?/?$");
+  private static final Pattern SAMPLE = Pattern.compile("^/steps/(\\d{1,9})/samples/([A-Za-z0-9._-]{1,200})/?$");
   private static final Duration STORE_RETRY = Duration.ofSeconds(10);
 
   private final HttpServer server;
@@ -56,6 +59,7 @@ public final class QueryServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final HostInfo self;
   private volatile KafkaStreams streams;
+  private volatile boolean provenance;
 
   private QueryServer(HttpServer server, ExecutorService executor, HostInfo self) {
     this.server = server;
@@ -98,6 +102,15 @@ public final class QueryServer implements AutoCloseable {
     this.streams = streams;
   }
 
+  /**
+   * Attaches the application, saying whether it keeps provenance ({@code selector.provenance}); without it
+   * {@code /steps/{t}/samples/{id}} says provenance is off.
+   */
+  public void attach(KafkaStreams streams, boolean keepsProvenance) {
+    this.provenance = keepsProvenance;
+    this.streams = streams;
+  }
+
   private void handle(HttpExchange exchange) {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
@@ -112,6 +125,11 @@ public final class QueryServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       boolean local = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("").contains("local=true");
       SelectorQueries q = new SelectorQueries(ks, self, STORE_RETRY);
+      Matcher sample = SAMPLE.matcher(path);
+      if (sample.matches()) {
+        answerSample(exchange, ks, q, path, local, Integer.parseInt(sample.group(1)), sample.group(2));
+        return;
+      }
       Object body = route(ks, q, path, local);
       if (body == null) {
         respond(exchange, 404, Map.of("error", "not found: " + path));
@@ -158,6 +176,30 @@ public final class QueryServer implements AutoCloseable {
     }
     return merged(q.selections(step), remote(ks, path, local, new TypeReference<List<SelectionView>>() {}),
         SelectionView::sampleId, (a, b) -> a);
+  }
+
+  /** {@code /steps/{t}/samples/{id}}: this instance's store, else the other instances'; 404 with the reason. */
+  private void answerSample(HttpExchange exchange, KafkaStreams ks, SelectorQueries q, String path, boolean local,
+      int step, String sampleId) throws IOException {
+    if (!provenance) {
+      respond(exchange, 404, Map.of("error", "provenance is off in this selector (selector.provenance=false)"));
+      return;
+    }
+    Optional<ProvenanceView> found = q.provenance(step, sampleId);
+    if (found.isEmpty() && !local) {
+      for (String body : remoteBodies(ks, path)) {
+        if (!body.isBlank()) {
+          found = Optional.of(json.readValue(body, ProvenanceView.class));
+          break;
+        }
+      }
+    }
+    if (found.isPresent()) {
+      respond(exchange, 200, found.get());
+    } else {
+      respond(exchange, 404, Map.of("error", "no provenance of sample " + sampleId + " at step " + step
+          + ": the step has not decided it yet, or the sample was not in its pool"));
+    }
   }
 
   private List<StepView> remoteOptional(KafkaStreams ks, String path) throws IOException {

@@ -71,6 +71,11 @@ public final class SelectorClient {
     return get("/steps/" + step + "/selections", new TypeReference<List<SelectionView>>() {}).orElseThrow();
   }
 
+  /** Sample {@code sampleId}'s provenance at {@code step}, or empty when the selector has none (404). */
+  public Optional<ProvenanceView> sample(int step, String sampleId) {
+    return get("/steps/" + step + "/samples/" + sampleId, new TypeReference<ProvenanceView>() {});
+  }
+
   public PoolView pool() {
     return get("/pool", new TypeReference<PoolView>() {}).orElseThrow();
   }

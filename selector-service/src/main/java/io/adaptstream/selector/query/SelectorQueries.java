@@ -5,6 +5,7 @@ import io.adaptstream.avro.ClusterFit;
 import io.adaptstream.avro.ClusterSummary;
 import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.SelectedSample;
 import io.adaptstream.avro.StepStatus;
 import io.adaptstream.schemas.Backoff;
@@ -117,6 +118,15 @@ public final class SelectorQueries {
     }, List.of());
     out.sort(Comparator.comparing(SelectionView::sampleId));
     return out;
+  }
+
+  /**
+   * Sample {@code sampleId}'s provenance at {@code step}, if a task of this instance holds it.
+   */
+  public Optional<ProvenanceView> provenance(int step, String sampleId) {
+    String key = StepKeys.member(step, sampleId);
+    return read(SelectorTopology.PROVENANCE_STORE, SampleProvenance.class,
+        store -> Optional.ofNullable(store.get(key)).map(ProvenanceView::of), Optional.empty());
   }
 
   public PoolView pool() {

@@ -6,6 +6,7 @@ import io.adaptstream.avro.ClusterSummary;
 import io.adaptstream.avro.Coordination;
 import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.PoolDeletion;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.SelectedSample;
 import io.adaptstream.avro.Selection;
 import io.adaptstream.avro.SelectionEvent;
@@ -48,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * ({@link StepBudgets}, the same numbers on every partition), and runs {@link ClusterSelector} for each of its
  * clusters in cluster order, on the members sorted by id, seeded by (seed, step, cluster). Then, in one
  * transaction: the {@link Selection}s, the pool deletions (to the pool-control partition holding each sample), a
- * marker to every selections partition with its count and the global cluster counts, and a progress report.
- * Summaries and selections stay in stores for interactive queries.
+ * marker to every selections partition with its count and the global cluster counts, a provenance record per
+ * member (unless {@code selector.provenance} is off: what the member's scores, cluster, scorer, CCS stratum,
+ * redundancy and fate were, and why), and a progress report. Summaries and selections stay in stores for
+ * interactive queries, and so do the provenance records ({@code provenance} store).
  *
  * <p>Members are not written to Kafka a second time: the {@code selector-members} store holds the by-cluster topic
  * as it is (key {@code <step>/<cluster>/<sample id>} to the record's bytes, every record, restored from the topic
@@ -69,6 +72,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
   private KeyValueStore<String, byte[]> kept;
   private KeyValueStore<String, ClusterSummary> summaries;
   private KeyValueStore<String, SelectedSample> selections;
+  private KeyValueStore<String, SampleProvenance> provenance;
   private StepBarriers barriers;
 
   ClusterSelectorProcessor(SelectorContext sc) {
@@ -84,6 +88,7 @@ final class ClusterSelectorProcessor extends StepProcessor {
     kept = context.getStateStore(SelectorTopology.SELECTOR_MEMBERS_KEPT_STORE);
     summaries = context.getStateStore(SelectorTopology.CLUSTERS_STORE);
     selections = context.getStateStore(SelectorTopology.SELECTIONS_STORE);
+    provenance = sc.provenance ? context.getStateStore(SelectorTopology.PROVENANCE_STORE) : null;
     barriers = new StepBarriers(context.getStateStore(SelectorTopology.SELECTOR_BARRIERS_STORE));
   }
 
@@ -237,6 +242,9 @@ final class ClusterSelectorProcessor extends StepProcessor {
       }
       Map<String, Double> entropies = new LinkedHashMap<>();
       d.entropies().forEach((scorer, h) -> entropies.put(scorer.label(), h));
+      if (sc.provenance) {
+        sendProvenance(record, step, c, d, byId, sizes[c], budgets.train()[c], budgets.keep()[c], entropies);
+      }
       summaries.put(StepKeys.cluster(step, c), ClusterSummary.newBuilder().setStep(step).setCluster(c)
           .setSize(sizes[c]).setFresh(fresh[c]).setKeep(budgets.keep()[c]).setTrainBudget(budgets.train()[c])
           .setScorer(d.chosenScorer().map(Scorer::label).orElse(ClusterDecision.NO_SCORER))
@@ -268,6 +276,36 @@ final class ClusterSelectorProcessor extends StepProcessor {
     sc.metrics.phaseTook(SelectorMetrics.PHASE_SELECTION, System.nanoTime() - t0);
     LOG.info("step {} partition {}: decided {} members of {} of the {} clusters, selected {}, pruned {}", step,
         partition(), decided, own, sizes.length, selected, pruned);
+  }
+
+  /** One provenance record per member of the decided cluster, in member order, keyed {@code <step>/<id>}. */
+  private void sendProvenance(Record<String, byte[]> record, int step, int cluster, ClusterDecision d,
+      Map<String, ClusterMember> byId, long size, long trainBudget, long keepBudget, Map<String, Double> entropies) {
+    String scorer = d.chosenScorer().map(Scorer::label).orElse(ClusterDecision.NO_SCORER);
+    for (ClusterDecision.Trace t : d.traces()) {
+      ClusterMember m = byId.get(t.id());
+      Map<String, Double> scores = new LinkedHashMap<>();
+      scores.put(Scorer.PERPLEXITY.label(), m.getPerplexity());
+      scores.put(Scorer.EL2N.label(), m.getEl2n());
+      scores.put(Scorer.ENTROPY.label(), m.getEntropy());
+      scores.put(Scorer.GROUNDING.label(), m.getGrounding());
+      scores.put(Scorer.GRAND.label(), m.getGrand());
+      Double ranked = d.chosenScorer().map(s -> s.transform(scores.get(s.label()))).filter(Double::isFinite)
+          .orElse(null);
+      SampleProvenance p = SampleProvenance.newBuilder().setStep(step).setSampleId(t.id())
+          .setRelease(m.getSample().getRelease()).setSourceId(m.getSample().getSourceId())
+          .setSkill(m.getSample().getSkill()).setFresh(m.getFresh()).setModel(sc.modelName)
+          .setModelVersion(m.getModelVersion()).setScores(scores).setCluster(cluster)
+          .setCentroidDistance(m.getCentroidDistance()).setClusterSize(size).setTrainBudget(trainBudget)
+          .setKeepBudget(keepBudget).setScorer(scorer).setEntropies(entropies).setRankedScore(ranked)
+          .setCandidate(t.candidate()).setCcsStratum(t.ccsStratum()).setCcsStrata(d.ccsStrata())
+          .setSelected(t.selected()).setSelection(t.selection())
+          .setRedundancy(Double.isNaN(t.redundancy()) ? null : t.redundancy()).setNearest(t.nearest())
+          .setPruned(t.pruned()).setPruneReason(t.pruneReason()).setDuplicateOf(t.duplicateOf()).build();
+      String key = StepKeys.member(step, t.id());
+      send(SelectorTopology.SELECTOR_PROVENANCE_SINK, key, p, record.timestamp());
+      provenance.put(key, p);
+    }
   }
 
   private List<ClusterMember> clusterMembers(int step, int cluster, Map<String, byte[]> keptOfStep) {

@@ -94,11 +94,14 @@ final class ScoreAssigner extends StepProcessor {
             entry != null && entry.getSample() != null);
         return;
       }
-      int cluster = c.getClustered() ? KMeans.assign(centroids, Vectors.toArray(s.getSketch())) : 0;
+      float[] sketch = c.getClustered() ? Vectors.toArray(s.getSketch()) : null;
+      int cluster = c.getClustered() ? KMeans.assign(centroids, sketch) : 0;
+      double distance = c.getClustered() ? distance(centroids[cluster], sketch) : -1.0;
       ClusterMember member = ClusterMember.newBuilder().setStep(step).setCluster(cluster)
           .setSampleId(id).setFresh(s.getFresh()).setEmbedding(s.getEmbedding())
           .setPerplexity(s.getPerplexity()).setEl2n(s.getEl2n()).setEntropy(s.getEntropy())
-          .setGrounding(s.getGrounding()).setGrand(s.getGrand()).setSample(entry.getSample()).build();
+          .setGrounding(s.getGrounding()).setGrand(s.getGrand()).setSample(entry.getSample())
+          .setModelVersion(s.getModelVersion()).setCentroidDistance(distance).build();
       send(SelectorTopology.POOL_BY_CLUSTER_SINK, StepKeys.clusterMember(step, cluster, id), new ClusterEvent(member),
           record.timestamp());
       counts[cluster]++;
@@ -124,5 +127,22 @@ final class ScoreAssigner extends StepProcessor {
     b.setForwarded(true);
     barriers.put(b);
     commitSoon();
+  }
+
+  /** Euclidean distance between a centroid and a sketch (what a sample's provenance reports). */
+  static double distance(float[] centroid, float[] sketch) {
+    double sum = 0;
+    int n = Math.min(centroid.length, sketch.length);
+    for (int d = 0; d < n; d++) {
+      double diff = (double) centroid[d] - sketch[d];
+      sum += diff * diff;
+    }
+    for (int d = n; d < centroid.length; d++) {
+      sum += (double) centroid[d] * centroid[d];
+    }
+    for (int d = n; d < sketch.length; d++) {
+      sum += (double) sketch[d] * sketch[d];
+    }
+    return Math.sqrt(sum);
   }
 }

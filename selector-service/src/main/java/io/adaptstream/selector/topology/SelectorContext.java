@@ -36,6 +36,8 @@ final class SelectorContext {
   final boolean scoresInMemory;
   final ClusterSelector.Rules rules;
   final SelectorMetrics metrics;
+  /** Whether the cluster selectors write every decided sample's provenance. */
+  final boolean provenance;
 
   SelectorContext(SelectorConfig config, AvroSerdes serdes, SelectorMetrics metrics) {
     this.metrics = metrics;
@@ -54,6 +56,7 @@ final class SelectorContext {
     this.maxPairwise = config.pruneMaxPairwise();
     this.scoresInMemory = config.scoresInMemory();
     this.rules = config.rules();
+    this.provenance = config.provenance();
   }
 
   boolean clusters() {

@@ -9,6 +9,7 @@ import io.adaptstream.avro.PoolControl;
 import io.adaptstream.avro.PoolEntry;
 import io.adaptstream.avro.ReleaseProgress;
 import io.adaptstream.avro.ReservoirEvent;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.avro.ScoreRequestEvent;
 import io.adaptstream.avro.SealProgress;
 import io.adaptstream.avro.SelectedSample;
@@ -86,6 +87,11 @@ public final class SelectorTopology {
   static final String SELECTOR_BARRIERS_STORE = "selector-barriers";
   public static final String CLUSTERS_STORE = "clusters";
   public static final String SELECTIONS_STORE = "selections";
+  /**
+   * The cluster selectors' provenance records ({@code <step>/<sample id>}), kept as they send them, for
+   * {@code GET /steps/{t}/samples/{id}}.
+   */
+  public static final String PROVENANCE_STORE = "provenance";
 
   // sources
   static final String INGEST_SOURCE = "ingest-source";
@@ -120,6 +126,7 @@ public final class SelectorTopology {
   static final String SELECTOR_POOL_CONTROL_SINK = "selector.pool-control-sink";
   static final String SELECTOR_COORDINATION_SINK = "selector.coordination-sink";
   static final String SELECTOR_DLQ_SINK = "selector.dlq-sink";
+  static final String SELECTOR_PROVENANCE_SINK = "selector.provenance-sink";
 
   private SelectorTopology() {}
 
@@ -215,6 +222,15 @@ public final class SelectorTopology {
     t.addSink(SELECTOR_COORDINATION_SINK, cat.coordination.name(), keyOut, serializer(cat.coordination, serdes),
         CLUSTER_SELECTOR);
     t.addSink(SELECTOR_DLQ_SINK, cat.dlq.name(), keyOut, serializer(cat.dlq, serdes), CLUSTER_SELECTOR);
+    if (sc.provenance) {
+      // by sample id, so a sample's whole history is on one partition (one read for adapt explain)
+      t.addSink(SELECTOR_PROVENANCE_SINK, cat.provenance.name(), keyOut, serializer(cat.provenance, serdes),
+          (topic, key, value, n) -> Optional.of(Set.of(StepKeys.partitionForKey(value.getSampleId(), n))),
+          CLUSTER_SELECTOR);
+      // kept by the processor that decides, not read back from the topic: a store fed from the topic would index
+      // a step's records on the stream thread while the next step's scores arrive
+      t.addStateStore(store(PROVENANCE_STORE, SampleProvenance.class), CLUSTER_SELECTOR);
+    }
     return t;
   }
 

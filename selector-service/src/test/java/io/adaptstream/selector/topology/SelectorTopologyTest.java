@@ -62,6 +62,7 @@ class SelectorTopologyTest {
     h.publishModel(1);
     List<?> step2Requests = h.answerRequests(2, List.of(), TestData::scores);
     h.drainOutputs();
+    List<io.adaptstream.avro.SampleProvenance> provenance = h.read(h.catalogue.provenance);
 
     // then
     StepPlanner.StepPlan plan1 = reference.step(1);
@@ -78,6 +79,17 @@ class SelectorTopologyTest {
     assertThat(status.getSelectionDoneAtMs()).isGreaterThanOrEqualTo(status.getStartedAtMs());
     assertThat(status.getRequested()).containsEntry("0", 150L);
     assertThat(status.getFresh()).containsEntry("0", 70L);
+    // and every scored sample's provenance, scored by version t-1, placed by the fitted centroids
+    assertThat(provenance).hasSize(100 + 150);
+    assertThat(provenance).filteredOn(p -> p.getStep() == 2).hasSize(150)
+        .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1))
+        .allSatisfy(p -> assertThat(p.getCentroidDistance()).isBetween(0.0, 2.0));
+    assertThat(provenance).filteredOn(p -> p.getStep() == 1 && p.getPruned())
+        .extracting(io.adaptstream.avro.SampleProvenance::getSampleId)
+        .containsExactlyInAnyOrderElementsOf(h.deletions(1).stream().map(d -> d.getSampleId()).toList());
+    assertThat(provenance).filteredOn(p -> p.getStep() == 2 && p.getSelected())
+        .extracting(io.adaptstream.avro.SampleProvenance::getSampleId)
+        .containsExactlyInAnyOrderElementsOf(h.selections(2).stream().map(x -> x.getSampleId()).toList());
   }
 
   @Test
