@@ -16,6 +16,7 @@ import io.adaptstream.ingest.IngestJob;
 import io.adaptstream.ingest.IngestListener;
 import io.adaptstream.ingest.PublishRequest;
 import io.adaptstream.selector.query.ClusterView;
+import io.adaptstream.selector.query.ProvenanceView;
 import io.adaptstream.selector.query.SelectorClient;
 import io.adaptstream.selector.query.StepView;
 import io.adaptstream.testing.KafkaBrokerExtension;
@@ -190,12 +191,14 @@ class DashboardIT {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) ((JavascriptExecutor) browser)
             .executeScript("const i = document.querySelector('#explain img'); return i ? i.naturalWidth : 0;"))
             .intValue() > 0);
-        String status = text(browser, "#explain-status");
-        if (browser.findElements(By.id("explain-record")).isEmpty()) {
-          assertThat(status).startsWith("no record of this sample at step 1");
-        } else {
-          assertThat(text(browser, "#explain-record")).contains(sampleId);
-        }
+        // and the selector's provenance record of it: selected at step 1, scored by version 0
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> !browser.findElements(By.id("explain-record")).isEmpty());
+        String record = text(browser, "#explain-record");
+        assertThat(record).contains(sampleId);
+        ProvenanceView story = selector.sample(1, sampleId).orElseThrow();
+        assertThat(story.selected()).isTrue();
+        assertThat(record).contains(story.selection());
 
         Path shot = Path.of("target", "dashboard.png");
         Files.createDirectories(shot.getParent());
