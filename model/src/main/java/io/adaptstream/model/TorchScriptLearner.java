@@ -217,9 +217,14 @@ public final class TorchScriptLearner implements Learner {
     }
   }
 
-  /** Writes the header, the tokenizer.json (if any) and the module as one blob. */
+  /**
+   * Writes the header, the tokenizer.json (if any) and the module as one blob. The module is saved in training
+   * mode whatever ran last: TorchScript records each submodule's mode in the file, so a version saved after an
+   * evaluation would otherwise hash differently from the same weights saved straight after training.
+   */
   @Override
   public CheckpointRef save(BlobStore blobs) throws IOException {
+    setModuleTraining(true);
     return HEADER.save(blobs, config.toJson(), out -> {
       if (tokenizer instanceof HfTokenizer hf) {
         byte[] json = hf.json();
@@ -466,6 +471,16 @@ public final class TorchScriptLearner implements Learner {
    * the module's own mode is set here.
    */
   NDList forward(Inputs in, boolean training) {
+    setModuleTraining(training);
+    NDList out = block.forward(store, in.list, true);
+    if (out.size() < 2) {
+      throw new IllegalStateException("the module returned " + out.size() + " output(s); the contract needs "
+          + "(logits, hidden)");
+    }
+    return out;
+  }
+
+  private void setModuleTraining(boolean training) {
     if (moduleTraining != training) {
       if (training) {
         JniUtils.enableTrainingMode(block);
@@ -474,12 +489,6 @@ public final class TorchScriptLearner implements Learner {
       }
       moduleTraining = training;
     }
-    NDList out = block.forward(store, in.list, true);
-    if (out.size() < 2) {
-      throw new IllegalStateException("the module returned " + out.size() + " output(s); the contract needs "
-          + "(logits, hidden)");
-    }
-    return out;
   }
 
   private ExampleLayout layout(Example example) {
