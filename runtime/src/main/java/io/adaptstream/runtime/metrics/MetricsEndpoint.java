@@ -62,6 +62,7 @@ public final class MetricsEndpoint implements AutoCloseable {
    */
   public static MetricsEndpoint start(MetricsSettings settings) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new StateStoreTags());
     JvmGcMetrics gc = new JvmGcMetrics();
     for (MeterBinder b : List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
         new ProcessorMetrics(), new UptimeMetrics())) {

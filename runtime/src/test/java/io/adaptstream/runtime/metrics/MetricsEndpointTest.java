@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adaptstream.avro.DeadLetter;
 import io.adaptstream.schemas.DeadLetters;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,6 +69,30 @@ class MetricsEndpointTest {
       assertThat(endpoint.registry().get(ServiceMeters.DEAD_LETTERS).tag("reason", "corrupt_image").counter().count())
           .isEqualTo(1.0);
       assertThat(endpoint.uri()).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldExportEveryStateStoresMeterWhenStoresOfDifferentTypesReportTheSameMetric() throws Exception {
+    // given an endpoint, and one metric reported by a RocksDB store and an in-memory store, as Kafka Streams
+    // tags them (the store's id under a key naming its type)
+    try (MetricsEndpoint endpoint = MetricsEndpoint.start(MetricsSettings.anyLoopbackPort())) {
+      Gauge.builder("kafka.stream.state.oldest.iterator.open.since.ms", () -> 7.0)
+          .tags(List.of(Tag.of("rocksdb.state.id", "pool-step"), Tag.of("task.id", "0_1")))
+          .register(endpoint.registry());
+      Gauge.builder("kafka.stream.state.oldest.iterator.open.since.ms", () -> 9.0)
+          .tags(List.of(Tag.of("in.memory.hash.state.id", "clusters"), Tag.of("task.id", "0_1")))
+          .register(endpoint.registry());
+
+      // when scraped
+      String body = get(endpoint.uri().orElseThrow()).body();
+
+      // then both stores are there, under one set of tag keys
+      assertThat(body)
+          .contains("kafka_stream_state_oldest_iterator_open_since_ms{state_id=\"pool-step\","
+              + "store_type=\"rocksdb\",task_id=\"0_1\"} 7.0")
+          .contains("kafka_stream_state_oldest_iterator_open_since_ms{state_id=\"clusters\","
+              + "store_type=\"in.memory.hash\",task_id=\"0_1\"} 9.0");
     }
   }
 
