@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import kafka.tools.StorageTool;
@@ -30,6 +31,8 @@ final class LocalBroker {
 
   /** Heap of the broker JVM; a one-node broker with a few topics needs little. */
   static final String DEFAULT_HEAP = "512m";
+  /** What the JDK says when a socket cannot bind (in the broker's log when another program holds its port). */
+  static final String ADDRESS_IN_USE = "Address already in use";
 
   private final Process process;
   private final LocalLayout layout;
@@ -115,14 +118,17 @@ final class LocalBroker {
    * Polls until the broker answers, failing at once (with the end of its log) if the child dies, or after
    * {@code timeout}.
    */
-  void awaitReady(LocalProbe probe, Duration timeout) throws InterruptedException {
+  void awaitReady(LocalProbe probe, Duration timeout, String clusterId, int port) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the broker exited during startup (rc " + process.exitValue() + ")"
-            + logTail(layout.brokerLog(), 25));
+        String tail = logTail(layout.brokerLog(), 25);
+        String message = "the broker exited during startup (rc " + process.exitValue() + ")" + tail;
+        throw tail.contains(ADDRESS_IN_USE) ? new PortConflictException(message)
+            : new IllegalStateException(message);
       }
       if (probe.answers()) {
+        checkCluster(probe.clusterId(), clusterId, port);
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -131,6 +137,20 @@ final class LocalBroker {
       }
       // a poll, not a retry: the broker is starting; each round also fails fast if the child died
       Thread.sleep(200);
+    }
+  }
+
+  /**
+   * Refuses a broker of another cluster on our port: one that took the port between our check and our broker's
+   * bind (a second local mode started at the same moment, say) answers before ours fails to bind, and the services
+   * must never write into it.
+   */
+  static void checkCluster(Optional<String> answered, String expected, int port) {
+    if (answered.isPresent() && !answered.get().equals(expected)) {
+      throw new PortConflictException("127.0.0.1:" + port + " answers for another Kafka cluster (id "
+          + answered.get() + "), not this directory's (id " + expected + "): another program, perhaps a local mode "
+          + "started at the same moment, took the port; stop it and start again, or give this directory other "
+          + "ports");
     }
   }
 

@@ -44,10 +44,18 @@ public final class LocalInstance {
 
   synchronized void broker(LocalBroker broker) {
     this.broker = broker;
-    broker.onExit().thenRun(() -> {
+  }
+
+  /**
+   * From now on the broker's exit stops the instance. Called once the broker answers: during startup a broker that
+   * dies is the start's failure (and, when it lost its port, a reason to try other ports), not a crash.
+   */
+  synchronized void watchBroker() {
+    LocalBroker watched = broker;
+    watched.onExit().thenRun(() -> {
       if (!stopping) {
         exitCode = 1;
-        out.println("adapt: the broker exited unexpectedly (rc " + broker.onExit().join().exitValue()
+        out.println("adapt: the broker exited unexpectedly (rc " + watched.onExit().join().exitValue()
             + "); see " + layout.brokerLog());
         stop();
       }
@@ -73,6 +81,18 @@ public final class LocalInstance {
       handle.close();
     } catch (Exception e) {
       LOG.warn("{} did not stop cleanly", name, e);
+    }
+  }
+
+  /** Stops the broker and the registry of a start that lost a port, so that it can start them on others. */
+  synchronized void discardBrokerAndRegistry() {
+    if (broker != null && broker.isAlive()) {
+      broker.stop(BROKER_STOP_GRACE);
+    }
+    broker = null;
+    if (registry != null) {
+      registry.close();
+      registry = null;
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ public final class LocalMode {
 
   /** How long the broker may take to answer after its JVM starts. */
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  /** How many sets of ports a directory's first start tries when others take them meanwhile. */
+  static final int PORT_ATTEMPTS = 5;
   /** How long an attaching or detaching command waits for another instance to become ready. */
   public static final Duration WAIT_FOR_OTHER = Duration.ofSeconds(150);
   /** How long {@code down} gives the owner to stop its services and broker before killing it. */
@@ -115,23 +118,26 @@ public final class LocalMode {
     Thread hook = new Thread(instance::stop, "adapt-local-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      LocalSettings settings = LocalSettings.loadOrCreate(layout);
-      checkPortsFree(settings);
-      boolean first = LocalBroker.format(layout, settings);
-      long formatted = System.nanoTime();
-      Files.createDirectories(layout.blobs());
-      instance.registry(startRegistry(settings));
-      LocalBroker broker = LocalBroker.start(layout, brokerHeap);
-      instance.broker(broker);
-      TopicCatalogue catalogue = TopicCatalogue.defaults();
-      try (LocalProbe probe = new LocalProbe(settings.bootstrapServers())) {
-        broker.awaitReady(probe, READY_TIMEOUT);
-        long ready = System.nanoTime();
-        List<String> created = TopicAdmin.ensure(probe.admin(), catalogue);
-        LOG.info("storage checked/formatted in {} ms, broker answered after {} ms, {} topics created in {} ms",
-            (formatted - t0) / 1_000_000, (ready - formatted) / 1_000_000, created.size(),
-            (System.nanoTime() - ready) / 1_000_000);
+      boolean fresh = LocalSettings.load(layout).isEmpty();
+      LocalSettings settings;
+      boolean first;
+      for (int attempt = 1; ; attempt++) {
+        settings = LocalSettings.loadOrCreate(layout);
+        try {
+          first = startBrokerAndRegistry(settings, instance, t0);
+          break;
+        } catch (PortConflictException e) {
+          if (!fresh || attempt == PORT_ATTEMPTS) {
+            throw e;
+          }
+          // a directory starting for the first time has nothing on its ports yet: choose others
+          out.println("a port chosen for " + layout.dir() + " was taken meanwhile (" + e.getMessage().lines()
+              .findFirst().orElse("") + "); choosing other ports");
+          instance.discardBrokerAndRegistry();
+          forgetPorts();
+        }
       }
+      instance.watchBroker();
       LocalContext context = new LocalContext(layout,
           Deployment.local(settings.bootstrapServers(), settings.registryUrl(), layout.blobs()));
       Map<String, String> urls = new LinkedHashMap<>();
@@ -147,8 +153,9 @@ public final class LocalMode {
           }
         }
       }
-      LocalState state = new LocalState(ProcessHandle.current().pid(), broker.pid(), settings.bootstrapServers(),
-          settings.registryUrl(), layout.blobs().toString(), layout.dir().toString(), Instant.now().toString(), urls);
+      LocalState state = new LocalState(ProcessHandle.current().pid(), instance.brokerPid(),
+          settings.bootstrapServers(), settings.registryUrl(), layout.blobs().toString(), layout.dir().toString(),
+          Instant.now().toString(), urls);
       state.write(layout);
       instance.announceStop();
       return new Started(instance, state, Duration.ofNanos(System.nanoTime() - t0), first);
@@ -258,6 +265,45 @@ public final class LocalMode {
     return List.copyOf(found);
   }
 
+  /**
+   * Formats the storage if new, starts the registry and the broker on {@code settings}' ports and waits until the
+   * broker answers and the catalogue's topics exist; returns whether the storage was formatted now.
+   *
+   * @throws PortConflictException when a port is taken by another program
+   */
+  private boolean startBrokerAndRegistry(LocalSettings settings, LocalInstance instance, long t0)
+      throws IOException, InterruptedException {
+    checkPortsFree(settings);
+    boolean first = LocalBroker.format(layout, settings);
+    long formatted = System.nanoTime();
+    Files.createDirectories(layout.blobs());
+    instance.registry(startRegistry(settings));
+    LocalBroker broker = LocalBroker.start(layout, brokerHeap);
+    instance.broker(broker);
+    try (LocalProbe probe = new LocalProbe(settings.bootstrapServers())) {
+      broker.awaitReady(probe, READY_TIMEOUT, settings.clusterId(), settings.brokerPort());
+      long ready = System.nanoTime();
+      List<String> created = TopicAdmin.ensure(probe.admin(), TopicCatalogue.defaults());
+      LOG.info("storage checked/formatted in {} ms, broker answered after {} ms, {} topics created in {} ms",
+          (formatted - t0) / 1_000_000, (ready - formatted) / 1_000_000, created.size(),
+          (System.nanoTime() - ready) / 1_000_000);
+    }
+    return first;
+  }
+
+  /** Removes what a first start wrote for its ports (settings, formatted storage, registry file): nothing else. */
+  private void forgetPorts() {
+    try {
+      Files.deleteIfExists(layout.settings());
+      Files.deleteIfExists(layout.serverProperties());
+      Files.deleteIfExists(layout.registryState());
+      // Kafka's own recursive delete (the JDK has none)
+      Utils.delete(layout.kafkaDir().toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the first start's storage in " + layout.dir(), e);
+    }
+  }
+
   private void checkPortsFree(LocalSettings s) {
     checkPortFree("broker", s.brokerPort());
     checkPortFree("controller", s.controllerPort());
@@ -266,7 +312,7 @@ public final class LocalMode {
 
   private void checkPortFree(String what, int port) {
     if (!LocalSettings.isFree(port)) {
-      throw new IllegalStateException("the " + what + " port " + port + " (kept in " + layout.settings()
+      throw new PortConflictException("the " + what + " port " + port + " (kept in " + layout.settings()
           + ") is in use by another program; stop it, or delete " + layout.dir() + " to start over on new ports");
     }
   }
@@ -275,7 +321,7 @@ public final class LocalMode {
     try {
       return LocalSchemaRegistry.start(settings.registryPort(), layout.registryState());
     } catch (BindException e) {
-      throw new IllegalStateException("the schema registry port " + settings.registryPort() + " is in use", e);
+      throw new PortConflictException("the schema registry port " + settings.registryPort() + " is in use", e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.adaptstream.cli.local;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +43,19 @@ public final class LocalProbe implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /** The id of the cluster the answering broker belongs to; empty if none answers. */
+  public Optional<String> clusterId() {
+    try {
+      return Optional.ofNullable(admin.describeCluster().clusterId().get(CALL_TIMEOUT.toMillis(),
+          TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 

@@ -33,7 +33,7 @@ public final class BrokerProcess implements AutoCloseable {
   public synchronized void restart() throws InterruptedException {
     broker = LocalBroker.start(layout, LocalBroker.DEFAULT_HEAP);
     try (LocalProbe probe = new LocalProbe(settings.bootstrapServers())) {
-      broker.awaitReady(probe, LocalMode.READY_TIMEOUT);
+      broker.awaitReady(probe, LocalMode.READY_TIMEOUT, settings.clusterId(), settings.brokerPort());
     }
   }
 
