@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A Hugging Face {@code tokenizer.json} run through DJL's tokenizers library, whose jar carries the native library
@@ -21,10 +24,15 @@ import java.util.Map;
  * mean something with that tokenizer's ids. The file's bytes are kept (and hashed), so a checkpoint can carry the
  * exact tokenizer to another host.
  *
- * <p>Specials: the file's {@code added_tokens} marked {@code "special": true}, ordered by id; the first four are
- * BOS, EOS, PAD and SEP, in that order. Further special tokens are specials too (decoding skips them and
- * generation stops at them). A file with fewer than four is refused. Text is encoded without the tokenizer's own
- * post-processing specials (the layout adds BOS, SEP and EOS itself) and without truncation or padding.
+ * <p>Specials: the file's {@code added_tokens} marked {@code "special": true} (decoding skips them and generation
+ * stops at them). The four the layout needs are found by their names among the added tokens, in the conventions of
+ * the common model families ({@link #BOS_NAMES}, {@link #EOS_NAMES}, {@link #PAD_NAMES}, {@link #SEP_NAMES}: LLaMA
+ * and LLaVA {@code <s>}/{@code </s>}, Llama 3 {@code <|begin_of_text|>}, GPT-2 {@code <|endoftext|>}, ...): a
+ * missing PAD is the unknown token or else EOS, a missing SEP is EOS. Only where no BOS or EOS has a known name,
+ * and the file has four specials or more, the first four by id are BOS, EOS, PAD and SEP; otherwise the file is
+ * refused, naming its specials. The roles come from the file's bytes alone, so a checkpoint carrying the file
+ * resolves them the same anywhere. Text is encoded without the tokenizer's own post-processing specials (the layout
+ * adds BOS, SEP and EOS itself) and without truncation or padding.
  *
  * <p>Vocabulary size: one more than the largest id of the model's vocabulary and the added tokens.
  */
@@ -83,32 +91,28 @@ final class HfTokenizer implements TextTokenizer, AutoCloseable {
     } else {
       maxId = vocab.size() - 1;
     }
-    List<int[]> specials = new ArrayList<>();
-    List<String> contents = new ArrayList<>();
+    // added tokens by content (the first of a content wins), and the special ones ordered by id
+    Map<String, Integer> addedIds = new LinkedHashMap<>();
+    TreeMap<Integer, String> specials = new TreeMap<>();
     for (JsonNode added : root.get("added_tokens")) {
       int id = added.path("id").asInt(-1);
       maxId = Math.max(maxId, id);
-      if (added.path("special").asBoolean(false) && id >= 0) {
-        specials.add(new int[] {id, contents.size()});
-        contents.add(added.path("content").asText());
+      if (id >= 0) {
+        String content = added.path("content").asText();
+        addedIds.putIfAbsent(content, id);
+        if (added.path("special").asBoolean(false)) {
+          specials.put(id, content);
+        }
       }
     }
-    if (specials.size() < 4) {
-      throw new IllegalArgumentException("tokenizer " + source + " has " + specials.size() + " special added "
-          + "token(s) " + contents + "; it needs at least four (by id: BOS, EOS, PAD, SEP)");
-    }
-    specials.sort((a, b) -> Integer.compare(a[0], b[0]));
+    int[] roles = roles(addedIds, specials, source);
     int vocabSize = maxId + 1;
     boolean[] special = new boolean[vocabSize];
-    int[] roles = new int[4];
-    List<String> ordered = new ArrayList<>();
-    for (int i = 0; i < specials.size(); i++) {
-      special[specials.get(i)[0]] = true;
-      ordered.add(contents.get(specials.get(i)[1]));
-      if (i < 4) {
-        roles[i] = specials.get(i)[0];
-      }
+    specials.keySet().forEach(id -> special[id] = true);
+    for (int id : roles) {
+      special[id] = true;
     }
+    List<String> ordered = new ArrayList<>(specials.values());
     DjlRuntime.setOffline();
     HuggingFaceTokenizer tokenizer;
     try {
@@ -118,6 +122,61 @@ final class HfTokenizer implements TextTokenizer, AutoCloseable {
     }
     return new HfTokenizer(json.clone(), Sha256.hex(json), tokenizer, vocabSize, special, roles,
         List.copyOf(ordered));
+  }
+
+  /** Names of the BOS token across model families, most specific first. */
+  static final List<String> BOS_NAMES = List.of("<s>", "<bos>", "<|bos|>", "<|begin_of_text|>", "<|startoftext|>",
+      "<BOS>", "[BOS]", "<|endoftext|>");
+  /** Names of the EOS token across model families, most specific first. */
+  static final List<String> EOS_NAMES = List.of("</s>", "<eos>", "<|eos|>", "<|end_of_text|>", "<|endoftext|>",
+      "<EOS>", "[EOS]", "<|im_end|>");
+  /** Names of the padding token; else the unknown token ({@link #UNK_NAMES}), else EOS. */
+  static final List<String> PAD_NAMES = List.of("<pad>", "<|pad|>", "[PAD]", "<PAD>", "<|finetune_right_pad_id|>");
+  /** Names of the unknown token, the padding of tokenizers without one (LLaMA's, as LLaVA pads). */
+  static final List<String> UNK_NAMES = List.of("<unk>", "[UNK]", "<UNK>", "<|unk|>");
+  /** Names of the separator after a human turn; else EOS. */
+  static final List<String> SEP_NAMES = List.of("<sep>", "<|sep|>", "[SEP]", "<SEP>");
+
+  /**
+   * BOS, EOS, PAD and SEP ids: by name, else by id order of the specials (four or more), else refused.
+   *
+   * @param added every added token's id by content
+   * @param specials the special added tokens' contents by id
+   */
+  static int[] roles(Map<String, Integer> added, SortedMap<Integer, String> specials, String source) {
+    Integer bos = named(added, BOS_NAMES);
+    Integer eos = named(added, EOS_NAMES);
+    if (bos == null || eos == null) {
+      if (specials.size() >= 4) {
+        int[] byId = new int[4];
+        Iterator<Integer> ids = specials.keySet().iterator();
+        for (int i = 0; i < 4; i++) {
+          byId[i] = ids.next();
+        }
+        return byId;
+      }
+      throw new IllegalArgumentException("tokenizer " + source + " names no " + (bos == null ? "BOS" : "EOS")
+          + " token among its added tokens " + added.keySet() + " (known names: BOS " + BOS_NAMES + ", EOS "
+          + EOS_NAMES + ") and has " + specials.size() + " special added token(s), fewer than the four taken by id "
+          + "as BOS, EOS, PAD, SEP; add the tokens your module was trained with to added_tokens under one of "
+          + "those names");
+    }
+    Integer pad = named(added, PAD_NAMES);
+    if (pad == null) {
+      pad = named(added, UNK_NAMES);
+    }
+    Integer sep = named(added, SEP_NAMES);
+    return new int[] {bos, eos, pad == null ? eos : pad, sep == null ? eos : sep};
+  }
+
+  private static Integer named(Map<String, Integer> added, List<String> names) {
+    for (String name : names) {
+      Integer id = added.get(name);
+      if (id != null) {
+        return id;
+      }
+    }
+    return null;
   }
 
   private static void checkShape(JsonNode root, String source) {
@@ -159,7 +218,7 @@ final class HfTokenizer implements TextTokenizer, AutoCloseable {
     return sha256;
   }
 
-  /** The special added tokens' contents ordered by id; the first four are BOS, EOS, PAD, SEP. */
+  /** The special added tokens' contents ordered by id. */
   List<String> specialTokens() {
     return specialTokens;
   }

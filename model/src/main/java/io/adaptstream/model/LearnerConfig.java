@@ -80,9 +80,10 @@ public record LearnerConfig(Kind kind, Path path, Pattern trainable, String toke
           + "match, e.g. '.*lora.*|lm_head\\..*'); matching parameters are fine-tuned, the rest stay frozen. "
           + "torchscript only."),
       new Key(TOKENIZER, BYTE_TOKENIZER, "How text becomes token ids: 'byte' (UTF-8 bytes, ids 0-255, then BOS "
-          + "256, EOS 257, PAD 258, SEP 259) or the path of a Hugging Face tokenizer.json, read offline (its first "
-          + "four special added tokens by id are BOS, EOS, PAD, SEP; the module's vocab_size must equal the "
-          + "tokenizer's; checkpoints carry the file). torchscript only."));
+          + "256, EOS 257, PAD 258, SEP 259) or the path of a Hugging Face tokenizer.json, read offline (BOS, EOS, PAD "
+          + "and SEP found among its added tokens by the usual names: <s> </s> <unk>, <|begin_of_text|>, "
+          + "<|endoftext|>, <pad>, ...; the module's vocab_size must equal the tokenizer's; checkpoints carry the "
+          + "file). torchscript only."));
 
   public LearnerConfig {
     Objects.requireNonNull(kind, KIND);

@@ -91,7 +91,7 @@ class HfTokenizerTest {
   }
 
   @Test
-  void shouldTakeTheFirstFourSpecialAddedTokensAsBosEosPadSepWhenLoaded() throws IOException {
+  void shouldFindBosEosPadSepByTheirNamesWhenTheFixtureIsLoaded() throws IOException {
     // when
     try (HfTokenizer tokenizer = HfTokenizer.read(fixture())) {
 
@@ -144,13 +144,73 @@ class HfTokenizerTest {
   }
 
   @Test
-  void shouldRefuseATokenizerWithFewerThanFourSpecials() throws IOException {
+  void shouldTakeLlamasSpecialsWithTheUnknownTokenAsPaddingAndEosAsSeparatorWhenNoneIsNamed() throws IOException {
+    // given the added tokens of a LLaMA / LLaVA-1.5 tokenizer.json: <unk>, <s>, </s> and nothing else
+    byte[] bytes = withSpecials("<unk>", "<s>", "</s>");
+
+    // when
+    try (HfTokenizer tokenizer = HfTokenizer.of(bytes, "llama-like")) {
+
+      // then BOS <s>, EOS </s>, PAD <unk> (as LLaVA pads), SEP </s>
+      assertThat(new int[] {tokenizer.bos(), tokenizer.eos(), tokenizer.pad(), tokenizer.sep()})
+          .containsExactly(257, 258, 256, 258);
+      assertThat(tokenizer.isSpecial(256)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldUseTheEndOfTextTokenForEveryRoleWhenItIsTheOnlyOneAsInGpt2() throws IOException {
+    // given GPT-2's single added token
+    byte[] bytes = withSpecials("<|endoftext|>");
+
+    // when
+    try (HfTokenizer tokenizer = HfTokenizer.of(bytes, "gpt2-like")) {
+
+      // then
+      assertThat(new int[] {tokenizer.bos(), tokenizer.eos(), tokenizer.pad(), tokenizer.sep()})
+          .containsExactly(256, 256, 256, 256);
+    }
+  }
+
+  @Test
+  void shouldTakeLlama3sBeginAndEndOfTextWhenItsSpecialsAreLoaded() throws IOException {
+    // given the first added tokens of a Llama 3 tokenizer.json
+    byte[] bytes = withSpecials("<|begin_of_text|>", "<|end_of_text|>", "<|reserved_special_token_0|>",
+        "<|finetune_right_pad_id|>", "<|eot_id|>");
+
+    // when
+    try (HfTokenizer tokenizer = HfTokenizer.of(bytes, "llama3-like")) {
+
+      // then
+      assertThat(new int[] {tokenizer.bos(), tokenizer.eos(), tokenizer.pad(), tokenizer.sep()})
+          .containsExactly(256, 257, 259, 257);
+      assertThat(tokenizer.isSpecial(260)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldFallBackToTheFirstFourSpecialsByIdWhenNoBosOrEosHasAKnownName() throws IOException {
+    // given four specials named in no known convention
+    byte[] bytes = withSpecials("[START]", "[END]", "[FILL]", "[TURN]");
+
+    // when
+    try (HfTokenizer tokenizer = HfTokenizer.of(bytes, "custom")) {
+
+      // then
+      assertThat(new int[] {tokenizer.bos(), tokenizer.eos(), tokenizer.pad(), tokenizer.sep()})
+          .containsExactly(256, 257, 258, 259);
+    }
+  }
+
+  @Test
+  void shouldRefuseATokenizerWithoutANamedEosAndFewerThanFourSpecialsNamingWhatItHas() throws IOException {
     // given
-    byte[] bytes = withSpecials("<|bos|>", "<|eos|>");
+    byte[] bytes = withSpecials("<|bos|>", "[END]");
 
     // when / then
     assertThatThrownBy(() -> HfTokenizer.of(bytes, "two-specials")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("two-specials").hasMessageContaining("at least four");
+        .hasMessageContaining("two-specials names no EOS token among its added tokens [<|bos|>, [END]]")
+        .hasMessageContaining("</s>").hasMessageContaining("fewer than the four");
   }
 
   @Test
