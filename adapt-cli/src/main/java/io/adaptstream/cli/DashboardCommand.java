@@ -2,7 +2,6 @@ package io.adaptstream.cli;
 
 import io.adaptstream.cli.dashboard.Dashboard;
 import io.adaptstream.cli.run.Deployment;
-import io.adaptstream.schemas.TopicCatalogue;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,21 +35,12 @@ final class DashboardCommand implements Callable<Integer> {
   @Mixin
   DeploymentOptions deployment;
 
-  @Option(names = "--selector-url", paramLabel = "URL",
-      description = "The selector's query server, e.g. http://127.0.0.1:8085 (default: the one in local.json).")
-  URI selectorUrl;
+  @Mixin
+  RunOptions run;
 
   @Option(names = "--blob-store", paramLabel = "DIR",
       description = "The blob store directory the images are read from (default: local mode's).")
   Path blobStore;
-
-  @Option(names = "--run-id", paramLabel = "RUN", defaultValue = TopicCatalogue.DEFAULT_RUN,
-      description = "The run (default: ${DEFAULT-VALUE}).")
-  String runId;
-
-  @Option(names = "--model", paramLabel = "NAME", defaultValue = "adapt-vlm",
-      description = "The model's name (default: ${DEFAULT-VALUE}).")
-  String model;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
       description = "Port of the page (default: ${DEFAULT-VALUE}, a free port; the address is printed).")
@@ -69,7 +59,7 @@ final class DashboardCommand implements Callable<Integer> {
     if (blobStore != null) {
       target = target.withBlobStore(blobStore);
     }
-    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(target::selectorUrl);
+    Optional<URI> selector = run.selector(target);
     Dashboard.Settings settings;
     try {
       settings = Dashboard.Settings.defaults().at(host, port);
@@ -77,8 +67,8 @@ final class DashboardCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (Dashboard dashboard = Dashboard.start(target, runId, model, () -> selector, settings)) {
-      out.println("dashboard of run " + runId + " at " + dashboard.uri() + " ("
+    try (Dashboard dashboard = Dashboard.start(target, run.runId, run.model, () -> selector, settings)) {
+      out.println("dashboard of run " + run.runId + " at " + dashboard.uri() + " ("
           + LocalReport.listening(LocalReport.hostOf(dashboard.uri().toString())) + ")");
       out.println(selector.map(u -> "selector " + u).orElse("no selector address: steps and clusters stay empty "
           + "(give --selector-url)") + "; " + target.blobStore().map(b -> "images from " + b)

@@ -5,7 +5,6 @@ import io.adaptstream.avro.EvalResult;
 import io.adaptstream.avro.ModelVersion;
 import io.adaptstream.cli.run.Deployment;
 import io.adaptstream.cli.run.RunStatus;
-import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.query.ClusterView;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code adapt status}: where a run stands: step, phase, pool, clusters, latest model and evaluation. */
@@ -38,17 +36,8 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   DeploymentOptions deployment;
 
-  @Option(names = "--selector-url", paramLabel = "URL",
-      description = "The selector's query server, e.g. http://127.0.0.1:8085 (default: the one in local.json).")
-  URI selectorUrl;
-
-  @Option(names = "--run-id", paramLabel = "RUN", defaultValue = TopicCatalogue.DEFAULT_RUN,
-      description = "The run (default: ${DEFAULT-VALUE}).")
-  String runId;
-
-  @Option(names = "--model", paramLabel = "NAME", defaultValue = "adapt-vlm",
-      description = "The model's name (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Mixin
+  RunOptions run;
 
   @Mixin
   StatusJsonOption output = new StatusJsonOption();
@@ -56,8 +45,8 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Deployment target = deployment.resolve();
-    Optional<URI> selector = Optional.ofNullable(selectorUrl).or(target::selectorUrl);
-    RunStatus st = RunStatus.read(target, runId, model, selector);
+    Optional<URI> selector = run.selector(target);
+    RunStatus st = RunStatus.read(target, run.runId, run.model, selector);
     PrintWriter out = spec.commandLine().getOut();
     output.print(out, st, StatusCommand::toJson, StatusCommand::print);
     out.flush();

@@ -3,15 +3,19 @@ package io.adaptstream.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adaptstream.avro.Sample;
+import io.adaptstream.avro.SampleProvenance;
 import io.adaptstream.schemas.TopicCatalogue;
 import io.adaptstream.selector.algo.StepPlanner;
 import io.adaptstream.testing.KafkaTestEnv;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A three-step run for the integration tests: releases r1..r3 (plus a pretraining release), the selector settings,
@@ -69,6 +73,13 @@ final class Scenario {
     }
     List<StepPlanner.StepPlan> plans = List.of(reference.step(1), reference.step(2), reference.step(3));
     return new Expected(plans, reference.poolIds());
+  }
+
+  /** Ids of the samples among {@code records} of step {@code step} that {@code which} holds for, sorted. */
+  static TreeSet<String> provenanceIds(Collection<SampleProvenance> records, int step,
+      Predicate<SampleProvenance> which) {
+    return records.stream().filter(p -> p.getStep() == step && which.test(p)).map(SampleProvenance::getSampleId)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Checks what the pipeline saw against the reference: selections and deletions of every step. */

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
@@ -90,18 +89,17 @@ class SelectorServiceIT {
     }
   }
 
-  @Test
-  void shouldWriteEveryDecidedSamplesProvenanceAndAnswerForItFromEitherInstance(KafkaTestEnv env)
-      throws Exception {
-    // given
-    Scenario scenario = new Scenario(env);
+  /** What a test checks once both instances have run every step. */
+  private interface TwoInstanceChecks {
+    void check(SelectorService first, SelectorService second, StandInServices pipeline) throws Exception;
+  }
+
+  /** Starts two instances on their own state directories, waits until both run, then runs the scenario's steps. */
+  private void runWithTwoInstances(KafkaTestEnv env, Scenario scenario, TwoInstanceChecks checks) throws Exception {
     SelectorConfig a = new SelectorConfig(scenario.config(dir.resolve("a")));
     SelectorConfig b = new SelectorConfig(scenario.config(dir.resolve("b")));
-    Scenario.Expected expected = scenario.expected(a);
-
     try (SelectorService first = new SelectorService(a); SelectorService second = new SelectorService(b);
         StandInServices pipeline = new StandInServices(env, scenario.catalogue)) {
-      // when
       first.start();
       second.start();
       await().atMost(RUN).until(() -> first.state() == KafkaStreams.State.RUNNING
@@ -109,6 +107,19 @@ class SelectorServiceIT {
       pipeline.start();
       scenario.publishAll(pipeline);
       await().atMost(RUN).until(() -> pipeline.lastModel() == Scenario.STEPS);
+      checks.check(first, second, pipeline);
+    }
+  }
+
+  @Test
+  void shouldWriteEveryDecidedSamplesProvenanceAndAnswerForItFromEitherInstance(KafkaTestEnv env)
+      throws Exception {
+    // given
+    Scenario scenario = new Scenario(env);
+    Scenario.Expected expected = scenario.expected(new SelectorConfig(scenario.config(dir.resolve("a"))));
+
+    // when two instances run the scenario
+    runWithTwoInstances(env, scenario, (first, second, pipeline) -> {
 
       // then: on the topic, committed with the steps, one record per sample decided at each step
       List<ConsumerRecord<String, SampleProvenance>> records = env.readAll(scenario.catalogue.provenance, RUN);
@@ -118,12 +129,10 @@ class SelectorServiceIT {
       assertThat(byStep.get(1)).hasSize(90);
       for (int t = 1; t <= Scenario.STEPS; t++) {
         List<SampleProvenance> step = byStep.get(t);
-        TreeSet<String> selected = step.stream().filter(SampleProvenance::getSelected)
-            .map(SampleProvenance::getSampleId).collect(Collectors.toCollection(TreeSet::new));
-        TreeSet<String> pruned = step.stream().filter(SampleProvenance::getPruned)
-            .map(SampleProvenance::getSampleId).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(selected).isEqualTo(expected.plans().get(t - 1).selectedIds());
-        assertThat(pruned).isEqualTo(expected.plans().get(t - 1).prunedIds());
+        assertThat(Scenario.provenanceIds(step, t, SampleProvenance::getSelected))
+            .isEqualTo(expected.plans().get(t - 1).selectedIds());
+        assertThat(Scenario.provenanceIds(step, t, SampleProvenance::getPruned))
+            .isEqualTo(expected.plans().get(t - 1).prunedIds());
         assertThat(step).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(p.getStep() - 1));
       }
       assertThat(records).allSatisfy(r -> assertThat(r.key())
@@ -145,27 +154,17 @@ class SelectorServiceIT {
         assertThat(pruned.duplicateOf()).isNotBlank();
         assertThat(client.sample(3, prunedAt2)).isEmpty();
       }
-    }
+    });
   }
 
   @Test
   void shouldSelectTheSameWithTwoInstancesAndAnswerQueriesForBoth(KafkaTestEnv env) throws Exception {
     // given
     Scenario scenario = new Scenario(env);
-    SelectorConfig a = new SelectorConfig(scenario.config(dir.resolve("a")));
-    SelectorConfig b = new SelectorConfig(scenario.config(dir.resolve("b")));
-    Scenario.Expected expected = scenario.expected(a);
+    Scenario.Expected expected = scenario.expected(new SelectorConfig(scenario.config(dir.resolve("a"))));
 
-    try (SelectorService first = new SelectorService(a); SelectorService second = new SelectorService(b);
-        StandInServices pipeline = new StandInServices(env, scenario.catalogue)) {
-      // when
-      first.start();
-      second.start();
-      await().atMost(RUN).until(() -> first.state() == KafkaStreams.State.RUNNING
-          && second.state() == KafkaStreams.State.RUNNING);
-      pipeline.start();
-      scenario.publishAll(pipeline);
-      await().atMost(RUN).until(() -> pipeline.lastModel() == Scenario.STEPS);
+    // when two instances run the scenario
+    runWithTwoInstances(env, scenario, (first, second, pipeline) -> {
 
       // then
       scenario.assertMatchesReference(pipeline, expected);
@@ -178,6 +177,6 @@ class SelectorServiceIT {
         assertThat(client.clusters(3)).allSatisfy(c -> assertThat(c.size()).isNotNull());
         assertThat(client.pool().size()).isEqualTo(expected.finalPool().size());
       }
-    }
+    });
   }
 }
