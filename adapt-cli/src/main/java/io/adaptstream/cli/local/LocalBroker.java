@@ -31,8 +31,6 @@ final class LocalBroker {
 
   /** Heap of the broker JVM; a one-node broker with a few topics needs little. */
   static final String DEFAULT_HEAP = "512m";
-  /** What the JDK says when a socket cannot bind (in the broker's log when another program holds its port). */
-  static final String ADDRESS_IN_USE = "Address already in use";
 
   private final Process process;
   private final LocalLayout layout;
@@ -122,10 +120,8 @@ final class LocalBroker {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {
-        String tail = logTail(layout.brokerLog(), 25);
-        String message = "the broker exited during startup (rc " + process.exitValue() + ")" + tail;
-        throw tail.contains(ADDRESS_IN_USE) ? new PortConflictException(message)
-            : new IllegalStateException(message);
+        throw new IllegalStateException("the broker exited during startup (rc " + process.exitValue() + ")"
+            + logTail(layout.brokerLog(), 25));
       }
       if (probe.answers()) {
         checkCluster(probe.clusterId(), clusterId, port);

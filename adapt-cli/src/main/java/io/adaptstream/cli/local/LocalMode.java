@@ -281,7 +281,18 @@ public final class LocalMode {
     LocalBroker broker = LocalBroker.start(layout, brokerHeap);
     instance.broker(broker);
     try (LocalProbe probe = new LocalProbe(settings.bootstrapServers())) {
-      broker.awaitReady(probe, READY_TIMEOUT, settings.clusterId(), settings.brokerPort());
+      try {
+        broker.awaitReady(probe, READY_TIMEOUT, settings.clusterId(), settings.brokerPort());
+      } catch (PortConflictException e) {
+        throw e;
+      } catch (IllegalStateException e) {
+        // our broker is gone: if another program listens on one of its ports, that is why it died
+        if (!broker.isAlive() && !(LocalSettings.isFree(settings.brokerPort())
+            && LocalSettings.isFree(settings.controllerPort()))) {
+          throw new PortConflictException(e.getMessage(), e);
+        }
+        throw e;
+      }
       long ready = System.nanoTime();
       List<String> created = TopicAdmin.ensure(probe.admin(), TopicCatalogue.defaults());
       LOG.info("storage checked/formatted in {} ms, broker answered after {} ms, {} topics created in {} ms",
