@@ -142,7 +142,8 @@ class LocalCrashIT {
       assertThat(selections.get(1)).hasSize(16).doesNotHaveDuplicates();
       assertThat(RunLog.sorted(selections)).isEqualTo(reference.selections());
       // and the selector, restarted twice, reports the same selection
-      List<String> queried = await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
+      // (it answers once its Streams threads run again after the restart's rebalance: as long as a step may take)
+      List<String> queried = await().atMost(STEP_TIMEOUT).ignoreExceptions()
           .until(() -> selector.selections(1).stream().map(SelectionView::sampleId).sorted().toList(), s -> true);
       assertThat(queried).isEqualTo(reference.selections().get(1));
       // every sample scored once, every model version published once, and the models are bit-identical
@@ -193,7 +194,8 @@ class LocalCrashIT {
 
   private static SelectorClient selector(LocalLayout layout) {
     String url = LocalState.read(layout).flatMap(LocalState::selectorUrl).orElseThrow();
-    return new SelectorClient(URI.create(url), Duration.ofSeconds(5));
+    // longer than the query server's own wait for its stores (10 s), so an answer that comes late is not dropped
+    return new SelectorClient(URI.create(url), Duration.ofSeconds(15));
   }
 
   private static Deployment localDeployment(LocalLayout layout) {
